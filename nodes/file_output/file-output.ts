@@ -1,0 +1,41 @@
+/**
+ * `file_output`: each tuple's fields as a JSON line appended to a file. A tuple is acked only once
+ * its batch is written (and synced when `fsync` is set), so a crash never acks a line that is not
+ * in the file.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { defineNode } from '../../src/node-api.js';
+import { PunchlineError } from '../../src/errors.js';
+import { jsonLinesWriter } from '../../src/io/json-lines.js';
+import type { FileOutputSettings } from './settings.generated.js';
+
+export const fileOutput = defineNode<FileOutputSettings>({
+  type: 'file_output',
+  kind: 'output',
+  schema: 'file_output.schema.json',
+  create: (settings, ctx) => {
+    let file: FileHandle | undefined;
+    const write = async (text: string): Promise<void> => {
+      if (file === undefined) throw new PunchlineError('E_FILE_IO', `${settings.path} is not open`);
+      await file.appendFile(text);
+      if (settings.fsync) await file.datasync();
+    };
+    return {
+      write: jsonLinesWriter(settings, write, ctx.label),
+      async start() {
+        try {
+          await mkdir(dirname(settings.path), { recursive: true });
+          file = await open(settings.path, settings.append ? 'a' : 'w');
+        } catch (error) {
+          throw new PunchlineError('E_FILE_IO', `${ctx.label}: opening ${settings.path}: ${(error as Error).message}`, { cause: error });
+        }
+      },
+      async close() {
+        await file?.close();
+        file = undefined;
+      },
+    };
+  },
+});

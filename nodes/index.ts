@@ -1,0 +1,11 @@
+/**
+ * The catalogue: every node type a punchline can use, listed explicitly (no directory scanning, no
+ * registration by import side effect). A node type is its folder under `nodes/`, its settings
+ * schema under `schemas/nodes/`, and one line here.
+ */
+import type { NodeDefinition } from '../src/node-api.js';
+import { generatorInput } from './generator_input/generator-input.js';
+import { printOutput } from './print_output/print-output.js';
+import { fileOutput } from './file_output/file-output.js';
+
+export const NODE_CATALOGUE: readonly NodeDefinition[] = [generatorInput, printOutput, fileOutput];

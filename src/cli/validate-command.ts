@@ -1,0 +1,59 @@
+/**
+ * `punchline validate <file|dir…>`: every punchline (and `platform.json5`) given, or found under a
+ * folder, checked against the schemas and the graph rules. Prints every problem; exits 2 if any.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { findPlatformConfig, loadPlatformConfig, PLATFORM_CONFIG_FILE, readPlatformConfig } from '../config/load-platform-config.js';
+import { loadPunchline } from '../config/load-punchline.js';
+import type { NodeDefinition } from '../node-api.js';
+import { PunchlineError } from '../errors.js';
+import { EXIT } from './exit-codes.js';
+import { printDiagnostics, withPunchlineOptions } from './punchline-options.js';
+import type { PunchlineCommandOptions } from './punchline-options.js';
+
+/** Files a punchline folder holds that are not punchlines (they have their own checks). */
+const NOT_PUNCHLINES = new Set(['channel_structure.json5']);
+
+async function expand(path: string): Promise<string[]> {
+  if (!(await stat(path)).isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((e) => e.isDirectory() || e.name.endsWith('.json5') || e.name.endsWith('.json'))
+      .map((e) => expand(join(path, e.name))),
+  );
+  return nested.flat().sort();
+}
+
+export function registerValidateCommand(program: Command, catalogue: readonly NodeDefinition[]): void {
+  withPunchlineOptions(program.command('validate'))
+    .description('check punchlines (files or folders) against the schemas and the graph rules')
+    .argument('<paths...>', 'punchline files or folders to search for *.json5')
+    .action(async (paths: string[], options: PunchlineCommandOptions) => {
+      const files = (await Promise.all(paths.map(expand))).flat().filter((f) => !NOT_PUNCHLINES.has(basename(f)));
+      if (files.length === 0) throw new PunchlineError('E_USAGE', `no punchline found under ${paths.join(', ')}`);
+      let errors = 0;
+      for (const file of files) {
+        if (basename(file) === PLATFORM_CONFIG_FILE) {
+          const { diagnostics } = await readPlatformConfig(file);
+          printDiagnostics(diagnostics);
+          errors += diagnostics.filter((d) => d.severity === 'error').length;
+          continue;
+        }
+        try {
+          const platform = await loadPlatformConfig(options.config ?? findPlatformConfig(undefined, file), file);
+          const { diagnostics } = await loadPunchline(file, catalogue, platform, options);
+          printDiagnostics(diagnostics);
+          errors += diagnostics.filter((d) => d.severity === 'error').length;
+        } catch (error) {
+          if (!(error instanceof PunchlineError)) throw error;
+          process.stderr.write(`${error.describe()}\n`);
+          errors++;
+        }
+      }
+      process.stderr.write(errors === 0 ? `${files.length} file${files.length === 1 ? '' : 's'} valid\n` : `${errors} error${errors === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+      process.exitCode = errors === 0 ? EXIT.OK : EXIT.USAGE;
+    });
+}

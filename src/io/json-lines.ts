@@ -1,0 +1,49 @@
+/**
+ * Writing tuples as JSON lines, batched, acking each tuple only once its line has been written:
+ * the building block of `print_output` and `file_output`. Batching is what makes a write per
+ * thousand tuples instead of a write per tuple; the flush interval bounds the added latency.
+ */
+import { bufferTime, concatMap, filter, from, map, mergeMap } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { ack, fail } from '../node-api.js';
+import type { Fields, Outcome, Tuple } from '../node-api.js';
+import { asPunchlineError } from '../errors.js';
+
+function hasBytes(fields: Fields): boolean {
+  for (const key in fields) if (fields[key] instanceof Uint8Array) return true;
+  return false;
+}
+
+function bytesAsBase64(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
+}
+
+/** One JSON line for a tuple's fields; byte values are written as base64 strings. */
+export function toJsonLine(fields: Fields): string {
+  return `${hasBytes(fields) ? JSON.stringify(fields, bytesAsBase64) : JSON.stringify(fields)}\n`;
+}
+
+/** Batching of a line writer. */
+export interface LineBatching {
+  readonly flush_interval_ms: number;
+  readonly max_batch_size: number;
+}
+
+/**
+ * An output operator writing JSON lines through `write` (which resolves once the text is handed
+ * to the OS, or synced). A failed write fails every tuple of its batch.
+ */
+export function jsonLinesWriter(batching: LineBatching, write: (text: string) => Promise<void>, label: string): OperatorFunction<Tuple, Outcome> {
+  return (tuples) =>
+    tuples.pipe(
+      bufferTime(batching.flush_interval_ms, null, batching.max_batch_size),
+      filter((batch) => batch.length > 0),
+      concatMap((batch) =>
+        from(write(batch.map((t) => toJsonLine(t.fields)).join('')).then(
+          () => batch.map((t) => ack(t)),
+          (error: unknown) => batch.map((t) => fail(t, asPunchlineError(error, 'E_FILE_IO', `${label}: writing ${batch.length} lines`))),
+        )).pipe(mergeMap((outcomes) => outcomes)),
+      ),
+      map((outcome) => outcome),
+    );
+}

@@ -1,0 +1,152 @@
+/**
+ * Storm's acking model, by reference counting. Every record an input emits becomes a
+ * {@link TupleTree}: the number of tuple copies derived from it that have not reached an end.
+ * Publishing to K subscribers adds K; an outcome removes the tuple it resolves and adds the
+ * deliveries of its emissions. The tree is acked when the count reaches zero, failed at the first
+ * failure or when it outlives `topology.message.timeout.secs`. Its handle is called exactly once.
+ */
+import type { DeliveryHandle } from '../node-api.js';
+import { PunchlineError } from '../errors.js';
+
+/** The delivery state of one emitted record and everything derived from it. */
+export class TupleTree {
+  /** Tuple copies derived from the record that are still travelling. */
+  pending = 0;
+  settled = false;
+
+  constructor(
+    readonly handle: DeliveryHandle,
+    /** The input instance it counts against (for max pending). */
+    readonly owner: InFlightCounter,
+    /** `performance.now()` at emission. */
+    readonly emittedAt: number,
+  ) {}
+}
+
+/**
+ * Tuples in flight for one input instance, and the waiters of its capacity: the back-pressure
+ * behind `topology.max.spout.pending`.
+ */
+export class InFlightCounter {
+  count = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Resolves at once below the limit, else when enough trees settle. */
+  capacity(): Promise<void> {
+    if (this.count < this.limit) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    this.count--;
+    if (this.waiters.length > 0 && this.count < this.limit) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+}
+
+/** What the tracker reports, for metrics. */
+export interface DeliveryListener {
+  acked(tree: TupleTree): void;
+  failed(tree: TupleTree, error: PunchlineError): void;
+}
+
+/** Tracks every tuple tree of a running punchline; fails those that time out. */
+export class DeliveryTracker {
+  /** Unsettled trees, oldest first (Map keeps insertion order, and emission time only grows). */
+  private readonly open = new Map<TupleTree, true>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly timeoutMs: number | undefined,
+    private readonly listener: DeliveryListener,
+  ) {
+    if (timeoutMs !== undefined) {
+      this.sweeper = setInterval(() => this.failExpired(performance.now()), Math.min(1000, Math.max(50, timeoutMs / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Trees not yet acked or failed. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Starts tracking a record that `deliveries` tuple copies were published for. */
+  begin(handle: DeliveryHandle, owner: InFlightCounter, deliveries: number): TupleTree {
+    const tree = new TupleTree(handle, owner, performance.now());
+    tree.pending = deliveries;
+    owner.count++;
+    this.open.set(tree, true);
+    if (deliveries === 0) this.complete(tree);
+    return tree;
+  }
+
+  /** Adds tuple copies derived from a tuple of the tree (before the tuple itself resolves). */
+  extend(tree: TupleTree, deliveries: number): void {
+    tree.pending += deliveries;
+  }
+
+  /** One tuple copy of the tree reached an end (written, dropped, or passed on and extended). */
+  resolve(tree: TupleTree): void {
+    if (tree.settled) return;
+    if (--tree.pending === 0) this.complete(tree);
+  }
+
+  /** A tuple of the tree failed: the whole tree fails, once. */
+  fail(tree: TupleTree, error: PunchlineError): void {
+    if (tree.settled) return;
+    this.settle(tree);
+    this.listener.failed(tree, error);
+    tree.handle.fail(error);
+  }
+
+  /** Fails every tree emitted more than the timeout ago. */
+  failExpired(now: number): void {
+    if (this.timeoutMs === undefined) return;
+    for (const tree of this.open.keys()) {
+      const age = now - tree.emittedAt;
+      if (age < this.timeoutMs) break;
+      this.fail(tree, new PunchlineError('E_TUPLE_TIMEOUT', `tuple not acked within ${this.timeoutMs / 1000}s`));
+    }
+  }
+
+  /** Fails every open tree (a drain that ran out of time). Returns how many. */
+  failAll(error: PunchlineError): number {
+    const trees = [...this.open.keys()];
+    for (const tree of trees) this.fail(tree, error);
+    return trees.length;
+  }
+
+  /** Resolves once no tree is open. */
+  idle(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+  }
+
+  private complete(tree: TupleTree): void {
+    this.settle(tree);
+    this.listener.acked(tree);
+    tree.handle.ack();
+  }
+
+  private settle(tree: TupleTree): void {
+    tree.settled = true;
+    this.open.delete(tree);
+    tree.owner.release();
+    if (this.open.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+}
