@@ -105,7 +105,7 @@ async function generateNode(schemaFile: string): Promise<void> {
   const dir = join(PACKAGE_ROOT, 'nodes', type);
   if (!existsSync(dir)) throw new Error(`schemas/nodes/${schemaFile} has no node folder nodes/${type}`);
   const { $id: _id, ...body } = withDefaultsRequired(schema);
-  const ts = await compile(body as JSONSchema, String(schema.title ?? type), {
+  const ts = await compile(body as JSONSchema, typeof schema.title === 'string' ? schema.title : type, {
     bannerComment: `/* Generated from schemas/nodes/${schemaFile} by \`npm run gen\`: do not edit. */`,
     additionalProperties: false,
     format: true,

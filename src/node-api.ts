@@ -126,6 +126,8 @@ export interface TopologySettings {
   readonly 'topology.max.spout.pending': number;
   readonly 'topology.message.timeout.secs': number;
   readonly 'topology.enable.message.timeouts': boolean;
+  /** 0 turns acking off (at-most-once); any other value keeps it on. */
+  readonly 'topology.acker.executors': number;
   /** How long a graceful stop waits for in-flight tuples before giving up on them. */
   readonly 'topology.drain.timeout.secs': number;
 }
@@ -220,7 +222,7 @@ export interface CheckScope {
 interface DefinitionBase<S> {
   /** The node `type` used in punchlines; also its folder under `nodes/`. */
   readonly type: string;
-  /** The settings schema file under `schemas/nodes/`; ajv fills its defaults before `create`. */
+  /** The settings schema file under `schemas/nodes/` (or an absolute path); ajv fills its defaults before `create`. */
   readonly schema: string;
   /**
    * Semantic checks the schema cannot express (lambda syntax, templates, a header field that is
@@ -256,9 +258,10 @@ export interface OutputDefinition<S> extends DefinitionBase<S> {
 export type NodeDefinition = InputDefinition<unknown> | BoltDefinition<unknown> | OutputDefinition<unknown>;
 
 /**
- * Declares a node type. The one cast of settings in the project lives here: the runtime only
- * passes settings that ajv validated against `schema`, and `S` is generated from that schema.
+ * Declares a node type, erasing its settings type for the catalogue. This is sound because the
+ * runtime only ever passes settings that ajv validated against `schema`, and `S` is generated from
+ * that schema (`settings.generated.ts`).
  */
 export function defineNode<S>(definition: InputDefinition<S> | BoltDefinition<S> | OutputDefinition<S>): NodeDefinition {
-  return definition as NodeDefinition;
+  return definition;
 }

@@ -3,7 +3,7 @@
  * settings schema (defaults filled), then the graph checks. Every problem is collected, so a user
  * fixes them all in one pass, compiler style.
  */
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { NodeDefinition, PunchlineIdentity, StreamDeclaration, TopologySettings } from '../node-api.js';
 import type { PlatformConfig } from './platform-config.js';
 import { readJson5Document } from './json5-document.js';
@@ -93,7 +93,7 @@ export function validatePunchlineDocument(
       return;
     }
     const settings = entry.settings ?? {};
-    const settingsDiagnostics = schemaProblems(`nodes/${definition.schema}`, settings, `${pointer}/settings`);
+    const settingsDiagnostics = schemaProblems(isAbsolute(definition.schema) ? definition.schema : `nodes/${definition.schema}`, settings, `${pointer}/settings`);
     diagnostics.push(...settingsDiagnostics);
     nodes.push({
       definition,

@@ -13,6 +13,8 @@ export class TupleTree {
   /** Tuple copies derived from the record that are still travelling. */
   pending = 0;
   settled = false;
+  /** Failed (or timed out): what is still travelling of it is wasted work, not worth passing on. */
+  failed = false;
 
   constructor(
     readonly handle: DeliveryHandle,
@@ -101,6 +103,7 @@ export class DeliveryTracker {
   /** A tuple of the tree failed: the whole tree fails, once. */
   fail(tree: TupleTree, error: PunchlineError): void {
     if (tree.settled) return;
+    tree.failed = true;
     this.settle(tree);
     this.listener.failed(tree, error);
     tree.handle.fail(error);

@@ -18,8 +18,7 @@ import type { PlatformConfig } from '../config/platform-config.js';
 import type { NodeDeclaration, Punchline } from '../config/punchline.js';
 import { PunchlineError, asPunchlineError } from '../errors.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { DeliveryTracker, InFlightCounter } from './delivery-tracker.js';
-import type { TupleTree } from './delivery-tracker.js';
+import { DeliveryTracker, InFlightCounter, TupleTree } from './delivery-tracker.js';
 import { NodeMetrics } from './node-metrics.js';
 import type { NodeCounters } from './node-metrics.js';
 
@@ -119,6 +118,10 @@ export class Topology {
   private readonly metrics: NodeMetrics;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
   private endedInputs = 0;
+  /** False with `topology.acker.executors: 0`: inputs' tuples are acked on emission. */
+  private readonly acking: boolean;
+  /** The anchor of tuples when acking is off: already settled, so outcomes change nothing. */
+  private readonly untracked: TupleTree;
   private inputInstances = 0;
 
   constructor(
@@ -141,6 +144,9 @@ export class Topology {
         node.counters.pending--;
       },
     });
+    this.acking = topology['topology.acker.executors'] !== 0;
+    this.untracked = new TupleTree({ ack: () => undefined, fail: () => undefined }, new InFlightCounter(Infinity), 0);
+    this.untracked.settled = true;
     this.nodes = punchline.nodes.map((declaration) => new RunningNode(declaration, this.metrics, punchline.identity));
     for (const node of this.nodes) this.byComponent.set(node.declaration.component, node);
     for (const node of this.nodes) {
@@ -270,6 +276,14 @@ export class Topology {
         node.counters.emitted += deliveries;
         if (deliveries === 0) node.counters.dropped++;
         if (stream !== undefined && streams.length === 0) this.warnUndeclared(node, stream);
+        if (!this.acking) {
+          // At-most-once: the record counts as delivered as soon as it is emitted.
+          handle.ack();
+          node.counters.acked++;
+          node.counters.pending--;
+          if (deliveries > 0) this.publish(node, this.untracked, streams, fields);
+          return;
+        }
         const tree = this.tracker.begin(handle, counter, deliveries);
         if (deliveries > 0) this.publish(node, tree, streams, fields);
       },
@@ -321,7 +335,7 @@ export class Topology {
     switch (outcome.type) {
       case 'ack': {
         counters.acked++;
-        if (outcome.emissions.length > 0 && !tree.settled) {
+        if (outcome.emissions.length > 0 && !tree.failed) {
           let deliveries = 0;
           for (const emission of outcome.emissions) deliveries += node.deliveriesOf(emission.stream);
           this.tracker.extend(tree, deliveries);
@@ -364,8 +378,8 @@ export class Topology {
     this.state = 'stopping';
     const logger = this.options.logger;
     logger.info({ reason, inFlight: this.tracker.size }, 'stopping: inputs stop fetching, in-flight tuples drain');
+    const inputs = this.nodes.filter((n) => n.declaration.definition.kind === 'input');
     try {
-      const inputs = this.nodes.filter((n) => n.declaration.definition.kind === 'input');
       await Promise.all(inputs.flatMap((n) => n.sources.map((s) => s.stop())));
       for (const node of inputs) this.completeDownstream(node);
       const drainMs = this.punchline.topology['topology.drain.timeout.secs'] * 1000;
@@ -388,7 +402,8 @@ export class Topology {
     }
     this.tracker.stop();
     this.state = 'stopped';
-    logger.info({ reason }, 'stopped');
+    const totals = Object.fromEntries(inputs.map((n) => [n.declaration.component, { acked: n.counters.acked, failed: n.counters.failed }]));
+    logger.info({ reason, inputs: totals }, 'stopped');
     this.finish({ exitCode: EXIT.OK, reason });
     return this.result;
   }

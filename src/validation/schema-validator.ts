@@ -4,6 +4,7 @@
  * (never by hand in a constructor), and `additionalProperties: false` makes every typo an error.
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -19,11 +20,15 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: false, verbose: true }));
 const compiled = new Map<string, ValidateFunction>();
 
-/** The compiled validator of a schema file under `schemas/` (compiled once per process). */
+/**
+ * The compiled validator of a schema file under `schemas/`, or at an absolute path (node types
+ * defined outside the catalogue, such as test doubles). Compiled once per process.
+ */
 export function schemaValidator(relativePath: string): ValidateFunction {
   let validate = compiled.get(relativePath);
   if (validate === undefined) {
-    const schema = JSON.parse(readFileSync(schemaFile(relativePath), 'utf8')) as Record<string, unknown>;
+    const path = isAbsolute(relativePath) ? relativePath : schemaFile(relativePath);
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     validate = ajv.compile(schema);
     compiled.set(relativePath, validate);
   }

@@ -1,0 +1,136 @@
+/**
+ * Test doubles of nodes, used by punchlines written in tests to observe the delivery contract
+ * from the input's side: which ids were acked or failed, and how many tuples were in flight.
+ */
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { bufferCount, concatMap, filter, map, mergeMap, timer } from 'rxjs';
+import { ack, defineNode, drop, fail } from '../../src/node-api.js';
+import type { InputSink, NodeDefinition } from '../../src/node-api.js';
+import { PunchlineError } from '../../src/errors.js';
+import { NODE_CATALOGUE } from '../../nodes/index.js';
+
+const schema = (name: string): string => fileURLToPath(new URL(`./schemas/${name}.schema.json`, import.meta.url));
+
+/** What an input saw of its tuples. */
+export class Recorder {
+  readonly acked: number[] = [];
+  ackedCount = 0;
+  /** `process.memoryUsage().heapUsed` after a full GC, every `heap_sample_every` tuples. */
+  readonly heapSamples: number[] = [];
+  readonly failed: { id: number; code: string; message: string }[] = [];
+  maxPending = 0;
+  /** Tuples seen by a recording output. */
+  written = 0;
+  /** In order: `ack:<id>`, `fail:<id>` from inputs, `write:<component>:<id>` from outputs. */
+  readonly events: string[] = [];
+}
+
+const recorders = new Map<string, Recorder>();
+
+v8.setFlagsFromString('--expose-gc');
+const forceGc = runInNewContext('gc') as () => void;
+
+/** The recorder named in a test node's `recorder` setting (created on first use). */
+export function recorder(name: string): Recorder {
+  let found = recorders.get(name);
+  if (found === undefined) {
+    found = new Recorder();
+    recorders.set(name, found);
+  }
+  return found;
+}
+
+/** Emits `count` tuples `{ id }` as fast as capacity allows, recording acks, fails and max pending. */
+const recordingInput = defineNode<{ recorder: string; count: number; record_ids: boolean; heap_sample_every?: number }>({
+  type: 'recording_input',
+  kind: 'input',
+  schema: schema('recording_input'),
+  create(settings) {
+    const seen = recorder(settings.recorder);
+    let stopped = false;
+    let loop: Promise<void> | undefined;
+    const run = async (sink: InputSink): Promise<void> => {
+      for (let id = 0; id < settings.count && !stopped; id++) {
+        await sink.capacity();
+        sink.emit({ id }, {
+          ack: () => {
+            seen.ackedCount++;
+            if (!settings.record_ids) return;
+            seen.acked.push(id);
+            seen.events.push(`ack:${id}`);
+          },
+          fail: (error) => {
+            seen.failed.push({ id, code: error.code, message: error.message });
+            seen.events.push(`fail:${id}`);
+          },
+        });
+        seen.maxPending = Math.max(seen.maxPending, sink.pending);
+        if (settings.heap_sample_every !== undefined && id % settings.heap_sample_every === 0) {
+          forceGc();
+          seen.heapSamples.push(process.memoryUsage().heapUsed);
+        }
+        if (id % 1000 === 999) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      sink.end();
+    };
+    return {
+      start(sink) {
+        loop = run(sink);
+        return Promise.resolve();
+      },
+      async stop() {
+        stopped = true;
+        await loop;
+      },
+      close: () => Promise.resolve(),
+    };
+  },
+});
+
+/** Fails, drops or swallows the tuples whose `id` is listed; passes the others on every stream it publishes. */
+const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[] }>({
+  type: 'scripted_bolt',
+  kind: 'bolt',
+  schema: schema('scripted_bolt'),
+  create(settings, ctx) {
+    return (tuples) =>
+      tuples.pipe(
+        filter((t) => !settings.stall_ids.includes(Number(t.fields.id))),
+        map((t) => {
+          const id = Number(t.fields.id);
+          if (settings.fail_ids.includes(id)) return fail(t, new PunchlineError('E_TUPLE_FAILED', `scripted failure of ${id}`));
+          if (settings.drop_ids.includes(id)) return drop(t, 'scripted drop');
+          return ack(t, ...ctx.publish.map((p) => ({ stream: p.stream, fields: t.fields })));
+        }),
+      );
+  },
+});
+
+/** Acks tuples in batches after a delay: a deliberately slow output. */
+const slowOutput = defineNode<{ recorder?: string; batch_size: number; delay_ms: number }>({
+  type: 'slow_output',
+  kind: 'output',
+  schema: schema('slow_output'),
+  create(settings, ctx) {
+    const seen = settings.recorder === undefined ? undefined : recorder(settings.recorder);
+    return {
+      write: (tuples) =>
+        tuples.pipe(
+          bufferCount(settings.batch_size),
+          concatMap((batch) => timer(settings.delay_ms).pipe(map(() => batch))),
+          mergeMap((batch) => {
+            if (seen) {
+              seen.written += batch.length;
+              if (batch.length < 100) for (const t of batch) seen.events.push(`write:${ctx.component}:${Number(t.fields.id)}`);
+            }
+            return batch.map((t) => ack(t));
+          }),
+        ),
+    };
+  },
+});
+
+/** The real catalogue plus the test doubles. */
+export const TEST_CATALOGUE: readonly NodeDefinition[] = [...NODE_CATALOGUE, recordingInput, scriptedBolt, slowOutput];
