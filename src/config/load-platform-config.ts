@@ -13,6 +13,7 @@ import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { diagnose, formatDiagnostic } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
 import type { PlatformConfig } from './platform-config.js';
+import { checkCluster } from '../kafka/cluster-checks.js';
 
 /** The file name searched for next to and above a punchline. */
 export const PLATFORM_CONFIG_FILE = 'platform.json5';
@@ -20,7 +21,7 @@ export const PLATFORM_CONFIG_FILE = 'platform.json5';
 /** The config used when no file is found: the local broker of `punchline kafka start`. */
 export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
   file: undefined,
-  kafka: { clusters: { local: { brokers: ['127.0.0.1:9092'] } } },
+  kafka: { clusters: { local: { brokers: ['127.0.0.1:9092'], client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } } },
 };
 
 /** Which platform config file applies, or undefined for the built-in default. */
@@ -48,6 +49,12 @@ export async function readPlatformConfig(file: string): Promise<{ config?: Platf
   diagnostics.push(...validateAgainstSchema('platform.schema.json', value, document, ''));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const kafka = (value as { kafka: PlatformConfig['kafka'] }).kafka;
+  for (const [id, cluster] of Object.entries(kafka.clusters)) {
+    for (const problem of checkCluster(cluster)) {
+      diagnostics.push(diagnose(document, `/kafka/clusters/${id}${problem.path}`, problem.message, { hint: problem.hint }));
+    }
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { config: { file, kafka }, diagnostics };
 }
 
