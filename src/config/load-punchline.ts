@@ -11,6 +11,7 @@ import type { Json5Document } from './json5-document.js';
 import { substituteEnvironment } from './env-substitution.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { checkGraph } from '../validation/graph-checks.js';
+import type { UntypedNode } from '../validation/graph-checks.js';
 import { diagnose, sortDiagnostics } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
 import { suggestName } from '../validation/closest-name.js';
@@ -81,14 +82,14 @@ export function validatePunchlineDocument(
   const byType = new Map(catalogue.map((definition) => [definition.type, definition]));
 
   const nodes: NodeDeclaration[] = [];
-  /** Components whose type is unknown: subscribing to them is not a second error. */
-  const untyped = new Set<string>();
+  /** Nodes whose type is unknown: subscribing to them is not a second error. */
+  const untyped: UntypedNode[] = [];
   dag.forEach((entry, index) => {
     if (!isRawNode(entry)) return;
     const pointer = `/dag/${index}`;
     const definition = byType.get(entry.type);
     if (definition === undefined) {
-      untyped.add(entry.component ?? entry.type);
+      untyped.push({ component: entry.component ?? entry.type, pointer, subscribe: entry.subscribe ?? [] });
       diagnostics.push(diagnose(document, `${pointer}/type`, `unknown node type "${entry.type}"`, { hint: suggestName(entry.type, [...byType.keys()]) }));
       return;
     }

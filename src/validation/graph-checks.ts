@@ -50,7 +50,15 @@ function findCycle(nodes: readonly NodeDeclaration[], byName: ReadonlyMap<string
 }
 
 /** Every cross-node problem of the DAG, plus each node's own semantic checks. */
-export function checkGraph(nodes: readonly NodeDeclaration[], untyped: ReadonlySet<string>, document: Json5Document, platform: PlatformConfig): Diagnostic[] {
+/** A node whose type is unknown: its name and subscriptions still take part in the graph checks. */
+export interface UntypedNode {
+  readonly component: string;
+  readonly pointer: string;
+  readonly subscribe: NodeDeclaration['subscribe'];
+}
+
+export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: readonly UntypedNode[], document: Json5Document, platform: PlatformConfig): Diagnostic[] {
+  const untyped = new Set(untypedNodes.map((n) => n.component));
   const out: Diagnostic[] = [];
   const byName = new Map<string, NodeDeclaration>();
   for (const node of nodes) {
@@ -74,6 +82,8 @@ export function checkGraph(nodes: readonly NodeDeclaration[], untyped: ReadonlyS
         hint: 'add `subscribe: [{ component: "…", stream: "…" }]`',
       }));
     }
+  }
+  for (const node of [...nodes, ...untypedNodes]) {
     node.subscribe.forEach(({ component, stream }, index) => {
       const at = `${node.pointer}/subscribe/${index}`;
       const upstream = byName.get(component);
