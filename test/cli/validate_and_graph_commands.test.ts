@@ -43,7 +43,7 @@ test('run refuses an invalid punchline with exit 2 before starting anything', as
   await writeFile(join(dir, 'bad.json5'), VALID.replace('messages: [{ host: "a" }]', 'messages: []'));
   const run = await runCli(['run', join(dir, 'bad.json5')]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /\/dag\/0\/settings\/messages  must NOT have fewer than 1 items/);
+  assert.match(run.stderr, /\/dag\/0\/settings\/messages {2}must NOT have fewer than 1 items/);
 });
 
 test('graph prints the DAG as DOT with components, node types and the fields on each edge', async () => {
