@@ -1,0 +1,96 @@
+/**
+ * What an alert remembers about one group: the ring of its last levels (which gives the current
+ * level, whether a point changed it, and how much it flaps), the first and last time it triggered
+ * (which give an event's duration), and the state of its lambdas' stateful functions.
+ */
+import type { LambdaState } from '../lambda/index.js';
+
+/** The per-group alert state. Levels are stored as ranks (0 OK .. 3 CRITICAL). */
+export class AlertGroupState {
+  /** The ring of the last levels, all OK at first. `history[newest]` is the current level. */
+  private readonly history: Uint8Array;
+  private newest = 0;
+  /** The group is flapping (flapping detection on): it emits nothing. */
+  flapping = false;
+  /** The last recorded level differs from the one before. */
+  changed = false;
+  /** When the group last triggered (an emitted or no_recoveries-suppressed event), ns; undefined before. */
+  lastTriggered: bigint | undefined;
+  /** When the current episode started, ns; undefined before the first trigger. */
+  firstTriggered: bigint | undefined;
+
+  constructor(
+    historySize: number,
+    /** One state per level lambda, in the order the engine keeps its lambdas. */
+    readonly lambdaStates: readonly LambdaState[],
+  ) {
+    this.history = new Uint8Array(Math.max(2, historySize));
+  }
+
+  /** The current level (the newest entry of the ring). */
+  get currentRank(): number {
+    return this.history[this.newest] ?? 0;
+  }
+
+  /** The entry before the newest one. */
+  get previousRank(): number {
+    const size = this.history.length;
+    return this.history[(this.newest + size - 1) % size] ?? 0;
+  }
+
+  /** Pushes a level into the ring and records whether it changed from the previous one. */
+  record(rank: number): void {
+    this.changed = this.currentRank !== rank;
+    this.newest = (this.newest + 1) % this.history.length;
+    this.history[this.newest] = rank;
+  }
+
+  /**
+   * How much the group flaps, 0..1: with `l` entries, the `l - 1` consecutive pairs from oldest to
+   * newest get weights growing linearly from 0.8 (oldest pair) by `0.4 / (l - 1)` per pair; the
+   * weights of the pairs whose levels differ are summed and divided by `l - 1`. The weights are
+   * computed as Kapacitor does (0.8 as 1.2 / 1.5, accumulated step by step), so thresholds compare
+   * identically.
+   */
+  flappingPercent(): number {
+    const size = this.history.length;
+    const maxWeight = 1.2;
+    let weight = maxWeight / 1.5;
+    const step = (maxWeight - weight) / (size - 1);
+    let changes = 0;
+    const oldest = (this.newest + 1) % size;
+    for (let k = 0; k < size - 1; k++) {
+      const a = this.history[(oldest + k) % size];
+      const b = this.history[(oldest + k + 1) % size];
+      if (a !== b) changes += weight;
+      weight += step;
+    }
+    return changes / (size - 1);
+  }
+
+  /** Hysteresis: starts flapping above `high`, stops below `low`. */
+  updateFlapping(low: number, high: number): void {
+    const percent = this.flappingPercent();
+    if (this.flapping && percent < low) this.flapping = false;
+    else if (!this.flapping && percent > high) this.flapping = true;
+  }
+
+  /** Records a trigger at `time`; a trigger right after an OK entry starts a new episode. */
+  triggered(time: bigint): void {
+    this.lastTriggered = time;
+    if (this.previousRank === 0) this.firstTriggered = time;
+  }
+
+  /**
+   * `last_triggered - first_triggered`. Before any episode start, Go subtracts the zero time
+   * (year 1), which overflows and saturates to the largest duration; we give the same.
+   */
+  duration(): bigint {
+    if (this.lastTriggered === undefined) return 0n;
+    if (this.firstTriggered === undefined) return MAX_DURATION_NS;
+    return this.lastTriggered - this.firstTriggered;
+  }
+}
+
+/** Go's `maxDuration`, what `time.Sub` saturates to. */
+export const MAX_DURATION_NS = 9_223_372_036_854_775_807n;

@@ -1,0 +1,20 @@
+/**
+ * The alert engine behind the `alert` bolt: Kapacitor's alert state machine (levels, resets,
+ * history, flapping, state changes only, recoveries, durations, previous level), the event built
+ * from id/message/details templates, and its byte-exact Kapacitor JSON.
+ */
+export { AlertEngine, DEFAULT_HISTORY, type AlertEngineOptions, type AlertPoint } from './alert-engine.js';
+export { encodeAlertEvent, encodeAlertEventRecord, type AlertEvent, type AlertEventSeries } from './alert-event.js';
+export { LEVELS, levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
+export {
+  compileAlertTemplates,
+  DEFAULT_DETAILS_TEMPLATE,
+  DEFAULT_ID_TEMPLATE,
+  DEFAULT_MESSAGE_TEMPLATE,
+  type AlertServerInfo,
+  type AlertTemplates,
+  type AlertTemplateSources,
+} from './alert-templates.js';
+export type { LambdaFailureListener, LevelLambdaRole, LevelLambdas } from './level-choice.js';
+/** Converts epoch milliseconds (fractions allowed) to the bigint nanoseconds of {@link AlertPoint.time}. */
+export { epochMsToNs } from '../template/index.js';
