@@ -265,3 +265,14 @@ export type NodeDefinition = InputDefinition<unknown> | BoltDefinition<unknown> 
 export function defineNode<S>(definition: InputDefinition<S> | BoltDefinition<S> | OutputDefinition<S>): NodeDefinition {
   return definition;
 }
+
+/**
+ * The outcome of a tuple a node can never process (a field of the wrong shape, a template that
+ * cannot render): emitted on `_ppf_errors` with the reason when the node publishes that stream,
+ * else dropped with the reason. It is not failed: a replay would fail again, forever.
+ */
+export function reject(input: Tuple, error: PunchlineError, publish: readonly StreamDeclaration[]): Outcome {
+  if (!publish.some((p) => p.stream === ERRORS_STREAM)) return drop(input, error.message);
+  const document = JSON.stringify(input.fields, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value));
+  return ack(input, { stream: ERRORS_STREAM, fields: { ...input.fields, _ppf_error_message: error.message, _ppf_error_document: document } });
+}

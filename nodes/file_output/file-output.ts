@@ -15,6 +15,7 @@ export const fileOutput = defineNode<FileOutputSettings>({
   type: 'file_output',
   kind: 'output',
   schema: 'file_output.schema.json',
+  fieldsRead: (settings) => (settings.raw_field === undefined ? [] : [{ field: settings.raw_field, path: '/settings/raw_field' }]),
   create: (settings, ctx) => {
     let file: FileHandle | undefined;
     const write = async (text: string): Promise<void> => {
@@ -23,7 +24,7 @@ export const fileOutput = defineNode<FileOutputSettings>({
       if (settings.fsync) await file.datasync();
     };
     return {
-      write: jsonLinesWriter(settings, write, ctx.label),
+      write: jsonLinesWriter(settings, write, ctx.label, settings.raw_field),
       async start() {
         try {
           await mkdir(dirname(settings.path), { recursive: true });

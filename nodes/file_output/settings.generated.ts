@@ -24,4 +24,8 @@ export interface FileOutputSettings {
    * Tuples written per write call at most.
    */
   max_batch_size: number;
+  /**
+   * Write this field's text as is, one record per line (a newline is added when missing), instead of the JSON of all fields: e.g. the `alert` field of an alert bolt, Kapacitor's `.log()` format.
+   */
+  raw_field?: string;
 }

@@ -3,7 +3,7 @@
  * the building block of `print_output` and `file_output`. Batching is what makes a write per
  * thousand tuples instead of a write per tuple; the flush interval bounds the added latency.
  */
-import { bufferTime, concatMap, filter, from, map, mergeMap } from 'rxjs';
+import { bufferTime, concatMap, filter, from, mergeMap } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
 import { ack, fail } from '../node-api.js';
 import type { Fields, Outcome, Tuple } from '../node-api.js';
@@ -23,6 +23,12 @@ export function toJsonLine(fields: Fields): string {
   return `${hasBytes(fields) ? JSON.stringify(fields, bytesAsBase64) : JSON.stringify(fields)}\n`;
 }
 
+/** A field's text as one line: strings as they are (newline added when missing), anything else as JSON. */
+export function toRawLine(value: Fields[string] | undefined): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
 /** Batching of a line writer. */
 export interface LineBatching {
   readonly flush_interval_ms: number;
@@ -33,17 +39,17 @@ export interface LineBatching {
  * An output operator writing JSON lines through `write` (which resolves once the text is handed
  * to the OS, or synced). A failed write fails every tuple of its batch.
  */
-export function jsonLinesWriter(batching: LineBatching, write: (text: string) => Promise<void>, label: string): OperatorFunction<Tuple, Outcome> {
+export function jsonLinesWriter(batching: LineBatching, write: (text: string) => Promise<void>, label: string, rawField?: string): OperatorFunction<Tuple, Outcome> {
+  const line = rawField === undefined ? (t: Tuple) => toJsonLine(t.fields) : (t: Tuple) => toRawLine(t.fields[rawField]);
   return (tuples) =>
     tuples.pipe(
       bufferTime(batching.flush_interval_ms, null, batching.max_batch_size),
       filter((batch) => batch.length > 0),
       concatMap((batch) =>
-        from(write(batch.map((t) => toJsonLine(t.fields)).join('')).then(
+        from(write(batch.map(line).join('')).then(
           () => batch.map((t) => ack(t)),
           (error: unknown) => batch.map((t) => fail(t, asPunchlineError(error, 'E_FILE_IO', `${label}: writing ${batch.length} lines`))),
         )).pipe(mergeMap((outcomes) => outcomes)),
       ),
-      map((outcome) => outcome),
     );
 }

@@ -1,0 +1,163 @@
+/**
+ * `alert`: Kapacitor's AlertNode inside a punchline. Every tuple is a point: its `group_by` fields
+ * are the tags that form groups, the level lambdas choose its level, and the per-group state
+ * machine decides whether an event is emitted. An event is published on the node's streams as the
+ * tuple's fields plus the event's (`id`, `message`, `details`, `time`, `duration`, `level`,
+ * `previousLevel`, `recoverable`, and `event_field` holding the exact Kapacitor JSON).
+ *
+ * Acks: the incoming tuple is acked whether or not it raises an event (no event is a deliberate
+ * drop); an event is anchored to the tuple that caused it. A tuple whose time field is not a time,
+ * or whose templates cannot render, is rejected (`_ppf_errors` when published, else dropped).
+ */
+import { map } from 'rxjs';
+import { Counter } from 'prom-client';
+import { ack, defineNode, drop, reject } from '../../src/node-api.js';
+import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/node-api.js';
+import { PunchlineError } from '../../src/errors.js';
+import { compileLambda } from '../../src/lambda/index.js';
+import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
+import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
+import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/alerting/index.js';
+import type { AlertEvent, LevelLambdas } from '../../src/alerting/index.js';
+import { formatGoValue, formatRfc3339Nano } from '../../src/template/index.js';
+import { tupleTimeMs } from '../../src/io/tuple-time.js';
+import type { AlertSettings } from './settings.generated.js';
+
+const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;
+
+/** The fields the event adds to the tuple, in the order of Kapacitor's JSON. */
+export const EVENT_FIELDS = ['id', 'message', 'details', 'time', 'duration', 'level', 'previousLevel', 'recoverable'] as const;
+
+function eventsCounter(ctx: NodeContext): Counter {
+  const name = 'punchline_alert_events_total';
+  const existing = ctx.metrics.getSingleMetric(name);
+  if (existing instanceof Counter) return existing;
+  return new Counter({ name, help: 'Alert events emitted, by level.', labelNames: ['tenant', 'channel', 'punchline', 'component', 'level'], registers: [ctx.metrics] });
+}
+
+/** Fields that describe the point rather than being data: excluded from the event data by default. */
+function isBookkeeping(field: string, settings: AlertSettings): boolean {
+  return field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === settings.time_field;
+}
+
+/** The event's own fields and the Kapacitor field settings, as tuple fields. */
+function eventFields(event: AlertEvent, settings: AlertSettings): Record<string, FieldValue> {
+  const fields: Record<string, FieldValue> = {
+    id: event.id,
+    message: event.message,
+    details: event.details,
+    time: formatRfc3339Nano(event.time),
+    duration: Number(event.duration),
+    level: event.level,
+    previousLevel: event.previousLevel,
+    recoverable: event.recoverable,
+    [settings.event_field]: encodeAlertEventRecord(event),
+  };
+  if (settings.level_field !== undefined) fields[settings.level_field] = event.level;
+  if (settings.message_field !== undefined) fields[settings.message_field] = event.message;
+  if (settings.id_field !== undefined) fields[settings.id_field] = event.id;
+  if (settings.duration_field !== undefined) fields[settings.duration_field] = Number(event.duration);
+  return fields;
+}
+
+export const alert = defineNode<AlertSettings>({
+  type: 'alert',
+  kind: 'bolt',
+  schema: 'alert.schema.json',
+  check(settings, scope) {
+    const problems: SettingsProblem[] = [];
+    const levels = LAMBDA_SETTINGS.filter((name) => name.indexOf('_') < 0 && settings[name] !== undefined);
+    if (levels.length === 0) problems.push({ path: '/settings', message: 'an alert needs at least one of crit, warn, info', severity: 'error' });
+    for (const name of LAMBDA_SETTINGS) {
+      const source = settings[name];
+      if (source !== undefined) problems.push(...checkLambdaSetting(source, `/settings/${name}`, scope.fieldsIn, { predicate: true }));
+    }
+    for (const reset of ['crit_reset', 'warn_reset', 'info_reset'] as const) {
+      const level = reset.replace('_reset', '') as 'crit' | 'warn' | 'info';
+      if (settings[reset] !== undefined && settings[level] === undefined) problems.push({ path: `/settings/${reset}`, message: `${reset} without ${level} never applies`, severity: 'warning' });
+    }
+    for (const template of ['id', 'message', 'details'] as const) {
+      try {
+        compileAlertTemplates({ [template]: settings[template] });
+      } catch (error) {
+        if (!(error instanceof PunchlineError)) throw error;
+        problems.push({ path: `/settings/${template}`, message: error.message, ...(error.hint !== undefined && { hint: error.hint }), severity: 'error' });
+      }
+    }
+    if (settings.name_field !== undefined && settings.name !== 'alert') {
+      problems.push({ path: '/settings/name_field', message: 'give the measurement either with name or with name_field, not both', severity: 'error' });
+    }
+    if (settings.state_changes_only_max_interval_ms !== undefined && !settings.state_changes_only) {
+      problems.push({ path: '/settings/state_changes_only_max_interval_ms', message: 'only applies with state_changes_only: true', severity: 'warning' });
+    }
+    if (settings.flapping !== undefined && settings.flapping.low > settings.flapping.high) {
+      problems.push({ path: '/settings/flapping', message: 'flapping.low must not be above flapping.high', severity: 'error' });
+    }
+    return problems;
+  },
+  fieldsRead(settings) {
+    const reads: FieldUse[] = [];
+    for (const name of LAMBDA_SETTINGS) {
+      const source = settings[name];
+      if (source !== undefined) for (const field of compileLambda(source).fields) reads.push({ field, path: `/settings/${name}` });
+    }
+    settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
+    (settings.data_fields ?? []).forEach((field, i) => reads.push({ field, path: `/settings/data_fields/${i}` }));
+    if (settings.name_field !== undefined) reads.push({ field: settings.name_field, path: '/settings/name_field' });
+    if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
+    return reads;
+  },
+  create(settings, ctx) {
+    const failed = lambdaFailureCounter(ctx);
+    const events = eventsCounter(ctx);
+    const lambdas: { -readonly [K in keyof LevelLambdas]: LevelLambdas[K] } = {};
+    for (const name of LAMBDA_SETTINGS) {
+      const source = settings[name];
+      if (source !== undefined) lambdas[name] = compileLambda(source, { predicate: true });
+    }
+    const engine = new AlertEngine({
+      taskName: settings.task_name ?? ctx.punchline.name,
+      groupBy: settings.group_by,
+      lambdas,
+      id: settings.id,
+      message: settings.message,
+      details: settings.details,
+      history: settings.history,
+      ...(settings.flapping !== undefined && { flapping: settings.flapping }),
+      stateChangesOnly: settings.state_changes_only,
+      ...(settings.state_changes_only_max_interval_ms !== undefined && { stateChangesOnlyMaxIntervalNs: BigInt(settings.state_changes_only_max_interval_ms) * 1_000_000n }),
+      noRecoveries: settings.no_recoveries,
+      onLambdaFailure: (role, error) => failed(role, error),
+    });
+    const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    const dataOf = (fields: Fields): Fields => {
+      if (settings.data_fields !== undefined) return Object.fromEntries(settings.data_fields.map((f) => [f, fields[f] ?? null]));
+      return Object.fromEntries(Object.entries(fields).filter(([f]) => !isBookkeeping(f, settings)));
+    };
+    return (tuples) =>
+      tuples.pipe(
+        map((tuple) => {
+          const fields = tuple.fields;
+          const timeMs = tupleTimeMs(fields, settings.time_field);
+          if (timeMs === undefined) {
+            return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
+          }
+          const tags: Record<string, string> = {};
+          for (const field of settings.group_by) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
+          const nameValue = settings.name_field === undefined ? settings.name : fields[settings.name_field];
+          const name = nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
+          let event: AlertEvent | undefined;
+          try {
+            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(fields), scope: fields });
+          } catch (error) {
+            if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
+            throw error;
+          }
+          if (event === undefined) return drop(tuple, 'no alert event');
+          events.inc({ ...ctx.metricLabels, level: event.level });
+          const out = { ...fields, ...eventFields(event, settings) };
+          return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
+        }),
+      );
+  },
+});

@@ -1,0 +1,116 @@
+/* Generated from schemas/nodes/alert.schema.json by `npm run gen`: do not edit. */
+
+/**
+ * Raises alerts with Kapacitor's AlertNode semantics: level lambdas, per-group state, state changes, flapping, and the exact Kapacitor alert JSON.
+ */
+export interface AlertSettings {
+  /**
+   * Lambda that makes a point CRITICAL.
+   */
+  crit?: string;
+  /**
+   * Lambda that makes a point WARNING.
+   */
+  warn?: string;
+  /**
+   * Lambda that makes a point INFO.
+   */
+  info?: string;
+  /**
+   * While CRITICAL, the level only goes down once this lambda is true (Kapacitor `.critReset()`).
+   */
+  crit_reset?: string;
+  /**
+   * While WARNING, the level only goes down once this lambda is true.
+   */
+  warn_reset?: string;
+  /**
+   * While INFO, the level only goes down once this lambda is true.
+   */
+  info_reset?: string;
+  /**
+   * Template of the alert id (Kapacitor `.id()`).
+   */
+  id: string;
+  /**
+   * Template of the message (Kapacitor `.message()`).
+   */
+  message: string;
+  /**
+   * Template of the details, rendered like Kapacitor's html/template (Kapacitor `.details()`).
+   */
+  details: string;
+  /**
+   * Fields whose values form alert groups: they play Kapacitor's tags (ids, templates, the `tags` of the event).
+   */
+  group_by: string[];
+  /**
+   * The measurement name of the alert data (`{{ .Name }}`).
+   */
+  name: string;
+  /**
+   * Take the measurement name from this field instead of `name`.
+   */
+  name_field?: string;
+  /**
+   * `{{ .TaskName }}`; default: the punchline name.
+   */
+  task_name?: string;
+  /**
+   * Field holding the point's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the tuple is processed.
+   */
+  time_field?: string;
+  /**
+   * Fields written in the event data (`{{ .Fields }}`, `data.series`); default: every field of the tuple except the group_by fields, the name/time fields and `_ppf_*` fields.
+   */
+  data_fields?: string[];
+  /**
+   * Emit an event only when the level changes (Kapacitor `.stateChangesOnly()`).
+   */
+  state_changes_only: boolean;
+  /**
+   * With state_changes_only: still emit an unchanged non-OK level once this long has passed since the last event (Kapacitor `.stateChangesOnly(10m)`).
+   */
+  state_changes_only_max_interval_ms?: number;
+  /**
+   * Suppress events while the group flaps (Kapacitor `.flapping(low, high)`).
+   */
+  flapping?: {
+    /**
+     * A flapping group stops flapping below this state-change ratio.
+     */
+    low: number;
+    /**
+     * A group starts flapping above this state-change ratio.
+     */
+    high: number;
+  };
+  /**
+   * Levels remembered per group for flapping detection (Kapacitor `.history()`).
+   */
+  history: number;
+  /**
+   * Do not emit OK (recovery) events (Kapacitor `.noRecoveries()`).
+   */
+  no_recoveries: boolean;
+  /**
+   * Also write the level name into this field (Kapacitor `.levelField()`).
+   */
+  level_field?: string;
+  /**
+   * Also write the message into this field (Kapacitor `.messageField()`).
+   */
+  message_field?: string;
+  /**
+   * Also write the alert id into this field (Kapacitor `.idField()`).
+   */
+  id_field?: string;
+  /**
+   * Also write the duration (ns) into this field (Kapacitor `.durationField()`).
+   */
+  duration_field?: string;
+  /**
+   * Field holding the whole event as Kapacitor's JSON text, trailing newline included: what an output writes as is.
+   */
+  event_field: string;
+}

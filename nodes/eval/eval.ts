@@ -1,0 +1,80 @@
+/**
+ * `eval`: computes new fields with lambdas, in order, each able to read the fields computed
+ * before it (Kapacitor's `|eval().as()`). A tuple on which a lambda fails is rejected: emitted on
+ * `_ppf_errors` when the node publishes it, else dropped; counted either way.
+ */
+import { map } from 'rxjs';
+import { ack, defineNode, reject } from '../../src/node-api.js';
+import type { FieldValue, SettingsProblem } from '../../src/node-api.js';
+import { PunchlineError } from '../../src/errors.js';
+import { compileLambda } from '../../src/lambda/index.js';
+import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
+import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
+import { tupleTimeMs } from '../../src/io/tuple-time.js';
+import type { EvalSettings } from './settings.generated.js';
+
+export const evalBolt = defineNode<EvalSettings>({
+  type: 'eval',
+  kind: 'bolt',
+  schema: 'eval.schema.json',
+  check(settings, scope) {
+    const known = new Set(scope.fieldsIn);
+    const problems: SettingsProblem[] = [];
+    settings.expressions.forEach(({ as, lambda }, index) => {
+      problems.push(...checkLambdaSetting(lambda, `/settings/expressions/${index}/lambda`, known));
+      known.add(as);
+    });
+    const available = new Set([...(settings.keep ?? scope.fieldsIn), ...settings.expressions.map((e) => e.as)]);
+    scope.publish.forEach(({ stream, fields }, s) => {
+      if (stream === '_ppf_errors') return;
+      fields.forEach((field, f) => {
+        if (!available.has(field)) {
+          problems.push({ path: `/publish/${s}/fields/${f}`, message: `eval does not pass on field "${field}"`, hint: settings.keep === undefined ? 'it is neither computed nor received' : 'add it to `keep` or compute it', severity: 'error' });
+        }
+      });
+    });
+    return problems;
+  },
+  fieldsRead(settings) {
+    const computed = new Set<string>();
+    const reads = [];
+    for (const [index, { as, lambda }] of settings.expressions.entries()) {
+      for (const field of compileLambda(lambda).fields) if (!computed.has(field)) reads.push({ field, path: `/settings/expressions/${index}/lambda` });
+      computed.add(as);
+    }
+    for (const [index, field] of (settings.keep ?? []).entries()) reads.push({ field, path: `/settings/keep/${index}` });
+    if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
+    return reads;
+  },
+  create(settings, ctx) {
+    const expressions = settings.expressions.map(({ as, lambda }) => {
+      const compiled = compileLambda(lambda);
+      return { as, compiled, state: compiled.newState() };
+    });
+    const keep = settings.keep;
+    const failed = lambdaFailureCounter(ctx);
+    const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    return (tuples) =>
+      tuples.pipe(
+        map((tuple) => {
+          const fields: Record<string, FieldValue> = {};
+          if (keep === undefined) Object.assign(fields, tuple.fields);
+          else for (const name of keep) fields[name] = tuple.fields[name] ?? null;
+          const scope: Record<string, FieldValue> = { ...tuple.fields };
+          const time = tupleTimeMs(tuple.fields, settings.time_field) ?? Date.now();
+          for (const { as, compiled, state } of expressions) {
+            try {
+              const value = compiled.evaluate(scope, time, state);
+              fields[as] = value;
+              scope[as] = value;
+            } catch (error) {
+              const kind = failed(as, error);
+              const reason = error instanceof Error ? error.message : String(error);
+              return reject(tuple, new PunchlineError('E_LAMBDA', `${ctx.label}: computing "${as}" failed (${kind}): ${reason}`, { cause: error }), ctx.publish);
+            }
+          }
+          return ack(tuple, ...streams.map((stream) => ({ stream, fields })));
+        }),
+      );
+  },
+});
