@@ -12,7 +12,7 @@
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
 import { ack, defineNode, drop, reject } from '../../src/node-api.js';
-import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/node-api.js';
+import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem, Tuple } from '../../src/node-api.js';
 import { PunchlineError } from '../../src/errors.js';
 import { compileLambda } from '../../src/lambda/index.js';
 import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
@@ -109,7 +109,8 @@ export const alert = defineNode<AlertSettings>({
   },
   create(settings, ctx) {
     const failed = lambdaFailureCounter(ctx);
-    const events = eventsCounter(ctx);
+    const eventsMetric = eventsCounter(ctx);
+    const eventsByLevel = new Map(['OK', 'INFO', 'WARNING', 'CRITICAL'].map((level) => [level, eventsMetric.labels({ ...ctx.metricLabels, level })]));
     const lambdas: { -readonly [K in keyof LevelLambdas]: LevelLambdas[K] } = {};
     for (const name of LAMBDA_SETTINGS) {
       const source = settings[name];
@@ -130,9 +131,18 @@ export const alert = defineNode<AlertSettings>({
       onLambdaFailure: (role, error) => failed(role, error),
     });
     const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
-    const dataOf = (fields: Fields): Fields => {
-      if (settings.data_fields !== undefined) return Object.fromEntries(settings.data_fields.map((f) => [f, fields[f] ?? null]));
-      return Object.fromEntries(Object.entries(fields).filter(([f]) => !isBookkeeping(f, settings)));
+    // Tuples of one stream all carry the same fields: which are data is decided once per stream.
+    const dataFieldsByStream = new Map<string, readonly string[]>();
+    const dataOf = (tuple: Tuple): Fields => {
+      const key = `${tuple.source}\u0000${tuple.stream}`;
+      let names = dataFieldsByStream.get(key);
+      if (names === undefined) {
+        names = settings.data_fields ?? Object.keys(tuple.fields).filter((f) => !isBookkeeping(f, settings));
+        dataFieldsByStream.set(key, names);
+      }
+      const data: Record<string, FieldValue> = {};
+      for (const name of names) data[name] = tuple.fields[name] ?? null;
+      return data;
     };
     return (tuples) =>
       tuples.pipe(
@@ -148,13 +158,13 @@ export const alert = defineNode<AlertSettings>({
           const name = nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
           let event: AlertEvent | undefined;
           try {
-            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(fields), scope: fields });
+            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(tuple), scope: fields });
           } catch (error) {
             if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
             throw error;
           }
           if (event === undefined) return drop(tuple, 'no alert event');
-          events.inc({ ...ctx.metricLabels, level: event.level });
+          eventsByLevel.get(event.level)?.inc();
           const out = { ...fields, ...eventFields(event, settings) };
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
         }),
