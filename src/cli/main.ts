@@ -10,6 +10,7 @@ import { registerKafkaCommand } from './kafka-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerGraphCommand } from './graph-command.js';
+import { registerConfigCommand } from './config-command.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
 /** Builds the program with every command. Exported for tests that parse command lines. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program, NODE_CATALOGUE);
   registerGraphCommand(program, NODE_CATALOGUE);
   registerKafkaCommand(program);
+  registerConfigCommand(program);
   return program;
 }
 

@@ -7,13 +7,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PunchlineError } from '../errors.js';
-import { readJson5Document } from './json5-document.js';
+import { pointerTokens, readJson5Document } from './json5-document.js';
 import { substituteEnvironment } from './env-substitution.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { diagnose, formatDiagnostic } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
 import type { PlatformConfig } from './platform-config.js';
 import { checkCluster } from '../kafka/cluster-checks.js';
+import { withClusterDefaults } from '../kafka/cluster-defaults.js';
 
 /** The file name searched for next to and above a punchline. */
 export const PLATFORM_CONFIG_FILE = 'platform.json5';
@@ -21,7 +22,7 @@ export const PLATFORM_CONFIG_FILE = 'platform.json5';
 /** The config used when no file is found: the local broker of `punchline kafka start`. */
 export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
   file: undefined,
-  kafka: { clusters: { local: { brokers: ['127.0.0.1:9092'], client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } } },
+  kafka: { clusters: { local: withClusterDefaults({ brokers: ['127.0.0.1:9092'] }) } },
 };
 
 /** Which platform config file applies, or undefined for the built-in default. */
@@ -39,23 +40,39 @@ export function findPlatformConfig(explicit: string | undefined, near: string | 
   }
 }
 
-/** Reads, substitutes and validates a platform config file; diagnostics instead of a throw. */
+/**
+ * Reads, substitutes and validates a platform config file; diagnostics instead of a throw. A value
+ * that came from the environment is masked (`***`) in any diagnostic that would quote it.
+ */
 export async function readPlatformConfig(file: string): Promise<{ config?: PlatformConfig; diagnostics: Diagnostic[] }> {
   const document = await readJson5Document(file);
-  const { value, unset } = substituteEnvironment(document.value);
+  const { value, unset, substituted } = substituteEnvironment(document.value);
   const diagnostics: Diagnostic[] = unset.map(({ pointer, name }) =>
     diagnose(document, pointer, `environment variable ${name} is not set`, { hint: `export ${name}=… or write \${${name}:-default}` }),
   );
   diagnostics.push(...validateAgainstSchema('platform.schema.json', value, document, ''));
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const masked = (list: Diagnostic[]): Diagnostic[] => maskSubstitutedValues(list, value, substituted);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: masked(diagnostics) };
   const kafka = (value as { kafka: PlatformConfig['kafka'] }).kafka;
   for (const [id, cluster] of Object.entries(kafka.clusters)) {
     for (const problem of checkCluster(cluster)) {
       diagnostics.push(diagnose(document, `/kafka/clusters/${id}${problem.path}`, problem.message, { hint: problem.hint }));
     }
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { config: { file, kafka }, diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: masked(diagnostics) };
+  return { config: { file, kafka, substituted }, diagnostics: masked(diagnostics) };
+}
+
+/** Diagnostics with every environment-substituted value of `value` replaced by `***`. */
+function maskSubstitutedValues(diagnostics: Diagnostic[], value: unknown, substituted: ReadonlySet<string>): Diagnostic[] {
+  const secrets = [...substituted].map((pointer) => valueAt(value, pointer)).filter((v): v is string => typeof v === 'string' && v !== '');
+  if (secrets.length === 0) return diagnostics;
+  const mask = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  return diagnostics.map((d) => ({ ...d, message: mask(d.message), ...(d.hint !== undefined && { hint: mask(d.hint) }) }));
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  return pointerTokens(pointer).reduce<unknown>((node, token) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined), root);
 }
 
 /** Loads the applicable platform config, throwing `E_CONFIG_INVALID` with every problem. */

@@ -1,7 +1,8 @@
 /**
  * What the platform schema cannot say about a cluster: a secret given two ways, credentials a
- * mechanism needs, a client certificate without its key, and GSSAPI, which the Kafka client we
- * use (kafkajs) cannot do — rejected when the config is validated, not when a node connects.
+ * mechanism needs, settings another mechanism would use (refused, like a typo, rather than
+ * ignored), a client certificate without its key, and GSSAPI, which the Kafka client we use
+ * (kafkajs) cannot do — rejected when the config is validated, not when a node connects.
  */
 import type { KafkaClusterConfig } from '../config/platform-config.js';
 
@@ -31,6 +32,13 @@ export function checkCluster(cluster: KafkaClusterConfig): ClusterProblem[] {
   if (sasl.password !== undefined && sasl.password_file !== undefined) {
     problems.push({ path: '/sasl/password_file', message: 'give the password either with password or with password_file, not both' });
   }
+  // Settings another mechanism would use do nothing here: refused like a typo, never ignored.
+  const unused = sasl.mechanism === 'OAUTHBEARER'
+    ? (['username', 'password', 'password_file'] as const).filter((key) => sasl[key] !== undefined)
+    : (['oauth', 'extensions'] as const).filter((key) => sasl[key] !== undefined);
+  for (const key of unused) {
+    problems.push({ path: `/sasl/${key}`, message: `${key} does nothing with ${sasl.mechanism}`, hint: sasl.mechanism === 'OAUTHBEARER' ? 'OAUTHBEARER logs in with sasl.oauth' : 'oauth and extensions apply to OAUTHBEARER only' });
+  }
   if (sasl.mechanism === 'OAUTHBEARER') {
     const oauth = sasl.oauth;
     if (oauth === undefined) {
@@ -46,7 +54,7 @@ export function checkCluster(cluster: KafkaClusterConfig): ClusterProblem[] {
     }
     const grant = oauth.token_url !== undefined;
     if (staticToken && grant) problems.push({ path: '/sasl/oauth/token_url', message: 'a static access token and a token_url exclude each other' });
-    if (!staticToken && !grant) problems.push({ path: '/sasl/oauth', message: 'no token source', hint: 'set access_token (or access_token_file), or token_url with client_id and client_secret' });
+    if (!staticToken && !grant) problems.push({ path: '/sasl/oauth', message: 'no token source', hint: 'set access_token or access_token_file, or token_url with client_id and client_secret' });
     if (grant && (oauth.client_id === undefined || (oauth.client_secret === undefined && oauth.client_secret_file === undefined))) {
       problems.push({ path: '/sasl/oauth', message: 'the client-credentials grant needs client_id and client_secret (or client_secret_file)' });
     }

@@ -7,7 +7,8 @@
 import type { KafkaClusterConfig, PlatformConfig } from '../config/platform-config.js';
 import { PunchlineError } from '../errors.js';
 import type { SettingsProblem } from '../node-api.js';
-import { suggestName } from '../validation/closest-name.js';
+import { closestName } from '../validation/closest-name.js';
+import { CLUSTER_DEFAULTS, withClusterDefaults } from './cluster-defaults.js';
 
 /** A cluster ready for the client factory. */
 export interface ResolvedCluster {
@@ -26,35 +27,65 @@ export interface ClusterReference {
   readonly path: string;
 }
 
-const DEFAULTS: Omit<KafkaClusterConfig, 'brokers'> = { client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 };
+
+const HOST_PORT = /^[^:\s,]+:[0-9]{1,5}$/;
 
 function parseBootstrap(servers: string): string[] {
   return servers.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** Validation of a cluster reference, for nodes' `check()`. */
-export function checkClusterReference(reference: ClusterReference, platform: PlatformConfig): SettingsProblem[] {
-  const known = Object.keys(platform.kafka.clusters);
-  if (reference.clusterId === undefined) {
-    if (reference.bootstrapServers !== undefined) return [];
-    return [{ path: reference.path, message: 'no Kafka cluster named', hint: `name one of the platform's clusters (${known.join(', ') || 'none declared'}) or give bootstrap.servers`, severity: 'error' }];
-  }
-  if (platform.kafka.clusters[reference.clusterId] !== undefined) return [];
-  const where = platform.file === undefined ? 'the built-in default platform config' : platform.file;
-  return [{ path: reference.path, message: `unknown Kafka cluster "${reference.clusterId}" (declared in ${where}: ${known.join(', ') || 'none'})`, hint: suggestName(reference.clusterId, known), severity: 'error' }];
+function declaredIn(platform: PlatformConfig): string {
+  return platform.file === undefined ? 'the built-in default platform config' : platform.file;
 }
 
-/** Resolves a reference; throws `E_UNKNOWN_CLUSTER` (validation normally caught it before). */
+/** `unknown Kafka cluster "x" (declared in F: a, b)`: the message of both validation and resolution. */
+function unknownCluster(id: string, platform: PlatformConfig): { message: string; hint: string } {
+  const known = Object.keys(platform.kafka.clusters);
+  const close = closestName(id, known);
+  return {
+    message: `unknown Kafka cluster "${id}" (declared in ${declaredIn(platform)}: ${known.join(', ') || 'none'})`,
+    hint: close === undefined ? 'use one of those ids, or declare the cluster under kafka.clusters' : `did you mean "${close}"?`,
+  };
+}
+
+/**
+ * Validation of a cluster reference, for nodes' `check()`: the id must be declared, and
+ * `bootstrap.servers` must be a comma-separated list of `host:port`.
+ */
+export function checkClusterReference(reference: ClusterReference, platform: PlatformConfig): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (reference.bootstrapServers !== undefined) {
+    const servers = parseBootstrap(reference.bootstrapServers);
+    const bad = servers.filter((server) => !HOST_PORT.test(server));
+    if (servers.length === 0 || bad.length > 0) {
+      problems.push({ path: reference.path, message: `bootstrap.servers must be host:port[,host:port…]${bad.length > 0 ? `, not ${bad.map((b) => JSON.stringify(b)).join(', ')}` : ''}`, severity: 'error' });
+    }
+  }
+  if (reference.clusterId === undefined) {
+    if (reference.bootstrapServers !== undefined) return problems;
+    const known = Object.keys(platform.kafka.clusters);
+    return [...problems, { path: reference.path, message: 'no Kafka cluster named', hint: `name one of the platform's clusters (${known.join(', ') || 'none declared'}) or give bootstrap.servers`, severity: 'error' }];
+  }
+  if (platform.kafka.clusters[reference.clusterId] !== undefined) return problems;
+  const { message, hint } = unknownCluster(reference.clusterId, platform);
+  return [...problems, { path: reference.path, message, hint, severity: 'error' }];
+}
+
+/**
+ * Resolves a reference; throws `E_UNKNOWN_CLUSTER` naming the declared clusters (validation
+ * normally caught it before). With `bootstrap.servers` the declaration keeps its security settings
+ * and id (the metrics label); only the addresses change.
+ */
 export function resolveCluster(reference: ClusterReference, platform: PlatformConfig): ResolvedCluster {
   const bootstrap = reference.bootstrapServers === undefined ? undefined : parseBootstrap(reference.bootstrapServers);
   if (reference.clusterId === undefined) {
     if (bootstrap === undefined) throw new PunchlineError('E_UNKNOWN_CLUSTER', 'no Kafka cluster named and no bootstrap.servers given');
-    return { id: 'bootstrap', config: { ...DEFAULTS, brokers: bootstrap } };
+    return { id: 'bootstrap', config: withClusterDefaults({ brokers: bootstrap }) };
   }
   const declared = platform.kafka.clusters[reference.clusterId];
   if (declared === undefined) {
-    const known = Object.keys(platform.kafka.clusters);
-    throw new PunchlineError('E_UNKNOWN_CLUSTER', `unknown Kafka cluster "${reference.clusterId}"`, { hint: `known: ${known.join(', ') || 'none'}` });
+    const { message, hint } = unknownCluster(reference.clusterId, platform);
+    throw new PunchlineError('E_UNKNOWN_CLUSTER', message, { hint });
   }
   return { id: reference.clusterId, config: bootstrap === undefined ? declared : { ...declared, brokers: bootstrap } };
 }
@@ -62,8 +93,8 @@ export function resolveCluster(reference: ClusterReference, platform: PlatformCo
 /** Kapacitor's rule: a zero timeout or batch setting means its default. */
 export function effective(config: KafkaClusterConfig): { timeoutMs: number; batchSize: number; batchTimeoutMs: number } {
   return {
-    timeoutMs: config.timeout_ms === 0 ? DEFAULTS.timeout_ms : config.timeout_ms,
-    batchSize: config.batch_size === 0 ? DEFAULTS.batch_size : config.batch_size,
-    batchTimeoutMs: config.batch_timeout_ms === 0 ? DEFAULTS.batch_timeout_ms : config.batch_timeout_ms,
+    timeoutMs: config.timeout_ms === 0 ? CLUSTER_DEFAULTS.timeout_ms : config.timeout_ms,
+    batchSize: config.batch_size === 0 ? CLUSTER_DEFAULTS.batch_size : config.batch_size,
+    batchTimeoutMs: config.batch_timeout_ms === 0 ? CLUSTER_DEFAULTS.batch_timeout_ms : config.batch_timeout_ms,
   };
 }
