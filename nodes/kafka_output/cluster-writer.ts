@@ -1,0 +1,366 @@
+/**
+ * Writing records to one cluster: the shared kafkajs producer of the cluster, the partition count
+ * of each topic (cached, refreshed after errors and every few minutes), topics created on first
+ * use, and the classification of what the broker answers into the three ends of a record:
+ * - **written**: the broker confirmed it per `acks`;
+ * - **failed**: it was not confirmed after the client's retries (broker down, leader moving,
+ *   timeouts, a topic that cannot be created now): the tuple fails and its input replays it;
+ * - **rejected**: the broker refused it for good (too large, invalid topic, invalid record):
+ *   retrying cannot help, so it goes to `_ppf_errors`.
+ *
+ * kafkajs answers a produce request with one error for the whole request, even when one record
+ * alone is at fault. So a request refused for a record-level reason is split in halves and each
+ * half sent again, until the culprits stand alone; the innocent records are written (possibly a
+ * second time, if a partition of the first request had already appended them: at-least-once).
+ */
+import { CompressionTypes, Partitioners } from 'kafkajs';
+import type { Admin, Message, TopicMessages } from 'kafkajs';
+import type { Logger } from 'pino';
+import { PunchlineError } from '../../src/errors.js';
+import type { Tuple } from '../../src/node-api.js';
+import { createKafkaClient } from '../../src/kafka/client-factory.js';
+import type { ResolvedCluster } from '../../src/kafka/cluster-resolution.js';
+import { translateKafkaError } from '../../src/kafka/kafka-errors.js';
+import { acquireProducer } from '../../src/kafka/shared-producers.js';
+import type { ProducerLease } from '../../src/kafka/shared-producers.js';
+import { partitionFor } from '../../src/partitioning/partition-for.js';
+import type { PartitionAlgorithm } from '../../src/partitioning/partition-for.js';
+import type { KafkaOutputMetrics } from './metrics.js';
+import { RecordRejection } from './record-rejection.js';
+import type { RejectionKind } from './record-rejection.js';
+import type { RecordHeaderMap } from './record-headers.js';
+
+/** A record ready to send, with the tuple it comes from. */
+export interface OutgoingRecord {
+  readonly tuple: Tuple;
+  readonly topic: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+  readonly headers: RecordHeaderMap | undefined;
+  /** Key, value and header bytes: what batches are sized and metrics count by. */
+  readonly bytes: number;
+}
+
+/** What became of one record. */
+export type RecordResult =
+  | { readonly type: 'written' }
+  | { readonly type: 'failed'; readonly kind: 'topic_missing' | 'write_failed'; readonly error: PunchlineError }
+  | { readonly type: 'rejected'; readonly rejection: RecordRejection };
+
+/** How a writer produces, from the node's settings. */
+export interface WriterOptions {
+  readonly acks: 'all' | '1' | '0';
+  readonly compression: 'none' | 'gzip';
+  readonly idempotent: boolean;
+  readonly maxInFlightRequests: number;
+  readonly retries: number;
+  readonly ackTimeoutMs: number;
+  readonly maxBatchBytes: number;
+  /** `undefined` leaves the partition to the client (`disablePartitionById`). */
+  readonly partitionAlgorithm: PartitionAlgorithm | undefined;
+  readonly topicCreation: { readonly enabled: boolean; readonly partitions: number; readonly replication_factor: number };
+}
+
+/** Broker error types that no retry can fix for the record concerned. */
+const REJECTED_TYPES: Readonly<Record<string, RejectionKind>> = {
+  MESSAGE_TOO_LARGE: 'too_large',
+  RECORD_LIST_TOO_LARGE: 'too_large',
+  INVALID_TOPIC_EXCEPTION: 'invalid_topic',
+  INVALID_RECORD: 'invalid_record',
+  INVALID_TIMESTAMP: 'invalid_record',
+};
+
+/** Broker error types after which our view of a topic's partitions may be wrong. */
+const STALE_METADATA_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** How long a topic's partition count is trusted (the Java client's `metadata.max.age.ms`). */
+const METADATA_MAX_AGE_MS = 5 * 60_000;
+
+const ACKS: Readonly<Record<WriterOptions['acks'], number>> = { all: -1, '1': 1, '0': 0 };
+
+interface ErrorLink {
+  readonly type?: unknown;
+  readonly cause?: unknown;
+  readonly originalError?: unknown;
+  readonly errors?: unknown;
+}
+
+/** The kafkajs error types in an error's wrapping chain (and in aggregate errors), outermost first. */
+function errorTypes(error: unknown): string[] {
+  const types: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (current: unknown, depth: number): void => {
+    if (current === null || typeof current !== 'object' || seen.has(current) || depth > 8) return;
+    seen.add(current);
+    const link = current as ErrorLink;
+    if (typeof link.type === 'string') types.push(link.type);
+    if (Array.isArray(link.errors)) for (const inner of link.errors as unknown[]) visit(inner, depth + 1);
+    visit(link.originalError ?? link.cause, depth + 1);
+  };
+  visit(error, 0);
+  return types;
+}
+
+/** The rejection kind when the error says a record can never be written, else undefined. */
+export function rejectionKindOf(error: unknown): RejectionKind | undefined {
+  for (const type of errorTypes(error)) {
+    const kind = REJECTED_TYPES[type];
+    if (kind !== undefined) return kind;
+  }
+  return undefined;
+}
+
+interface CachedCount {
+  readonly count: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * One cluster's producer lease, admin client and topic metadata. Lifecycle: `connect()` in the
+ * node's start, `ensureTopic()` for the topics known in advance, `write()` per batch, `close()`
+ * in the node's close.
+ */
+export class ClusterWriter {
+  readonly #cluster: ResolvedCluster;
+  readonly #options: WriterOptions;
+  /** The node's logger: the client factory adds the cluster to what kafkajs logs. */
+  readonly #clientLogger: Logger;
+  /** The node's logger with the cluster, for this writer's own lines. */
+  readonly #logger: Logger;
+  readonly #metrics: KafkaOutputMetrics;
+  #lease: ProducerLease | undefined;
+  #admin: Admin | undefined;
+  readonly #partitions = new Map<string, CachedCount>();
+  readonly #lookups = new Map<string, Promise<number>>();
+
+  constructor(cluster: ResolvedCluster, options: WriterOptions, logger: Logger, metrics: KafkaOutputMetrics) {
+    this.#cluster = cluster;
+    this.#options = options;
+    this.#clientLogger = logger;
+    this.#logger = logger.child({ cluster: cluster.id });
+    this.#metrics = metrics;
+  }
+
+  /** The cluster id: the metrics label and the prefix of error messages. */
+  get clusterId(): string {
+    return this.#cluster.id;
+  }
+
+  /** Borrows the cluster's shared producer and connects an admin client. Throws a translated error when the cluster is unreachable. */
+  async connect(): Promise<void> {
+    const { idempotent, maxInFlightRequests, retries } = this.#options;
+    this.#lease = await acquireProducer(
+      this.#cluster,
+      { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent, maxInFlightRequests, retry: { retries } },
+      this.#clientLogger,
+    );
+    const admin = createKafkaClient(this.#cluster, this.#clientLogger).admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw translateKafkaError(error, this.#cluster, 'connecting an admin client');
+    }
+    this.#admin = admin;
+  }
+
+  /** Gives the producer back and disconnects the admin client. */
+  async close(): Promise<void> {
+    await this.#lease?.release();
+    await this.#admin?.disconnect();
+    this.#lease = undefined;
+    this.#admin = undefined;
+  }
+
+  /**
+   * The partition count of `topic`, creating the topic when it is missing and creation is on.
+   * @throws {PunchlineError} `E_KAFKA_WRITE` when the topic is missing and may not be created, or
+   * creating it failed; a translated error when the cluster does not answer.
+   */
+  async ensureTopic(topic: string): Promise<number> {
+    const cached = this.#partitions.get(topic);
+    if (cached !== undefined && cached.expiresAt > Date.now()) return cached.count;
+    let lookup = this.#lookups.get(topic);
+    if (lookup === undefined) {
+      lookup = this.#lookUp(topic).finally(() => this.#lookups.delete(topic));
+      this.#lookups.set(topic, lookup);
+    }
+    return lookup;
+  }
+
+  async #lookUp(topic: string): Promise<number> {
+    let count = await this.#fetchPartitionCount(topic);
+    if (count === undefined) {
+      await this.#create(topic);
+      count = await this.#fetchPartitionCount(topic);
+      if (count === undefined) throw new PunchlineError('E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": topic "${topic}" was created but has no metadata yet`);
+    }
+    this.#partitions.set(topic, { count, expiresAt: Date.now() + METADATA_MAX_AGE_MS });
+    return count;
+  }
+
+  /** The partition count, or undefined when the topic does not exist. */
+  async #fetchPartitionCount(topic: string): Promise<number | undefined> {
+    const admin = this.#connectedAdmin();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+      return partitions > 0 ? partitions : undefined;
+    } catch (error) {
+      if (errorTypes(error).includes('UNKNOWN_TOPIC_OR_PARTITION')) return undefined;
+      throw translateKafkaError(error, this.#cluster, `reading the metadata of topic "${topic}"`);
+    }
+  }
+
+  async #create(topic: string): Promise<void> {
+    const { enabled, partitions, replication_factor: replicationFactor } = this.#options.topicCreation;
+    if (!enabled) {
+      throw new PunchlineError('E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": topic "${topic}" does not exist and topic_creation.enabled is false`, {
+        hint: 'create the topic, or set topic_creation.enabled',
+      });
+    }
+    const how = `${partitions === -1 ? "the broker's default partitions" : `${partitions} partitions`}, ${replicationFactor === -1 ? "the broker's default replication factor" : `replication factor ${replicationFactor}`}`;
+    try {
+      await this.#connectedAdmin().createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
+      this.#logger.info({ topic, partitions, replicationFactor }, `Created topic "${topic}" with ${how}.`);
+    } catch (error) {
+      const types = errorTypes(error);
+      if (types.includes('TOPIC_ALREADY_EXISTS')) return;
+      const invalid = types.includes('INVALID_TOPIC_EXCEPTION');
+      const reason = types.find((t) => t !== 'UNKNOWN_SERVER_ERROR') ?? translateKafkaError(error, this.#cluster, 'creating').message;
+      throw new PunchlineError(invalid ? 'E_KAFKA_REJECTED' : 'E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": creating topic "${topic}" with ${how} failed: ${reason}`, {
+        cause: error,
+        hint: invalid ? 'the broker refuses this topic name' : 'check topic_creation.partitions / replication_factor against the cluster (and its ACLs), or create the topic beforehand',
+      });
+    }
+  }
+
+  #connectedAdmin(): Admin {
+    if (this.#admin === undefined) throw new PunchlineError('E_NODE_CRASHED', `kafka cluster "${this.#cluster.id}": used before connect()`);
+    return this.#admin;
+  }
+
+  /**
+   * Sends `records` (in order, in requests of at most `maxBatchBytes`) and says what became of
+   * each, index for index. Never rejects: every problem is a `failed` or `rejected` result.
+   */
+  async write(records: readonly OutgoingRecord[]): Promise<RecordResult[]> {
+    const results: RecordResult[] = new Array<RecordResult>(records.length);
+    const partitions = new Map<string, number | PunchlineError>();
+    await Promise.all(
+      [...new Set(records.map((r) => r.topic))].map(async (topic) => {
+        try {
+          partitions.set(topic, await this.ensureTopic(topic));
+        } catch (error) {
+          partitions.set(topic, error instanceof PunchlineError ? error : translateKafkaError(error, this.#cluster, `preparing topic "${topic}"`));
+        }
+      }),
+    );
+    const sendable: { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[] = [];
+    records.forEach((record, index) => {
+      const count = partitions.get(record.topic);
+      if (count instanceof PunchlineError) {
+        if (count.code === 'E_KAFKA_REJECTED') results[index] = { type: 'rejected', rejection: new RecordRejection('invalid_topic', count.message) };
+        else results[index] = { type: 'failed', kind: count.code === 'E_KAFKA_WRITE' ? 'topic_missing' : 'write_failed', error: count };
+        return;
+      }
+      const algorithm = this.#options.partitionAlgorithm;
+      const message: Message = { key: record.key, value: record.value };
+      if (algorithm !== undefined) message.partition = partitionFor(algorithm, record.key, count ?? 1);
+      if (record.headers !== undefined) message.headers = record.headers;
+      sendable.push({ index, message, record });
+    });
+    let failure: PunchlineError | undefined;
+    for (const chunk of chunksOf(sendable, this.#options.maxBatchBytes)) {
+      if (failure !== undefined) {
+        // The cluster just failed a request after all retries: do not spend them again per chunk.
+        for (const item of chunk) results[item.index] = { type: 'failed', kind: 'write_failed', error: failure };
+        continue;
+      }
+      failure = await this.#send(chunk, results);
+    }
+    return results;
+  }
+
+  /** Sends one request's worth of records; returns the error when it failed (not when records were only rejected). */
+  async #send(chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+    const lease = this.#lease;
+    if (lease === undefined) throw new PunchlineError('E_NODE_CRASHED', `kafka cluster "${this.#cluster.id}": write before connect()`);
+    const byTopic = new Map<string, Message[]>();
+    for (const { record, message } of chunk) {
+      let messages = byTopic.get(record.topic);
+      if (messages === undefined) byTopic.set(record.topic, (messages = []));
+      messages.push(message);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const started = performance.now();
+    try {
+      await lease.producer.sendBatch({
+        topicMessages,
+        acks: ACKS[this.#options.acks],
+        timeout: this.#options.ackTimeoutMs,
+        compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+    } catch (error) {
+      return this.#onSendError(error, chunk, results);
+    }
+    this.#metrics.batchConfirmed(this.#cluster.id, (performance.now() - started) / 1000);
+    const bytesByTopic = new Map<string, { count: number; bytes: number }>();
+    for (const { index, record } of chunk) {
+      results[index] = { type: 'written' };
+      const sum = bytesByTopic.get(record.topic) ?? { count: 0, bytes: 0 };
+      sum.count++;
+      sum.bytes += record.bytes;
+      bytesByTopic.set(record.topic, sum);
+    }
+    for (const [topic, { count, bytes }] of bytesByTopic) this.#metrics.written(topic, count, bytes);
+    return undefined;
+  }
+
+  async #onSendError(error: unknown, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+    const kind = rejectionKindOf(error);
+    if (kind !== undefined) {
+      if (chunk.length > 1) {
+        // One record (or a few) spoiled the request: find them by halves, send the others.
+        const middle = Math.ceil(chunk.length / 2);
+        const first = await this.#send(chunk.slice(0, middle), results);
+        if (first !== undefined) {
+          for (const item of chunk.slice(middle)) results[item.index] = { type: 'failed', kind: 'write_failed', error: first };
+          return first;
+        }
+        return this.#send(chunk.slice(middle), results);
+      }
+      const [only] = chunk;
+      if (only !== undefined) {
+        const reason = translateKafkaError(error, this.#cluster, `writing a record of ${only.record.bytes} bytes to topic "${only.record.topic}"`).message;
+        results[only.index] = { type: 'rejected', rejection: new RecordRejection(kind, reason) };
+      }
+      return undefined;
+    }
+    const types = errorTypes(error);
+    if (types.some((t) => STALE_METADATA_TYPES.has(t))) for (const { record } of chunk) this.#partitions.delete(record.topic);
+    const topics = [...new Set(chunk.map((c) => c.record.topic))];
+    const translated = translateKafkaError(error, this.#cluster, `writing ${chunk.length} record${chunk.length === 1 ? '' : 's'} to ${topics.map((t) => `"${t}"`).join(', ')}`);
+    const failure = new PunchlineError('E_KAFKA_WRITE', translated.message, { cause: error, ...(translated.hint === undefined ? {} : { hint: translated.hint }) });
+    this.#logger.warn({ topics, records: chunk.length, code: translated.code }, `A produce request failed after the client's retries; its ${chunk.length} tuples fail: ${translated.message}`);
+    for (const item of chunk) results[item.index] = { type: 'failed', kind: 'write_failed', error: failure };
+    return failure;
+  }
+}
+
+/** Consecutive runs of `items` whose record bytes add up to at most `maxBytes` (a larger record goes alone). */
+function chunksOf<T extends { readonly record: OutgoingRecord }>(items: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length > 0 && bytes + item.record.bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.record.bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,125 @@
+/**
+ * The metrics of `kafka_output`, besides the standard node telemetry the runtime keeps: what was
+ * written per topic, how many produce requests it took, how long the broker took to confirm, and
+ * which errors happened, by kind.
+ *
+ * The families are registered once per registry (every executor of every `kafka_output` of a
+ * punchline shares the run's registry) and each node instance gets a small handle bound to its
+ * labels. Topic names come from data when a template or an override field picks them, so the
+ * number of distinct `topic` label values per handle is capped: past the cap, counts go to
+ * `topic="_other"` and the cardinality of the series stays bounded.
+ */
+import { Counter, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { NodeContext } from '../../src/node-api.js';
+
+/**
+ * Why a record was not written, as a bounded set of label values:
+ * - `encoding`: its value, key or headers could not be encoded (Avro mismatch, wrong type);
+ * - `no_destination`: no topic could be chosen for it (template failed, stream without a topic);
+ * - `invalid_topic`: the chosen topic name is not a legal Kafka topic name;
+ * - `too_large`: the broker refused it as too large;
+ * - `invalid_record`: the broker refused it as malformed (bad timestamp, invalid record);
+ * - `topic_missing`: its topic does not exist and may not be created here;
+ * - `write_failed`: the broker did not confirm it after the client's retries (the tuple fails);
+ * - `route_lambda`: a routing rule's `match` failed to evaluate on the tuple (it counts as no match).
+ */
+export type KafkaOutputErrorKind = 'encoding' | 'no_destination' | 'invalid_topic' | 'too_large' | 'invalid_record' | 'topic_missing' | 'write_failed' | 'route_lambda';
+
+/** The `topic` label value that collects topics past the cap. */
+export const OTHER_TOPIC_LABEL = '_other';
+
+const BASE_LABELS = ['tenant', 'channel', 'punchline', 'component'] as const;
+
+interface Families {
+  readonly records: Counter<string>;
+  readonly bytes: Counter<string>;
+  readonly batches: Counter<string>;
+  readonly errors: Counter<string>;
+  readonly latency: Histogram<string>;
+}
+
+const familiesByRegistry = new WeakMap<Registry, Families>();
+
+function families(registry: Registry): Families {
+  let found = familiesByRegistry.get(registry);
+  if (found !== undefined) return found;
+  const registers = [registry];
+  found = {
+    records: new Counter({
+      name: 'punchline_kafka_output_records_total',
+      help: 'Records the broker confirmed, per topic.',
+      labelNames: [...BASE_LABELS, 'topic'],
+      registers,
+    }),
+    bytes: new Counter({
+      name: 'punchline_kafka_output_bytes_total',
+      help: 'Bytes of key, value and headers of the records the broker confirmed, per topic (before compression).',
+      labelNames: [...BASE_LABELS, 'topic'],
+      registers,
+    }),
+    batches: new Counter({
+      name: 'punchline_kafka_output_batches_total',
+      help: 'Produce requests (kafkajs sendBatch calls) that the broker confirmed, per cluster.',
+      labelNames: [...BASE_LABELS, 'cluster'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'punchline_kafka_output_errors_total',
+      help: 'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, too_large, invalid_record) or failed (topic_missing, write_failed); route_lambda counts rule evaluations that failed.',
+      labelNames: [...BASE_LABELS, 'kind'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'punchline_kafka_output_send_latency_seconds',
+      help: 'Time from handing a produce request to the client to the broker confirming it (retries included).',
+      labelNames: [...BASE_LABELS, 'cluster'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+  };
+  familiesByRegistry.set(registry, found);
+  return found;
+}
+
+/** The metrics of one node instance, bound to its labels. */
+export class KafkaOutputMetrics {
+  readonly #families: Families;
+  readonly #labels: NodeContext['metricLabels'];
+  readonly #maxTopics: number;
+  readonly #topics = new Set<string>();
+
+  /** Registers the families on `ctx.metrics` if no other instance did yet. */
+  constructor(ctx: Pick<NodeContext, 'metrics' | 'metricLabels'>, maxTopics: number) {
+    this.#families = families(ctx.metrics);
+    this.#labels = ctx.metricLabels;
+    this.#maxTopics = maxTopics;
+  }
+
+  /** The label value for `topic`: itself while under the cap, then {@link OTHER_TOPIC_LABEL}. */
+  topicLabel(topic: string): string {
+    if (this.#topics.has(topic)) return topic;
+    if (this.#topics.size >= this.#maxTopics) return OTHER_TOPIC_LABEL;
+    this.#topics.add(topic);
+    return topic;
+  }
+
+  /** `count` records of `bytes` bytes in total were confirmed on `topic`. */
+  written(topic: string, count: number, bytes: number): void {
+    const labels = { ...this.#labels, topic: this.topicLabel(topic) };
+    this.#families.records.inc(labels, count);
+    this.#families.bytes.inc(labels, bytes);
+  }
+
+  /** A produce request to `cluster` was confirmed after `seconds`. */
+  batchConfirmed(cluster: string, seconds: number): void {
+    const labels = { ...this.#labels, cluster };
+    this.#families.batches.inc(labels);
+    this.#families.latency.observe(labels, seconds);
+  }
+
+  /** `count` records (or rule evaluations) went wrong for the reason `kind`. */
+  error(kind: KafkaOutputErrorKind, count = 1): void {
+    this.#families.errors.inc({ ...this.#labels, kind }, count);
+  }
+}
