@@ -10,6 +10,20 @@ import type { InputSink, SettingsProblem } from '../../src/node-api.js';
 import { compileMessage, TemplateSyntaxError } from './field-templates.js';
 import type { GeneratorInputSettings } from './settings.generated.js';
 
+/** Which message a tuple uses: in turn, or at random by weight. */
+function messagePicker(weights: readonly number[] | undefined, count: number): (sequence: number) => number {
+  if (weights === undefined) return (sequence) => sequence % count;
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  return () => {
+    let draw = Math.random() * total;
+    for (let i = 0; i < weights.length; i++) {
+      draw -= weights[i] ?? 0;
+      if (draw < 0) return i;
+    }
+    return weights.length - 1;
+  };
+}
+
 /** Tuples emitted between two yields to the event loop when running as fast as possible. */
 const CHUNK = 512;
 
@@ -27,6 +41,12 @@ export const generatorInput = defineNode<GeneratorInputSettings>({
         else throw error;
       }
     });
+    if (settings.weights !== undefined && settings.weights.length !== settings.messages.length) {
+      problems.push({ path: '/settings/weights', message: `${settings.weights.length} weights for ${settings.messages.length} messages`, hint: 'give one weight per message', severity: 'error' });
+    }
+    if (settings.weights !== undefined && settings.weights.every((w) => w === 0)) {
+      problems.push({ path: '/settings/weights', message: 'every weight is 0: no message could be picked', severity: 'error' });
+    }
     if (settings.end_when_acked && settings.count === undefined) {
       problems.push({ path: '/settings/end_when_acked', message: 'end_when_acked needs a count', hint: 'set `count`', severity: 'error' });
     }
@@ -34,6 +54,7 @@ export const generatorInput = defineNode<GeneratorInputSettings>({
   },
   create(settings, ctx) {
     const messages = settings.messages.map(compileMessage);
+    const pick = messagePicker(settings.weights, messages.length);
     const shards = ctx.executors;
     // Executors split the count: executor i emits sequence numbers i, i + n, i + 2n…
     const total = settings.count === undefined ? Infinity : Math.floor(settings.count / shards) + (ctx.executor < settings.count % shards ? 1 : 0);
@@ -50,7 +71,7 @@ export const generatorInput = defineNode<GeneratorInputSettings>({
 
     const emitOne = (sink: InputSink): void => {
       const sequence = ctx.executor + emitted * shards;
-      const message = messages[sequence % messages.length] as (counter: number, now: number) => Readonly<Record<string, unknown>>;
+      const message = messages[pick(sequence)] as (counter: number, now: number) => Readonly<Record<string, unknown>>;
       const fields = { ...message(sequence, Date.now()), [settings.id_field]: sequence } as Parameters<InputSink['emit']>[0];
       emitted++;
       sink.emit(fields, {

@@ -1,20 +1,19 @@
 /**
- * `punchline validate <file|dir…>`: every punchline (and `platform.json5`) given, or found under a
- * folder, checked against the schemas and the graph rules. Prints every problem; exits 2 if any.
+ * `punchline validate <file|dir…>`: every punchline, `platform.json5` and `channel_structure.json5`
+ * given, or found under a folder, checked against its schema (and punchlines against the graph
+ * rules). Prints every problem; exits 2 if any.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { findPlatformConfig, loadPlatformConfig, PLATFORM_CONFIG_FILE, readPlatformConfig } from '../config/load-platform-config.js';
 import { loadPunchline } from '../config/load-punchline.js';
+import { CHANNEL_STRUCTURE_FILE, readChannelStructure } from '../config/channel-structure.js';
 import type { NodeDefinition } from '../node-api.js';
 import { PunchlineError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { printDiagnostics, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
-
-/** Files a punchline folder holds that are not punchlines (they have their own checks). */
-const NOT_PUNCHLINES = new Set(['channel_structure.json5']);
 
 async function expand(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
@@ -32,7 +31,7 @@ export function registerValidateCommand(program: Command, catalogue: readonly No
     .description('check punchlines (files or folders) against the schemas and the graph rules')
     .argument('<paths...>', 'punchline files or folders to search for *.json5')
     .action(async (paths: string[], options: PunchlineCommandOptions) => {
-      const files = (await Promise.all(paths.map(expand))).flat().filter((f) => !NOT_PUNCHLINES.has(basename(f)));
+      const files = (await Promise.all(paths.map(expand))).flat();
       if (files.length === 0) throw new PunchlineError('E_USAGE', `no punchline found under ${paths.join(', ')}`);
       let errors = 0;
       for (const file of files) {
@@ -44,7 +43,7 @@ export function registerValidateCommand(program: Command, catalogue: readonly No
         }
         try {
           const platform = await loadPlatformConfig(options.config ?? findPlatformConfig(undefined, file), file);
-          const { diagnostics } = await loadPunchline(file, catalogue, platform, options);
+          const { diagnostics } = basename(file) === CHANNEL_STRUCTURE_FILE ? await readChannelStructure(file, platform) : await loadPunchline(file, catalogue, platform, options);
           printDiagnostics(diagnostics);
           errors += diagnostics.filter((d) => d.severity === 'error').length;
         } catch (error) {
