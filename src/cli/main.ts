@@ -10,6 +10,7 @@ import { registerKafkaCommand } from './kafka-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerGraphCommand } from './graph-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program, NODE_CATALOGUE);
   registerGraphCommand(program, NODE_CATALOGUE);
   registerKafkaCommand(program);
+  registerDemoCommand(program);
   registerConfigCommand(program);
   return program;
 }
