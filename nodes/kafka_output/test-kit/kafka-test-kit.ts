@@ -17,7 +17,7 @@ import type { FieldValue, Fields, InputSink, NodeDefinition } from '../../../src
 import { Topology } from '../../../src/runtime/topology.js';
 import type { RunResult } from '../../../src/runtime/topology.js';
 import { formatDiagnostic } from '../../../src/validation/diagnostic.js';
-import { kafkaClient, sharedKafka, startTestCluster, uniqueName } from '../../../test/support/kafka.js';
+import { kafkaClient, sharedKafka, startTestCluster, uniqueName, waitForTopicOnEveryBroker } from '../../../test/support/kafka.js';
 import { TEST_CATALOGUE } from '../../../test/support/test-nodes.js';
 
 export { sharedKafka, uniqueName };
@@ -221,6 +221,9 @@ export async function readTopic(cluster: KafkaClusterDetails, topic: string, dea
   for (const [partition, high] of remaining) if (high === 0n) remaining.delete(partition);
   const records: ReadRecord[] = [];
   if (remaining.size === 0) return records;
+  // A broker that has not caught up with a new topic answers UNKNOWN_TOPIC_OR_PARTITION, and
+  // kafkajs' subscribe gives up instead of retrying.
+  await waitForTopicOnEveryBroker(cluster, topic);
   const consumer = kafka.consumer({ groupId: uniqueName('reader') });
   await consumer.connect();
   try {
