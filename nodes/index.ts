@@ -7,5 +7,19 @@ import type { NodeDefinition } from '../src/node-api.js';
 import { generatorInput } from './generator_input/generator-input.js';
 import { printOutput } from './print_output/print-output.js';
 import { fileOutput } from './file_output/file-output.js';
+import { kafkaInput } from './kafka_input/kafka-input.js';
+import { kafkaOutput } from './kafka_output/kafka-output.js';
+import { filter } from './filter/filter.js';
+import { evalBolt } from './eval/eval.js';
+import { alert } from './alert/alert.js';
 
-export const NODE_CATALOGUE: readonly NodeDefinition[] = [generatorInput, printOutput, fileOutput];
+export const NODE_CATALOGUE: readonly NodeDefinition[] = [
+  generatorInput,
+  printOutput,
+  fileOutput,
+  kafkaInput,
+  kafkaOutput,
+  filter,
+  evalBolt,
+  alert,
+];

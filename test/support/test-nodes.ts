@@ -89,18 +89,33 @@ const recordingInput = defineNode<{ recorder: string; count: number; record_ids:
   },
 });
 
-/** Fails, drops or swallows the tuples whose `id` is listed; passes the others on every stream it publishes. */
-const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[] }>({
+/**
+ * Fails, drops or swallows the tuples whose `id` is listed; passes the others on every stream it
+ * publishes. With `times`, a listed id is failed (or swallowed) only its first `times` times and
+ * passes afterwards, so a replayed tuple can succeed.
+ */
+const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[]; times?: number }>({
   type: 'scripted_bolt',
   kind: 'bolt',
   schema: schema('scripted_bolt'),
   create(settings, ctx) {
+    const seen = new Map<number, number>();
+    /** Whether the scripted behaviour still applies to this occurrence of a listed id. */
+    const scripted = (id: number): boolean => {
+      if (settings.times === undefined) return true;
+      const count = (seen.get(id) ?? 0) + 1;
+      seen.set(id, count);
+      return count <= settings.times;
+    };
     return (tuples) =>
       tuples.pipe(
-        filter((t) => !settings.stall_ids.includes(Number(t.fields.id))),
+        filter((t) => {
+          const id = Number(t.fields.id);
+          return !(settings.stall_ids.includes(id) && scripted(id));
+        }),
         map((t) => {
           const id = Number(t.fields.id);
-          if (settings.fail_ids.includes(id)) return fail(t, new PunchlineError('E_TUPLE_FAILED', `scripted failure of ${id}`));
+          if (settings.fail_ids.includes(id) && scripted(id)) return fail(t, new PunchlineError('E_TUPLE_FAILED', `scripted failure of ${id}`));
           if (settings.drop_ids.includes(id)) return drop(t, 'scripted drop');
           return ack(t, ...ctx.publish.map((p) => ({ stream: p.stream, fields: t.fields })));
         }),

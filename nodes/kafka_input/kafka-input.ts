@@ -1,0 +1,25 @@
+/**
+ * `kafka_input`: Punch's Kafka input. Reads a topic as a consumer group member and emits each
+ * record as a tuple; commits, per partition, only the offset below which every record is acked
+ * (at-least-once); replays failed records or stops the punchline, per `smart_replay` and
+ * `fail_action`. See the node's README for the behaviour users rely on.
+ *
+ * The node is split by concern: `settings-checks.ts` (validation, group names),
+ * `offset-strategies.ts` (start positions), `partition-tracker.ts` (acks and commit points),
+ * `record-decoding.ts` and `header-fields.ts` (records to fields), `partition-assigner.ts`
+ * (groups and pinning), `load-control.ts`, `metrics.ts`, `run-state.ts` (what executors share),
+ * and `kafka-consumer.ts`, which runs them together.
+ */
+import { defineNode } from '../../src/node-api.js';
+import { checkKafkaInput } from './settings-checks.js';
+import { KafkaConsumerInstance } from './kafka-consumer.js';
+import type { KafkaInputSettings } from './settings.generated.js';
+
+/** The `kafka_input` node type, listed in the catalogue (`nodes/index.ts`). */
+export const kafkaInput = defineNode<KafkaInputSettings>({
+  type: 'kafka_input',
+  kind: 'input',
+  schema: 'kafka_input.schema.json',
+  check: checkKafkaInput,
+  create: (settings, ctx) => new KafkaConsumerInstance(settings, ctx),
+});

@@ -1,0 +1,219 @@
+/**
+ * The Kafka-specific telemetry of `kafka_input`, on top of the standard node metrics the runtime
+ * keeps for every node. Names are stable (documented in the node's README):
+ *
+ * | metric | labels |
+ * |---|---|
+ * | `punchline_kafka_input_records_{read,emitted,acked,failed,replayed}_total` | node + topic, partition |
+ * | `punchline_kafka_input_decode_errors_total` | node + topic, part (`key`/`value`/`header`), kind |
+ * | `punchline_kafka_input_committed_offset`, `punchline_kafka_input_lag` | node + topic, partition |
+ * | `punchline_kafka_input_assigned_partitions`, `punchline_kafka_input_inflight_window` | node |
+ * | `punchline_kafka_input_rebalances_total`, `punchline_kafka_input_commit_failures_total` | node |
+ * | `punchline_kafka_input_commit_latency_seconds` | node |
+ *
+ * Counting happens in plain numbers on the hot path; prom-client reads them at scrape time (the
+ * pattern of `src/runtime/node-metrics.ts`). Several executors of a node, and several nodes, share
+ * one registry, so the metric families are registered once per registry and every executor adds
+ * itself as a {@link MetricsSource}; counters add up the deltas of every source.
+ */
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { NodeContext } from '../../src/node-api.js';
+
+type NodeLabelName = keyof NodeContext['metricLabels'];
+type Labels = Readonly<Record<string, string>>;
+
+const NODE_LABELS: readonly NodeLabelName[] = ['tenant', 'channel', 'punchline', 'component'];
+const PARTITION_LABELS = [...NODE_LABELS, 'topic', 'partition'];
+const PREFIX = 'punchline_kafka_input_';
+
+/** Per-partition record counts of one executor; they outlive the partition's assignment. */
+export class PartitionCounters {
+  read = 0;
+  emitted = 0;
+  acked = 0;
+  failed = 0;
+  replayed = 0;
+  constructor(readonly labels: Labels) {}
+}
+
+/** Decode errors of one (part, kind) pair. */
+export interface DecodeErrorCount {
+  readonly labels: Labels;
+  count: number;
+}
+
+/** A partition currently assigned to an executor, for the offset gauges. */
+export interface AssignedPartition {
+  readonly labels: Labels;
+  /** The last committed offset (next offset a restart reads), if any. */
+  committed(): number | undefined;
+  /** Records in the partition not yet acked by this punchline: high watermark minus commit point. */
+  lag(): number | undefined;
+}
+
+/** What one executor exposes to the metric families. */
+export interface MetricsSource {
+  readonly labels: Labels;
+  readonly partitionCounters: ReadonlyMap<number, PartitionCounters>;
+  readonly decodeErrors: ReadonlyMap<string, DecodeErrorCount>;
+  assigned(): Iterable<AssignedPartition>;
+  readonly rebalances: number;
+  readonly commitFailures: number;
+  /** The adaptive window, Infinity when no window applies. */
+  window(): number;
+}
+
+const RECORD_COUNTERS = ['read', 'emitted', 'acked', 'failed', 'replayed'] as const;
+const RECORD_HELP: Record<(typeof RECORD_COUNTERS)[number], string> = {
+  read: 'Records fetched from Kafka and decoded (a record read again after a rewind counts again).',
+  emitted: 'Tuples emitted for records, replays included, decoding errors on _ppf_errors included.',
+  acked: 'Emitted records whose tuple tree was acked.',
+  failed: 'Emitted records whose tuple tree failed or timed out.',
+  replayed: 'Records emitted again after a failure (from memory with smart_replay, or re-read after a rewind).',
+};
+
+/** Adds `value - reported` to a counter series, remembering what was reported per source and key. */
+function reportDelta(counter: Counter, reported: Map<object, number>, key: object, labels: Labels, value: number): void {
+  const before = reported.get(key);
+  if (before === undefined || value !== before) counter.inc(labels, value - (before ?? 0));
+  reported.set(key, value);
+}
+
+/** The families of one registry, and the executors reporting to them. */
+export class KafkaInputMetrics {
+  static readonly #byRegistry = new WeakMap<Registry, KafkaInputMetrics>();
+
+  /** The metric families of `registry`, registering them on first use. */
+  static of(registry: Registry): KafkaInputMetrics {
+    let metrics = KafkaInputMetrics.#byRegistry.get(registry);
+    if (metrics === undefined) {
+      metrics = new KafkaInputMetrics(registry);
+      KafkaInputMetrics.#byRegistry.set(registry, metrics);
+    }
+    return metrics;
+  }
+
+  readonly commitLatency: Histogram;
+  readonly #sources = new Set<MetricsSource>();
+
+  private constructor(registry: Registry) {
+    const sources = this.#sources;
+    // A name already taken in this registry (by an older copy of this module, say) is reused.
+    const existing = <T>(name: string): T | undefined => registry.getSingleMetric(name) as T | undefined;
+
+    for (const name of RECORD_COUNTERS) {
+      const reported = new Map<object, number>();
+      const metric = `${PREFIX}records_${name}_total`;
+      if (existing(metric) !== undefined) continue;
+      new Counter({
+        name: metric,
+        help: RECORD_HELP[name],
+        labelNames: PARTITION_LABELS,
+        registers: [registry],
+        collect() {
+          for (const source of sources) for (const counters of source.partitionCounters.values()) reportDelta(this, reported, counters, counters.labels, counters[name]);
+        },
+      });
+    }
+    const reportedErrors = new Map<object, number>();
+    if (existing(`${PREFIX}decode_errors_total`) === undefined) {
+      new Counter({
+        name: `${PREFIX}decode_errors_total`,
+        help: 'Records (or headers) that could not be decoded, by part of the record and kind of defect.',
+        labelNames: [...NODE_LABELS, 'topic', 'part', 'kind'],
+        registers: [registry],
+        collect() {
+          for (const source of sources) for (const errors of source.decodeErrors.values()) reportDelta(this, reportedErrors, errors, errors.labels, errors.count);
+        },
+      });
+    }
+    if (existing(`${PREFIX}committed_offset`) === undefined) {
+      new Gauge({
+        name: `${PREFIX}committed_offset`,
+        help: 'Last offset committed per assigned partition: where a restart resumes (last_committed only).',
+        labelNames: PARTITION_LABELS,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const source of sources) {
+            for (const partition of source.assigned()) {
+              const committed = partition.committed();
+              if (committed !== undefined) this.set(partition.labels, committed);
+            }
+          }
+        },
+      });
+    }
+    if (existing(`${PREFIX}lag`) === undefined) {
+      new Gauge({
+        name: `${PREFIX}lag`,
+        help: 'Records of an assigned partition not yet acked: high watermark of the last fetch minus the commit point.',
+        labelNames: PARTITION_LABELS,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const source of sources) {
+            for (const partition of source.assigned()) {
+              const lag = partition.lag();
+              if (lag !== undefined) this.set(partition.labels, lag);
+            }
+          }
+        },
+      });
+    }
+    const nodeGauge = (name: string, help: string, value: (source: MetricsSource) => number, aggregate: (a: number, b: number) => number): void => {
+      if (existing(name) !== undefined) return;
+      new Gauge({
+        name,
+        help,
+        labelNames: NODE_LABELS,
+        registers: [registry],
+        collect() {
+          this.reset();
+          const byNode = new Map<string, { labels: Labels; value: number }>();
+          for (const source of sources) {
+            const key = NODE_LABELS.map((l) => source.labels[l]).join('\u0000');
+            const current = byNode.get(key);
+            byNode.set(key, { labels: source.labels, value: current === undefined ? value(source) : aggregate(current.value, value(source)) });
+          }
+          for (const { labels, value: v } of byNode.values()) if (Number.isFinite(v)) this.set(labels, v);
+        },
+      });
+    };
+    nodeGauge(`${PREFIX}assigned_partitions`, 'Partitions assigned to the node (all executors).', (s) => [...s.assigned()].length, (a, b) => a + b);
+    nodeGauge(`${PREFIX}inflight_window`, 'The adaptive load control window on records in flight (load_control: adaptative), summed over executors.', (s) => s.window(), (a, b) => a + b);
+    const nodeCounter = (name: string, help: string, value: (source: MetricsSource) => number): void => {
+      if (existing(name) !== undefined) return;
+      const reported = new Map<object, number>();
+      new Counter({
+        name,
+        help,
+        labelNames: NODE_LABELS,
+        registers: [registry],
+        collect() {
+          for (const source of sources) reportDelta(this, reported, source, source.labels, value(source));
+        },
+      });
+    };
+    nodeCounter(`${PREFIX}rebalances_total`, 'Consumer group rebalances an executor went through (each new assignment counts once).', (s) => s.rebalances);
+    nodeCounter(`${PREFIX}commit_failures_total`, 'Offset commits the broker refused or that timed out (retried at the next interval).', (s) => s.commitFailures);
+    this.commitLatency =
+      existing<Histogram>(`${PREFIX}commit_latency_seconds`) ??
+      new Histogram({
+        name: `${PREFIX}commit_latency_seconds`,
+        help: 'Duration of successful offset commits.',
+        labelNames: NODE_LABELS,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [registry],
+      });
+  }
+
+  /**
+   * Adds an executor for the rest of the run. A closed executor stays, so its counts are still
+   * reported at the next scrape; it just has no assigned partition any more.
+   */
+  add(source: MetricsSource): void {
+    this.#sources.add(source);
+  }
+}

@@ -1,0 +1,129 @@
+/* Generated from schemas/nodes/kafka_input.schema.json by `npm run gen`: do not edit. */
+
+/**
+ * Reads the records of a Kafka topic as tuples, with Punch's offset strategies, replay on failure, codecs, header mapping and consumer groups. Offsets are committed only once every record below them is acked.
+ */
+export interface KafkaInputSettings {
+  /**
+   * Id of the Kafka cluster to read from, a key of `kafka.clusters` in the platform config.
+   */
+  brokers?: string;
+  /**
+   * Comma-separated host:port list that replaces the brokers of the named cluster (hosts that reach the brokers under other names).
+   */
+  'bootstrap.servers'?: string;
+  /**
+   * The topic to read.
+   */
+  topic: string;
+  /**
+   * Where reading starts. Only last_committed commits offsets; the others start at the same place on every start and commit nothing.
+   */
+  start_offset_strategy: 'last_committed' | 'earliest' | 'latest' | 'from_offset' | 'from_datetime';
+  /**
+   * With from_offset: the offset every read partition starts at (clamped to the partition's first and next offsets).
+   */
+  offset?: number;
+  /**
+   * With from_datetime: ISO 8601 date with a time zone; each partition starts at its first record whose Kafka timestamp is at or after it.
+   */
+  from_datetime?: string;
+  /**
+   * With from_datetime: how long the offsets-by-timestamp request may take before the node gives up starting.
+   */
+  from_datetime_timeout_ms: number;
+  /**
+   * Consumer group shared by cooperating nodes; default <tenant>-<channel>-<punchline>-<component>.
+   */
+  'group.id'?: string;
+  /**
+   * Deprecated alias of group.id (Punch 5.x); accepted with a warning.
+   */
+  group_name?: string;
+  /**
+   * Consume only this partition (pinned through the group's partition assigner); default: a share of all partitions.
+   */
+  partition?: number;
+  /**
+   * Milliseconds between offset commits (last_committed only). Offsets are also committed when a partition is revoked and at a graceful stop.
+   */
+  auto_commit_interval: number;
+  /**
+   * exit: the first failed tuple stops the punchline at once (exit code 3) without committing past it; none: failed tuples are replayed.
+   */
+  fail_action: 'none' | 'exit';
+  /**
+   * true: re-emit only the failed records; false: rewind the partition to the failed record and re-emit everything read since.
+   */
+  smart_replay: boolean;
+  /**
+   * rate: at most load_control_records_per_second; adaptative: fewer records in flight when ack latency grows; none: max pending only.
+   */
+  load_control: 'none' | 'rate' | 'adaptative';
+  /**
+   * With load_control rate: the most records the node emits per second, all executors together.
+   */
+  load_control_records_per_second?: number;
+  key_codec?: RecordCodecSetting;
+  value_codec: RecordCodecSetting1;
+  /**
+   * Record headers copied into tuple fields; each field must be published.
+   */
+  headers_fields: HeaderFieldSetting[];
+  /**
+   * Consumer group session timeout: how long the group waits for a silent member (a crashed process) before giving its partitions to others.
+   */
+  session_timeout_ms: number;
+}
+/**
+ * How record keys are read into the `key` field; without it keys are not read.
+ */
+export interface RecordCodecSetting {
+  /**
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, or json.
+   */
+  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json';
+  /**
+   * lumberjack only: a record holding several data frames is a decoding error, keeps the last frame, or merges all frames.
+   */
+  multiple_frames: 'error' | 'last' | 'merge';
+}
+/**
+ * How record values are read: lumberjack gives one field per key of the record's map; the other codecs give one field `value`.
+ */
+export interface RecordCodecSetting1 {
+  /**
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, or json.
+   */
+  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json';
+  /**
+   * lumberjack only: a record holding several data frames is a decoding error, keeps the last frame, or merges all frames.
+   */
+  multiple_frames: 'error' | 'last' | 'merge';
+}
+export interface HeaderFieldSetting {
+  /**
+   * The record header to read (the last one when the key repeats).
+   */
+  header: string;
+  /**
+   * The tuple field it goes to; must be published.
+   */
+  field: string;
+  /**
+   * string (text), integer (4 bytes), long (8 bytes) or bytes (as is).
+   */
+  type: 'string' | 'integer' | 'long' | 'bytes';
+  /**
+   * Text encoding of string headers (UTF_8, ISO_8859_1, UTF-16BE...).
+   */
+  encoding: string;
+  /**
+   * Byte order of integer and long headers.
+   */
+  ordering: 'big_endian' | 'little_endian';
+  /**
+   * CRASH: log and stop the punchline (exit code 1); WARN: log a warning and set the field to null; PASS: set it to null, logged at debug level.
+   */
+  on_decoding_error: 'CRASH' | 'WARN' | 'PASS';
+}
