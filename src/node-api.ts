@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PunchlineError } from './errors.js';
 import type { PlatformConfig } from './config/platform-config.js';
+import { bytesAsBase64 } from './io/bytes-as-base64.js';
 
 /** A value a tuple field can hold. Lumberjack and string codecs give strings; JSON gives the rest. */
 export type FieldValue =
@@ -273,6 +274,6 @@ export function defineNode<S>(definition: InputDefinition<S> | BoltDefinition<S>
  */
 export function reject(input: Tuple, error: PunchlineError, publish: readonly StreamDeclaration[]): Outcome {
   if (!publish.some((p) => p.stream === ERRORS_STREAM)) return drop(input, error.message);
-  const document = JSON.stringify(input.fields, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value));
+  const document = JSON.stringify(input.fields, bytesAsBase64);
   return ack(input, { stream: ERRORS_STREAM, fields: { ...input.fields, _ppf_error_message: error.message, _ppf_error_document: document } });
 }

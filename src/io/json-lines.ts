@@ -8,15 +8,16 @@ import type { OperatorFunction } from 'rxjs';
 import { ack, fail } from '../node-api.js';
 import type { Fields, Outcome, Tuple } from '../node-api.js';
 import { asPunchlineError } from '../errors.js';
+import { bytesAsBase64 } from './bytes-as-base64.js';
 
-function hasBytes(fields: Fields): boolean {
-  for (const key in fields) if (fields[key] instanceof Uint8Array) return true;
+/** Whether a value holds bytes anywhere (strings and numbers, the common case, answer at once). */
+function hasBytes(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Uint8Array) return true;
+  for (const key in value) if (hasBytes((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 
-function bytesAsBase64(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
-}
 
 /** One JSON line for a tuple's fields; byte values are written as base64 strings. */
 export function toJsonLine(fields: Fields): string {
