@@ -74,11 +74,16 @@ describe('lumberjack decoding reads frames written by lumberjack-protocol', () =
     }
   });
 
-  it('returns a map without prototype, so a "__proto__" key is an ordinary field', () => {
+  it('returns a map that inherits nothing, so a "__proto__" key is an ordinary field', () => {
     const value = protocol.makeDataFrame(1, JSON.parse('{"__proto__":"polluted","a":"1"}') as Record<string, unknown>);
     const fields = decoder.decode(value);
-    assert.equal(Object.getPrototypeOf(fields), null);
+    // Its prototype is an empty object without a prototype (not null: see FIELD_MAP_PROTOTYPE).
+    const prototype = Object.getPrototypeOf(fields) as object | null;
+    assert.ok(prototype === null || (Object.getPrototypeOf(prototype) === null && Reflect.ownKeys(prototype).length === 0));
+    assert.ok(Object.hasOwn(fields, '__proto__'));
     assert.equal(fields['__proto__'], 'polluted');
+    assert.deepEqual(Object.keys(fields), ['__proto__', 'a']);
+    for (const member of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) assert.equal(fields[member], undefined, `${member} is not inherited`);
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   });
 });

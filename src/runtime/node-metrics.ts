@@ -4,7 +4,11 @@
  * `punchline_node_tuples_pending` and `punchline_node_tuple_latency_seconds`, labelled
  * tenant / channel / punchline / component (bounded cardinality: one series per node).
  *
- * Counting happens in plain numbers on the hot path; prom-client reads them at scrape time.
+ * Counting happens in plain numbers on the hot path; prom-client reads them at scrape time. That
+ * holds for the latency histogram too: each observation only bumps a bucket of the node's own
+ * {@link LatencyCounts} (prom-client's `observe` hashes the label set and allocates on every call,
+ * a sizeable share of the per-tuple cost at 100k tuples/s), and {@link LatencyHistogram} exposes
+ * those counts in prom-client's histogram format when scraped.
  * Latency is, for an input, emission to ack of the whole tuple tree; for a bolt or an output,
  * receipt to outcome of each tuple.
  */
@@ -36,15 +40,10 @@ export class NodeCounters {
   /** Tuples received and without an outcome yet (inputs: trees in flight). */
   pending = 0;
 
-  /** The node's latency series, bound once: per-call label lookups cost more than the observation. */
-  private readonly latency: ReturnType<Histogram['labels']>;
+  /** The node's latency observations, exposed by {@link LatencyHistogram}. */
+  readonly latency = new LatencyCounts(LATENCY_BUCKETS);
 
-  constructor(
-    readonly labels: NodeLabels,
-    latency: Histogram,
-  ) {
-    this.latency = latency.labels(labels);
-  }
+  constructor(readonly labels: NodeLabels) {}
 
   /** Records a latency in milliseconds. */
   observeLatency(ms: number): void {
@@ -52,10 +51,94 @@ export class NodeCounters {
   }
 }
 
+/** Upper bounds (seconds) of the latency histogram's buckets. */
+const LATENCY_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The observations of one histogram series, counted with no allocation: one count per bucket (not
+ * cumulative; the last one is `+Inf`), the sum and the count. A value falls in the first bucket
+ * whose bound it does not exceed, as in prom-client.
+ */
+export class LatencyCounts {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let bucket = 0;
+    while (bucket < bounds.length && value > (bounds[bucket] as number)) bucket++;
+    this.counts[bucket] = (this.counts[bucket] as number) + 1;
+    this.sum += value;
+    this.count++;
+  }
+}
+
+/**
+ * One value of prom-client's histogram export: `labels` are the bucket's (`le`), `sharedLabels` the
+ * series'. prom-client gives buckets a null exemplar and `_sum` / `_count` an undefined one.
+ */
+interface HistogramValue {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly sharedLabels: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly metricName: string;
+  readonly exemplar: null | undefined;
+}
+
+/**
+ * A prom-client histogram whose series are read from {@link LatencyCounts} at scrape time instead
+ * of being fed by `observe()`. It exports exactly what a prom-client histogram holding the same
+ * observations would (cumulative `_bucket` series with `le`, then `_sum` and `_count`), through
+ * both ways prom-client reads a metric: `get()` (JSON) and `getForPromString()` (the text format,
+ * which the registry prefers when a metric has it).
+ */
+export class LatencyHistogram extends Histogram<string> {
+  readonly #name: string;
+  readonly #help: string;
+
+  constructor(
+    configuration: { readonly name: string; readonly help: string; readonly labelNames: readonly string[]; readonly registers: Registry[] },
+    private readonly series: () => Iterable<{ readonly labels: NodeLabels; readonly latency: LatencyCounts }>,
+  ) {
+    super({ ...configuration, labelNames: [...configuration.labelNames], buckets: [...LATENCY_BUCKETS] });
+    this.#name = configuration.name;
+    this.#help = configuration.help;
+  }
+
+  /** The export with prom-client's split labels: what its registry turns into text. */
+  getForPromString(): { name: string; help: string; type: 'histogram'; values: HistogramValue[]; aggregator: 'sum' } {
+    const values: HistogramValue[] = [];
+    const bucket = `${this.#name}_bucket`;
+    for (const { labels, latency } of this.series()) {
+      let cumulative = 0;
+      latency.bounds.forEach((bound, index) => {
+        cumulative += latency.counts[index] as number;
+        values.push({ labels: { le: bound }, sharedLabels: labels, value: cumulative, metricName: bucket, exemplar: null });
+      });
+      values.push({ labels: { le: '+Inf' }, sharedLabels: labels, value: latency.count, metricName: bucket, exemplar: null });
+      values.push({ labels: {}, sharedLabels: labels, value: latency.sum, metricName: `${this.#name}_sum`, exemplar: undefined });
+      values.push({ labels: {}, sharedLabels: labels, value: latency.count, metricName: `${this.#name}_count`, exemplar: undefined });
+    }
+    return { name: this.#name, help: this.#help, type: 'histogram', values, aggregator: 'sum' };
+  }
+
+  /** The export with each value's labels merged, as prom-client's `get()` gives it. */
+  override get(): ReturnType<Histogram<string>['get']> {
+    const data = this.getForPromString();
+    const values = data.values.map(({ labels, sharedLabels, value, metricName, exemplar }) => ({ value, metricName, exemplar, labels: { ...labels, ...sharedLabels } }));
+    // prom-client types `type` as its MetricType enum, though every metric reports a string.
+    return Promise.resolve({ ...data, values } as unknown as Awaited<ReturnType<Histogram<string>['get']>>);
+  }
+}
+
 /** Registers the standard metric families on `registry` and hands out per-node counters. */
 export class NodeMetrics {
   private readonly nodes: NodeCounters[] = [];
-  private readonly latency: Histogram;
 
   constructor(registry: Registry) {
     const nodes = this.nodes;
@@ -85,18 +168,20 @@ export class NodeMetrics {
         for (const node of nodes) this.set(node.labels, node.pending);
       },
     });
-    this.latency = new Histogram({
-      name: 'punchline_node_tuple_latency_seconds',
-      help: 'For an input, emission to ack of a tuple tree; for a bolt or output, receipt to outcome of a tuple.',
-      labelNames: LABELS,
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [registry],
-    });
+    new LatencyHistogram(
+      {
+        name: 'punchline_node_tuple_latency_seconds',
+        help: 'For an input, emission to ack of a tuple tree; for a bolt or output, receipt to outcome of a tuple.',
+        labelNames: LABELS,
+        registers: [registry],
+      },
+      () => nodes,
+    );
   }
 
   /** The counters of a node (one set per component, shared by its executors). */
   forNode(labels: NodeLabels): NodeCounters {
-    const counters = new NodeCounters(labels, this.latency);
+    const counters = new NodeCounters(labels);
     this.nodes.push(counters);
     return counters;
   }

@@ -11,9 +11,10 @@
  * crashed (those two do not drain: they stop at once, committing nothing more).
  */
 import { Subject } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle, FieldValue } from '../node-api.js';
+import type { Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from '../node-api.js';
 import type { PlatformConfig } from '../config/platform-config.js';
 import type { NodeDeclaration, Punchline } from '../config/punchline.js';
 import { PunchlineError, asPunchlineError } from '../errors.js';
@@ -31,13 +32,14 @@ export interface RunResult {
 
 /** A tuple as delivered to one subscriber: one object per delivery, so each outcome is tracked. */
 class DeliveredTuple implements Tuple {
-  readonly receivedAt = performance.now();
   resolved = false;
   constructor(
     readonly stream: string,
     readonly source: string,
     readonly fields: Fields,
     readonly anchor: TupleTree,
+    /** `performance.now()` when it was delivered (the publisher's clock reading, shared by its copies). */
+    readonly receivedAt: number,
   ) {}
 }
 
@@ -50,14 +52,26 @@ interface Receiver {
 /** A published stream of a node and its precomputed projection. */
 interface Publication {
   readonly fields: readonly string[];
+  readonly project: (fields: Fields) => Fields;
   readonly receivers: Receiver[];
 }
 
-/** Picks the declared fields, in declaration order; a field the node did not set is null. */
-function project(fields: Fields, declared: readonly string[]): Fields {
-  const out: Record<string, FieldValue> = {};
-  for (const name of declared) out[name] = fields[name] ?? null;
-  return out;
+/**
+ * The projection of one stream: picks the declared fields, in declaration order, a field the node
+ * did not set being null. It is compiled once into a single object literal
+ * (`f => ({ "host": f["host"] ?? null, … })`), so every tuple gets an object of one fixed shape
+ * with its fields in-object: about ten times faster to build than key by key, and smaller (less
+ * for the GC to copy while the tuple is in flight). The names are JSON-quoted, so any string is
+ * a literal key; `__proto__` is written as a computed key, which defines an ordinary field (a
+ * plain `"__proto__":` would set the prototype).
+ */
+export function compileProjection(declared: readonly string[]): (fields: Fields) => Fields {
+  const entries = declared.map((name) => {
+    const key = JSON.stringify(name);
+    return `${name === '__proto__' ? `[${key}]` : key}: f[${key}] ?? null`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source holds JSON-quoted field names only (see above)
+  return new Function('f', `return { ${entries.join(', ')} };`) as (fields: Fields) => Fields;
 }
 
 /** One node at run time. */
@@ -70,6 +84,8 @@ class RunningNode {
   readonly subscribers = new Set<RunningNode>();
   readonly inputs: Subject<Tuple>[] = [];
   readonly pipelines: Promise<void>[] = [];
+  /** The running pipelines, unsubscribed by an abort so that no timer keeps the process alive. */
+  readonly subscriptions: Subscription[] = [];
   readonly outputs: OutputInstance[] = [];
   readonly sources: InputInstance[] = [];
   private nextExecutor = 0;
@@ -83,7 +99,7 @@ class RunningNode {
   ) {
     this.label = `${declaration.type}[${declaration.component}]`;
     this.counters = metrics.forNode({ tenant: identity.tenant, channel: identity.channel, punchline: identity.name, component: declaration.component });
-    for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, receivers: [] });
+    for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [] });
   }
 
   /** Hands a tuple to the next executor of this node, round robin. */
@@ -132,11 +148,11 @@ export class Topology {
     this.metrics = new NodeMetrics(options.registry);
     const topology = punchline.topology;
     this.tracker = new DeliveryTracker(topology['topology.enable.message.timeouts'] ? topology['topology.message.timeout.secs'] * 1000 : undefined, {
-      acked: (tree) => {
+      acked: (tree, now) => {
         const node = this.inputOf(tree);
         node.counters.acked++;
         node.counters.pending--;
-        node.counters.observeLatency(performance.now() - tree.emittedAt);
+        node.counters.observeLatency(now - tree.emittedAt);
       },
       failed: (tree) => {
         const node = this.inputOf(tree);
@@ -234,7 +250,7 @@ export class Topology {
       node.inputs.push(subject);
       node.pipelines.push(
         new Promise<void>((resolve) => {
-          subject.pipe(operator).subscribe({
+          const subscription = subject.pipe(operator).subscribe({
             next: (outcome) => this.onOutcome(node, outcome),
             error: (error: unknown) => {
               this.abort(EXIT.FATAL, asPunchlineError(error, 'E_NODE_CRASHED', node.label));
@@ -242,6 +258,7 @@ export class Topology {
             },
             complete: () => resolve(),
           });
+          node.subscriptions.push(subscription);
         }),
       );
     }
@@ -276,16 +293,17 @@ export class Topology {
         node.counters.emitted += deliveries;
         if (deliveries === 0) node.counters.dropped++;
         if (stream !== undefined && streams.length === 0) this.warnUndeclared(node, stream);
+        const now = performance.now();
         if (!this.acking) {
           // At-most-once: the record counts as delivered as soon as it is emitted.
           handle.ack();
           node.counters.acked++;
           node.counters.pending--;
-          if (deliveries > 0) this.publish(node, this.untracked, streams, fields);
+          if (deliveries > 0) this.publish(node, this.untracked, streams, fields, now);
           return;
         }
-        const tree = this.tracker.begin(handle, counter, deliveries);
-        if (deliveries > 0) this.publish(node, tree, streams, fields);
+        const tree = this.tracker.begin(handle, counter, deliveries, now);
+        if (deliveries > 0) this.publish(node, tree, streams, fields, now);
       },
       capacity: () => counter.capacity(),
       get pending() {
@@ -300,13 +318,13 @@ export class Topology {
     };
   }
 
-  private publish(node: RunningNode, tree: TupleTree, streams: readonly StreamDeclaration[], fields: Fields): void {
+  private publish(node: RunningNode, tree: TupleTree, streams: readonly StreamDeclaration[], fields: Fields, now: number): void {
     for (const { stream } of streams) {
       const publication = node.publications.get(stream) as Publication;
       if (publication.receivers.length === 0) continue;
-      const projected = project(fields, publication.fields);
+      const projected = publication.project(fields);
       for (const receiver of publication.receivers) {
-        receiver.deliver(new DeliveredTuple(stream, node.declaration.component, projected, tree));
+        receiver.deliver(new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
       }
     }
   }
@@ -330,7 +348,8 @@ export class Topology {
     input.resolved = true;
     const counters = node.counters;
     counters.pending--;
-    counters.observeLatency(performance.now() - input.receivedAt);
+    const now = performance.now();
+    counters.observeLatency(now - input.receivedAt);
     const tree = input.anchor;
     switch (outcome.type) {
       case 'ack': {
@@ -347,16 +366,16 @@ export class Topology {
               counters.dropped++;
               continue;
             }
-            const projected = project(emission.fields, publication.fields);
-            for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, tree));
+            const projected = publication.project(emission.fields);
+            for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, tree, now));
           }
         }
-        this.tracker.resolve(tree);
+        this.tracker.resolve(tree, now);
         return;
       }
       case 'drop':
         counters.dropped++;
-        this.tracker.resolve(tree);
+        this.tracker.resolve(tree, now);
         return;
       case 'fail':
         counters.failed++;
@@ -413,8 +432,13 @@ export class Topology {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.tracker.stop();
-    // Best effort, not awaited: stop fetching. Never close(): closing commits.
-    for (const node of this.nodes) for (const source of node.sources) source.stop().catch(() => undefined);
+    // Best effort, not awaited: stop fetching, tear the pipelines down (their timers too) and
+    // release the outputs. Never close() an input: closing commits.
+    for (const node of this.nodes) {
+      for (const source of node.sources) source.stop().catch(() => undefined);
+      for (const subscription of node.subscriptions) subscription.unsubscribe();
+      for (const output of node.outputs) output.close?.().catch(() => undefined);
+    }
     this.options.logger.error({ code: error.code, exitCode }, error.describe());
     this.finish({ exitCode, reason: error.message, error });
   }
