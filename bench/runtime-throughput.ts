@@ -4,16 +4,15 @@
  * - generator_input → print_output (stdout to /dev/null), acking on, then off
  *   (`topology.acker.executors: 0`);
  * - generator_input → alert (two lambdas, a message template) → print_output.
- * Usage: node --import tsx bench/runtime-throughput.ts [tuples]
+ *
+ * `npm run bench` runs these as its `runtime` case; on its own:
+ *   node --import tsx bench/runtime-throughput.ts [tuples]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'punchline-bench-'));
+import { logTime, startPunchline } from './harness/punchline-process.js';
+import { Watch } from './harness/watch.js';
 
 const GENERATOR = (tuples: number): string =>
   `{ type: "generator_input", component: "gen",
@@ -41,24 +40,40 @@ export const CASES: readonly { name: string; punchline: (tuples: number) => stri
   },
 ];
 
-function logTime(stderr: string, msg: string): number {
-  const line = stderr.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
-  if (line === undefined) throw new Error(`no "${msg}" log line in:\n${stderr}`);
-  return Date.parse((JSON.parse(line) as { time: string }).time);
+/** What one runtime case measured. */
+export interface RuntimeMeasure {
+  readonly tuplesPerSecond: number;
+  /** Peak resident memory of the punchline process, bytes. */
+  readonly peakRss: number;
+  readonly seconds: number;
 }
 
-/** Runs one punchline in a fresh process; returns tuples/s. */
-export function measure(name: string, text: string, tuples: number): number {
+/** Runs one punchline in a fresh process (`dir` holds its file); resolves with tuples/s and its peak RSS. */
+export async function measure(dir: string, name: string, text: string, tuples: number): Promise<RuntimeMeasure> {
   const file = join(dir, `${name.replace(/\W+/g, '-')}.json5`);
   writeFileSync(file, text);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', main, 'run', file, '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`bench run "${name}" exited ${run.status}: ${run.stderr}`);
-  return tuples / ((logTime(run.stderr, 'stopped') - logTime(run.stderr, 'running')) / 1000);
+  const child = startPunchline({ file, discardStdout: true });
+  const watch = new Watch(child, () => undefined, 250);
+  const code = await child.exited;
+  watch.stop();
+  const stderr = child.tail();
+  if (code !== 0) throw new Error(`bench run "${name}" exited ${String(code)}: ${stderr}`);
+  const running = logTime(stderr, 'running');
+  const stopped = logTime(stderr, 'stopped');
+  if (running === undefined || stopped === undefined) throw new Error(`bench run "${name}": no "running" and "stopped" log lines in:\n${stderr}`);
+  const seconds = (stopped - running) / 1000;
+  return { tuplesPerSecond: tuples / seconds, peakRss: watch.peakRss, seconds };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const tuples = Number(process.argv[2] ?? 1_000_000);
-  for (const { name, punchline } of CASES) {
-    process.stdout.write(`${name}: ${Math.round(measure(name, punchline(tuples), tuples)).toLocaleString('en')} tuples/s over ${tuples.toLocaleString('en')}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'punchline-bench-'));
+  try {
+    for (const { name, punchline } of CASES) {
+      const result = await measure(dir, name, punchline(tuples), tuples);
+      process.stdout.write(`${name}: ${Math.round(result.tuplesPerSecond).toLocaleString('en')} tuples/s over ${tuples.toLocaleString('en')}, peak RSS ${Math.round(result.peakRss / 2 ** 20)} MB\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,381 @@
+/**
+ * The Kafka cases of `npm run bench`, each in a child process reading the loaded input topic from
+ * its start with a consumer group of its own:
+ * - (a) kafkajs consumer, the baseline; (b) kafkajs consume → produce (`raw-client.ts`);
+ * - (c) `kafka_input` → `file_output` on /dev/null; (d) `kafka_input` → `alert` → `kafka_output`;
+ * - (e) the Java client's ConsumerPerformance (`java-consumer.ts`);
+ * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`);
+ * - (c) behind an output that never confirms a write, with the whole topic as backlog.
+ *
+ * A throughput case runs for the configured duration or until it has read the whole topic, then
+ * gets SIGTERM (a graceful stop: drain, commit); its figure is the rate over the steady window.
+ * Afterwards the group's committed offsets are compared with what the case says it processed.
+ */
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Admin } from 'kafkajs';
+import { findFreePorts } from '../../src/broker/index.js';
+import { startChild } from '../harness/child.js';
+import type { Child } from '../harness/child.js';
+import { formatProfile, summariseProfile } from '../harness/cpu-profile.js';
+import type { BenchOptions } from '../harness/options.js';
+import { metricValue, scrape, startPunchline, stoppedTotals, waitReady } from '../harness/punchline-process.js';
+import { loadAverageNow, round } from '../harness/report.js';
+import type { LatencyResult, StalledResult, ThroughputResult } from '../harness/report.js';
+import { Watch, sleep, steadyWindow } from '../harness/watch.js';
+import { javaConsumerPass } from './java-consumer.js';
+import type { LatencyProbeConfig, LatencyProbeResult } from './latency-probe.js';
+import { inputAlertOutput, inputToFile } from './punchlines.js';
+import type { RawClientConfig } from './raw-client.js';
+import { committedTotal, createTopic, endOffsetTotal } from './topics.js';
+
+const RAW_CLIENT = fileURLToPath(new URL('./raw-client.ts', import.meta.url));
+const LATENCY_PROBE = fileURLToPath(new URL('./latency-probe.ts', import.meta.url));
+const MB = 1024 * 1024;
+
+/** What the Kafka cases share. */
+export interface KafkaBenchContext {
+  readonly options: BenchOptions;
+  readonly bootstrap: readonly string[];
+  readonly admin: Admin;
+  /** Scratch folder of the run (punchline files, the FIFO, profiles). */
+  readonly workDir: string;
+  /** The platform config naming the run's broker `bench`. */
+  readonly platformFile: string;
+  readonly inputTopic: string;
+  /** Records in the input topic. */
+  readonly records: number;
+  /** JVM classpath of the Kafka jars. */
+  readonly classpath: string;
+  /** Where CPU profiles go with `--profile`. */
+  readonly profileDir: string | undefined;
+  readonly say: (message: string) => void;
+}
+
+let sequence = 0;
+/** A topic or group name unique to this run. */
+function uniqueName(prefix: string): string {
+  return `bench-${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence++}`;
+}
+
+/**
+ * Runs until the case has read the whole topic or has been processing for the duration; throws
+ * when the process exits on its own.
+ */
+async function runUntilDone(ctx: KafkaBenchContext, child: Child, watch: Watch): Promise<void> {
+  let firstProgressAt: number | undefined;
+  for (;;) {
+    await sleep(100);
+    if (child.hasExited()) throw new Error(`exited with ${String(await child.exited)} while running:\n${child.tail()}`);
+    const count = watch.count ?? 0;
+    if (count > 0) firstProgressAt ??= watch.elapsedMs;
+    if (count >= ctx.records) return;
+    if (firstProgressAt !== undefined && watch.elapsedMs - firstProgressAt >= ctx.options.durationS * 1000) return;
+    if (firstProgressAt === undefined && watch.elapsedMs > 120_000) throw new Error(`no progress after 120 s:\n${child.tail()}`);
+  }
+}
+
+function throughputNotes(ctx: KafkaBenchContext, watch: Watch, processed: number): string[] {
+  const notes: string[] = [];
+  const counted = watch.samples.filter((s) => s.count !== undefined && s.count > 0);
+  const first = counted[0];
+  const last = counted[counted.length - 1];
+  if (processed >= ctx.records && first !== undefined && last !== undefined && last.t - first.t < 20_000 && !ctx.options.quick) {
+    notes.push(`read the whole topic in ${((last.t - first.t) / 1000).toFixed(1)} s: load more records (--records) for a 20 s run`);
+  }
+  return notes;
+}
+
+/** Case (a) or (b): a kafkajs client alone. */
+export async function runRawCase(ctx: KafkaBenchContext, id: 'a' | 'b'): Promise<ThroughputResult> {
+  const group = uniqueName(`group-${id}`);
+  const outTopic = id === 'b' ? uniqueName('out-b') : undefined;
+  if (outTopic !== undefined) await createTopic(ctx.admin, outTopic);
+  const config: RawClientConfig = { mode: id === 'a' ? 'consume' : 'pipe', brokers: ctx.bootstrap, topic: ctx.inputTopic, group, ...(outTopic !== undefined && { outTopic }) };
+  let latest: number | undefined;
+  const child = startChild(process.execPath, ['--import', 'tsx', RAW_CLIENT, JSON.stringify(config)], {
+    onLine: (line) => {
+      try {
+        latest = (JSON.parse(line) as { count: number }).count;
+      } catch {
+        // Not a progress line.
+      }
+    },
+  });
+  const watch = new Watch(child, () => latest, 100);
+  try {
+    await runUntilDone(ctx, child, watch);
+    await watch.sample();
+  } finally {
+    watch.stop();
+    await child.stop('SIGTERM', 30_000);
+  }
+  const window = steadyWindow(watch.samples, ctx.options.warmupS * 1000, ctx.records);
+  if (window === undefined) throw new Error(`no steady window in ${watch.samples.length} samples:\n${child.tail()}`);
+  const processed = latest ?? 0;
+  const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
+  const notes = throughputNotes(ctx, watch, processed);
+  if (outTopic !== undefined) {
+    const written = await endOffsetTotal(ctx.admin, outTopic);
+    if (written < committed) notes.push(`only ${written} records written for ${committed} committed`);
+  }
+  return {
+    kind: 'throughput',
+    id,
+    name: id === 'a' ? '(a) kafkajs consumer' : '(b) kafkajs consume → produce',
+    recordsPerSecond: round(window.rate),
+    cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
+    cores: round(window.cores, 2),
+    peakRssMb: round(watch.peakRss / MB),
+    windowRecords: window.records,
+    windowSeconds: round(window.seconds, 2),
+    processed,
+    committed,
+    loadAverage: loadAverageNow(),
+    notes,
+  };
+}
+
+/** The node flags that profile a punchline into `dir`. */
+function profileArgs(dir: string | undefined): string[] {
+  if (dir === undefined) return [];
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** Summarises the main thread's profile in `dir` (the largest file) to `summary.txt`, and returns it. */
+function summariseProfileDir(dir: string): string {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const largest = files.map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (largest === undefined) return 'no profile written';
+  const text = `${largest}\n${formatProfile(summariseProfile(largest, 30))}\n`;
+  writeFileSync(join(dir, 'summary.txt'), text);
+  return text;
+}
+
+function writePunchline(ctx: KafkaBenchContext, name: string, text: string): string {
+  const file = join(ctx.workDir, `${name}.json5`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * The tuned variant of (c): fewer tuples in flight and a larger young generation. Both cut the
+ * garbage collector's work, which is most of the gap with (a): in-flight tuples outlive the
+ * young generation's collections and are copied, then promoted (see docs/benchmarks.md).
+ */
+const TUNED_SETTINGS = { 'topology.max.spout.pending': 1000 };
+const TUNED_NODE_ARGS = ['--max-semi-space-size=64'];
+
+const PUNCHLINE_CASE_NAMES = {
+  c: '(c) kafka_input → file_output',
+  c_tuned: '(c) tuned: max.spout.pending 1000, --max-semi-space-size=64',
+  d: '(d) kafka_input → alert → kafka_output',
+} as const;
+
+/** Case (c), its tuned variant, or (d): a punchline reading the topic. */
+export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd'): Promise<ThroughputResult> {
+  const group = uniqueName(`group-${id}`);
+  const plan = { topic: ctx.inputTopic, group };
+  let outTopic: string | undefined;
+  let text: string;
+  if (id === 'c') {
+    text = inputToFile(plan, '/dev/null');
+  } else if (id === 'c_tuned') {
+    text = inputToFile(plan, '/dev/null', TUNED_SETTINGS);
+  } else {
+    outTopic = uniqueName('out-d');
+    await createTopic(ctx.admin, outTopic);
+    text = inputAlertOutput(plan, outTopic);
+  }
+  const file = writePunchline(ctx, `case-${id}`, text);
+  const [port] = await findFreePorts(1);
+  const profileDir = ctx.profileDir === undefined ? undefined : join(ctx.profileDir, `case-${id}`);
+  const nodeArgs = [...(id === 'c_tuned' ? TUNED_NODE_ARGS : []), ...profileArgs(profileDir)];
+  const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port, nodeArgs });
+  const progress = async (): Promise<number | undefined> => metricValue(await scrape(port as number), 'punchline_node_tuples_acked_total', { component: 'in' });
+  const watch = new Watch(child, progress, 250);
+  try {
+    await waitReady(child, port as number);
+    await runUntilDone(ctx, child, watch);
+    await watch.sample();
+  } finally {
+    watch.stop();
+    await child.stop('SIGTERM', 90_000);
+  }
+  const window = steadyWindow(watch.samples, ctx.options.warmupS * 1000, ctx.records);
+  if (window === undefined) throw new Error(`no steady window in ${watch.samples.length} samples:\n${child.tail()}`);
+  const totals = stoppedTotals(child.tail())?.in;
+  if (totals === undefined) throw new Error(`no "stopped" log line: the punchline did not stop gracefully:\n${child.tail()}`);
+  const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
+  const notes = throughputNotes(ctx, watch, totals.acked);
+  if (totals.failed > 0) notes.push(`${totals.failed} tuple trees failed (replayed)`);
+  if (outTopic !== undefined) {
+    const written = await endOffsetTotal(ctx.admin, outTopic);
+    if (written !== totals.acked) notes.push(`${written} alerts written for ${totals.acked} records acked`);
+  }
+  if (profileDir !== undefined) ctx.say(summariseProfileDir(profileDir));
+  return {
+    kind: 'throughput',
+    id,
+    name: PUNCHLINE_CASE_NAMES[id],
+    baseline: id === 'd' ? 'b' : 'a',
+    recordsPerSecond: round(window.rate),
+    cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
+    cores: round(window.cores, 2),
+    peakRssMb: round(watch.peakRss / MB),
+    windowRecords: window.records,
+    windowSeconds: round(window.seconds, 2),
+    processed: totals.acked,
+    committed,
+    loadAverage: loadAverageNow(),
+    notes,
+  };
+}
+
+/** Case (e): ConsumerPerformance passes over the whole topic until the duration is spent. */
+export async function runJavaCase(ctx: KafkaBenchContext): Promise<ThroughputResult> {
+  const started = performance.now();
+  let records = 0;
+  let fetchMs = 0;
+  let peakRss = 0;
+  let cpuSeconds = 0;
+  let passes = 0;
+  do {
+    const pass = await javaConsumerPass(ctx.classpath, ctx.bootstrap.join(','), ctx.inputTopic, uniqueName('group-e'), ctx.records);
+    passes++;
+    records += pass.records;
+    fetchMs += pass.fetchMs;
+    peakRss = Math.max(peakRss, pass.peakRss);
+    cpuSeconds += pass.cpuSeconds;
+  } while (performance.now() - started < ctx.options.durationS * 1000);
+  return {
+    kind: 'throughput',
+    id: 'e',
+    name: '(e) Java ConsumerPerformance',
+    baseline: 'a',
+    recordsPerSecond: round(records / (fetchMs / 1000)),
+    cpuUsPerRecord: round((cpuSeconds * 1e6) / records, 2),
+    peakRssMb: round(peakRss / MB),
+    windowRecords: records,
+    windowSeconds: round(fetchMs / 1000, 2),
+    processed: records,
+    loadAverage: loadAverageNow(),
+    notes: [`${passes} pass${passes === 1 ? '' : 'es'} over the topic; rate over fetch time (the tool's fetch.nMsg.sec); CPU includes JVM start and JIT`],
+  };
+}
+
+/** The end-to-end latency of (d) at the offered load of the options. */
+export async function runLatencyCase(ctx: KafkaBenchContext): Promise<LatencyResult> {
+  const inTopic = uniqueName('latency-in');
+  const outTopic = uniqueName('latency-out');
+  await createTopic(ctx.admin, inTopic);
+  await createTopic(ctx.admin, outTopic);
+  const file = writePunchline(ctx, 'latency', inputAlertOutput({ topic: inTopic, group: uniqueName('group-latency') }, outTopic));
+  const [port] = await findFreePorts(1);
+  const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port });
+  const watch = new Watch(child, () => undefined, 250);
+  let result: LatencyProbeResult;
+  try {
+    await waitReady(child, port as number);
+    const warmupS = Math.min(3, ctx.options.latencyS / 4);
+    const config: LatencyProbeConfig = { brokers: ctx.bootstrap, inTopic, outTopic, rate: ctx.options.latencyRate, seconds: ctx.options.latencyS, warmupS };
+    let line = '';
+    const probe = startChild(process.execPath, ['--import', 'tsx', LATENCY_PROBE, JSON.stringify(config)], { onLine: (l) => (line = l) });
+    const code = await probe.exited;
+    if (code !== 0 || line === '') throw new Error(`the latency probe exited with ${String(code)}:\n${probe.tail()}`);
+    result = JSON.parse(line) as LatencyProbeResult;
+    if (child.hasExited()) throw new Error(`the punchline exited with ${String(await child.exited)}:\n${child.tail()}`);
+  } finally {
+    watch.stop();
+    await child.stop('SIGTERM', 90_000);
+  }
+  const l = result.latenciesMs;
+  return {
+    kind: 'latency',
+    id: 'latency',
+    name: `(d) latency at ${ctx.options.latencyRate.toLocaleString('en-US')}/s`,
+    offeredPerSecond: ctx.options.latencyRate,
+    achievedPerSecond: round(result.achievedPerSecond),
+    samples: result.received,
+    missing: result.missing,
+    p50Ms: round(l.p50, 2),
+    p90Ms: round(l.p90, 2),
+    p99Ms: round(l.p99, 2),
+    p999Ms: round(l.p999, 2),
+    maxMs: round(l.max, 2),
+    peakRssMb: round(watch.peakRss / MB),
+    loadAverage: loadAverageNow(),
+    notes: [],
+  };
+}
+
+/**
+ * (c) behind an output that never confirms a write: `file_output` appends to a FIFO that this
+ * process opens for reading and never reads. The first 64 KiB fill the pipe, then the write never
+ * returns, so nothing is acked: `topology.max.spout.pending` must stop the input while the whole
+ * topic waits to be read, and message timeouts fail (and replay) what is in flight.
+ */
+export async function runStalledCase(ctx: KafkaBenchContext): Promise<StalledResult> {
+  const fifo = join(ctx.workDir, 'stalled.fifo');
+  if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+  // Non-blocking, so opening it does not wait for a writer; it is never read.
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const file = writePunchline(ctx, 'stalled', inputToFile({ topic: ctx.inputTopic, group: uniqueName('group-stalled') }, fifo));
+  const [port] = await findFreePorts(1);
+  const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port });
+  let last = '';
+  const progress = async (): Promise<number | undefined> => {
+    last = await scrape(port as number);
+    return metricValue(last, 'punchline_node_tuples_acked_total', { component: 'in' });
+  };
+  const watch = new Watch(child, progress, 500);
+  try {
+    await waitReady(child, port as number);
+    const until = performance.now() + ctx.options.stalledS * 1000;
+    while (performance.now() < until) {
+      await sleep(250);
+      if (child.hasExited()) throw new Error(`exited with ${String(await child.exited)} while stalled:\n${child.tail()}`);
+    }
+    await watch.sample();
+  } finally {
+    watch.stop();
+    // The write never returns: a graceful stop would only wait for its drain timeout. Kill it.
+    await child.stop('SIGKILL');
+    closeSync(reader);
+  }
+  // RSS saws up and down with the collector: compare medians of an early and a late window.
+  const samples = watch.samples;
+  const span = samples[samples.length - 1]?.t ?? 0;
+  const early = samples.filter((s) => s.t >= 0.1 * span && s.t <= 0.3 * span);
+  const late = samples.filter((s) => s.t >= 0.8 * span);
+  const minutes = (median(late.map((s) => s.t)) - median(early.map((s) => s.t))) / 60_000;
+  const rssEarly = median(early.map((s) => s.rss));
+  const rssLate = median(late.map((s) => s.rss));
+  return {
+    kind: 'stalled',
+    id: 'stalled',
+    name: '(c) stalled output',
+    backlog: ctx.records,
+    seconds: round(span / 1000),
+    peakRssMb: round(watch.peakRss / MB),
+    rssEarlyMb: round(rssEarly / MB),
+    rssEndMb: round(rssLate / MB),
+    growthMbPerMin: minutes > 0 ? round((rssLate - rssEarly) / MB / minutes, 1) : 0,
+    acked: metricValue(last, 'punchline_node_tuples_acked_total', { component: 'in' }) ?? 0,
+    failed: metricValue(last, 'punchline_node_tuples_failed_total', { component: 'in' }) ?? 0,
+    pendingAtEnd: metricValue(last, 'punchline_node_tuples_pending', { component: 'in' }) ?? 0,
+    outputQueuedAtEnd: metricValue(last, 'punchline_node_tuples_pending', { component: 'sink' }) ?? 0,
+    loadAverage: loadAverageNow(),
+    notes: [],
+  };
+}
+
+/** The median of `values` (0 when empty). */
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
