@@ -12,6 +12,7 @@ import { startPunchline } from '../../test/support/run-punchline.js';
 import { startCli, waitFor } from '../../test/support/cli.js';
 import { countIds, createTopic, metricTotal, openKafkaTestKit, outputFile, produce, readLines, uniqueName, waitForLines } from './kafka-input-test-kit.js';
 import type { KafkaTestKit, TestRecord } from './kafka-input-test-kit.js';
+import { eventually } from '../../test/support/kafka.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));
@@ -19,7 +20,7 @@ after(async () => kit.close());
 
 /** The partitions of `topic` each member of a stable group holds, or undefined while it is not stable. */
 async function groupAssignment(groupId: string, topic: string): Promise<number[][] | undefined> {
-  const { groups } = await kit.admin.describeGroups([groupId]);
+  const { groups } = await eventually(() => kit.admin.describeGroups([groupId])); // NOT_COORDINATOR is transient while the group moves
   const group = groups[0];
   if (group?.state !== 'Stable') return undefined;
   return group.members.map((m) => [...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [])].sort((a, b) => a - b));
