@@ -53,9 +53,11 @@ function say(message: string): void {
 
 /** What must be undone, whatever happens. */
 const owned: { cluster?: KafkaCluster; admin?: Admin; workDir?: string } = {};
+/** Set by SIGINT/SIGTERM: the run stops, and writes no results. */
+let interrupted = false;
 
 async function cleanUp(): Promise<void> {
-  killAllChildren();
+  killAllChildren(true);
   await owned.admin?.disconnect().catch(() => undefined);
   owned.admin = undefined;
   await owned.cluster?.stop({ kill: true }).catch(() => undefined);
@@ -65,7 +67,8 @@ async function cleanUp(): Promise<void> {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  say(`${signal}: stopping every process of the benchmark`);
+  interrupted = true;
+  say(`${signal}: stopping every process of the benchmark; no results are written`);
   void cleanUp().finally(() => process.exit(130));
 }
 
@@ -145,6 +148,7 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
 async function runRuntimeCases(options: BenchOptions, workDir: string): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const { name, punchline } of RUNTIME_CASES) {
+    if (interrupted) break;
     const label = `runtime: ${name}`;
     say(`${label}…`);
     try {
@@ -191,6 +195,7 @@ async function main(): Promise<number> {
       const ctx = await prepareKafka(options, workDir);
       kafkaVersion = DEFAULT_KAFKA_VERSION;
       for (const id of options.cases.filter((c) => KAFKA_CASES.includes(c))) {
+        if (interrupted) break;
         say(`${CASE_NAMES[id]}…`);
         let result: CaseResult;
         try {
@@ -203,10 +208,11 @@ async function main(): Promise<number> {
         say(`${result.name}: ${describeResult(result)}`);
       }
     }
-    if (options.cases.includes('runtime')) results.push(...(await runRuntimeCases(options, workDir)));
+    if (options.cases.includes('runtime') && !interrupted) results.push(...(await runRuntimeCases(options, workDir)));
   } finally {
     await cleanUp();
   }
+  if (interrupted) return 130;
 
   const mode: RunReport['mode'] = options.recordsHistory ? 'full' : options.quick && options.cases.length === CASE_IDS.length ? 'quick' : 'partial';
   const report: RunReport = {

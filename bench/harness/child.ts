@@ -77,8 +77,12 @@ export interface ChildOptions {
 
 const TAIL_BYTES = 16_000;
 
-/** Starts `command args` as a registered child. */
+/** Set once the benchmark is being torn down: no child may start any more. */
+let refusing = false;
+
+/** Starts `command args` as a registered child; throws once {@link killAllChildren} was told the run is over. */
 export function startChild(command: string, args: readonly string[], options: ChildOptions = {}): Child {
+  if (refusing) throw new Error('the benchmark is stopping: no new process');
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', options.discardStdout === true ? 'ignore' : 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = child.pid;
@@ -115,7 +119,11 @@ export function startChild(command: string, args: readonly string[], options: Ch
   };
 }
 
-/** Kills every child still running (SIGKILL): the last resort on errors and signals. */
-export function killAllChildren(): void {
+/**
+ * Kills every child still running (SIGKILL): the last resort on errors and signals. With
+ * `final`, no child may start afterwards (an interrupted run must not start its next case).
+ */
+export function killAllChildren(final = false): void {
+  if (final) refusing = true;
   for (const child of live) child.kill('SIGKILL');
 }
