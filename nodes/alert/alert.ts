@@ -21,6 +21,7 @@ import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs
 import type { AlertEvent, LevelLambdas } from '../../src/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/template/index.js';
 import { tupleTimeMs } from '../../src/io/tuple-time.js';
+import { compileExtension } from '../../src/runtime/field-layouts.js';
 import type { AlertSettings } from './settings.generated.js';
 
 const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;
@@ -40,24 +41,30 @@ function isBookkeeping(field: string, settings: AlertSettings): boolean {
   return field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === settings.time_field;
 }
 
-/** The event's own fields and the Kapacitor field settings, as tuple fields. */
-function eventFields(event: AlertEvent, settings: AlertSettings): Record<string, FieldValue> {
-  const fields: Record<string, FieldValue> = {
-    id: event.id,
-    message: event.message,
-    details: event.details,
-    time: formatRfc3339Nano(event.time),
-    duration: Number(event.duration),
-    level: event.level,
-    previousLevel: event.previousLevel,
-    recoverable: event.recoverable,
-    [settings.event_field]: encodeAlertEventRecord(event),
-  };
-  if (settings.level_field !== undefined) fields[settings.level_field] = event.level;
-  if (settings.message_field !== undefined) fields[settings.message_field] = event.message;
-  if (settings.id_field !== undefined) fields[settings.id_field] = event.id;
-  if (settings.duration_field !== undefined) fields[settings.duration_field] = Number(event.duration);
-  return fields;
+/** The fields the event adds to the tuple: {@link EVENT_FIELDS}, the event JSON, then the optional copies. */
+function addedFieldNames(settings: AlertSettings): string[] {
+  const names: string[] = [...EVENT_FIELDS, settings.event_field];
+  for (const name of [settings.level_field, settings.message_field, settings.id_field, settings.duration_field]) if (name !== undefined) names.push(name);
+  return names;
+}
+
+/** The values of {@link addedFieldNames}, in that order. */
+function addedFieldValues(event: AlertEvent, settings: AlertSettings): FieldValue[] {
+  const duration = Number(event.duration);
+  const values: FieldValue[] = [event.id, event.message, event.details, formatRfc3339Nano(event.time), duration, event.level, event.previousLevel, event.recoverable, encodeAlertEventRecord(event)];
+  if (settings.level_field !== undefined) values.push(event.level);
+  if (settings.message_field !== undefined) values.push(event.message);
+  if (settings.id_field !== undefined) values.push(event.id);
+  if (settings.duration_field !== undefined) values.push(duration);
+  return values;
+}
+
+/** What the bolt knows of the tuples of one incoming stream (they all carry the same fields). */
+interface StreamLayout {
+  /** The fields that are the event's data. */
+  readonly dataFields: readonly string[];
+  /** Builds the event tuple: the incoming fields plus the added ones. */
+  readonly withEvent: (fields: Fields, added: readonly FieldValue[]) => Fields;
 }
 
 export const alert = defineNode<AlertSettings>({
@@ -131,23 +138,30 @@ export const alert = defineNode<AlertSettings>({
       onLambdaFailure: (role, error) => failed(role, error),
     });
     const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
-    // Tuples of one stream all carry the same fields: which are data is decided once per stream.
-    const dataFieldsByStream = new Map<string, readonly string[]>();
-    const dataOf = (tuple: Tuple): Fields => {
-      const key = `${tuple.source}\u0000${tuple.stream}`;
-      let names = dataFieldsByStream.get(key);
-      if (names === undefined) {
-        names = settings.data_fields ?? Object.keys(tuple.fields).filter((f) => !isBookkeeping(f, settings));
-        dataFieldsByStream.set(key, names);
+    const added = addedFieldNames(settings);
+    // Tuples of one stream all carry the same fields: their layout is worked out once per stream.
+    const layouts = new Map<string, Map<string, StreamLayout>>();
+    const layoutOf = (tuple: Tuple): StreamLayout => {
+      let bySource = layouts.get(tuple.source);
+      if (bySource === undefined) layouts.set(tuple.source, (bySource = new Map()));
+      let layout = bySource.get(tuple.stream);
+      if (layout === undefined) {
+        const names = Object.keys(tuple.fields);
+        layout = { dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, added) };
+        bySource.set(tuple.stream, layout);
       }
+      return layout;
+    };
+    const dataOf = (fields: Fields, layout: StreamLayout): Fields => {
       const data: Record<string, FieldValue> = {};
-      for (const name of names) data[name] = tuple.fields[name] ?? null;
+      for (const name of layout.dataFields) data[name] = fields[name] ?? null;
       return data;
     };
     return (tuples) =>
       tuples.pipe(
         map((tuple) => {
           const fields = tuple.fields;
+          const layout = layoutOf(tuple);
           const timeMs = tupleTimeMs(fields, settings.time_field);
           if (timeMs === undefined) {
             return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
@@ -158,14 +172,14 @@ export const alert = defineNode<AlertSettings>({
           const name = nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
           let event: AlertEvent | undefined;
           try {
-            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(tuple), scope: fields });
+            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(fields, layout), scope: fields });
           } catch (error) {
             if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
             throw error;
           }
           if (event === undefined) return drop(tuple, 'no alert event');
           eventsByLevel.get(event.level)?.inc();
-          const out = { ...fields, ...eventFields(event, settings) };
+          const out = layout.withEvent(fields, addedFieldValues(event, settings));
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
         }),
       );

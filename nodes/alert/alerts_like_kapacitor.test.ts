@@ -57,3 +57,39 @@ test('sigma("usage_idle") > 3 fires on the spike only, with the statistics kept 
   const events = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string; level: string; time: string });
   assert.deepEqual(events.map((e) => [e.id, e.level, e.time]), [['cpu:host=a', 'CRITICAL', '1970-01-01T00:03:10Z']]);
 });
+
+test('an event tuple carries the point, the event fields, and the copies asked for with *_field', async () => {
+  const out = join(await channelDir(), 'events.jsonl');
+  const { result } = await startPunchline(`{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "generator_input", component: "cpu", settings: { messages: [${samples('serverA', [65, 60])}], count: 2, end_when_acked: true },
+        publish: [{ stream: "cpu", fields: ["host", "usage_idle", "t"] }] },
+      { type: "alert", component: "cpu_alert",
+        settings: { name: "cpu", group_by: ["host"], time_field: "t", crit: "\\"usage_idle\\" < 70", details: "", level_field: "severity", duration_field: "usage_idle", id_field: "level" },
+        subscribe: [{ component: "cpu", stream: "cpu" }],
+        publish: [{ stream: "alerts", fields: ["host", "t", "usage_idle", "id", "message", "details", "time", "duration", "level", "previousLevel", "recoverable", "severity", "alert"] }] },
+      { type: "file_output", settings: { path: "${out}", flush_interval_ms: 1 }, subscribe: [{ component: "cpu_alert", stream: "alerts" }] },
+    ],
+  }`);
+  assert.equal((await result).exitCode, 0);
+  const [first, second] = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  // duration_field replaces the point's usage_idle; id_field puts the id into "level" (the last copy wins over the level itself).
+  assert.deepEqual(Object.keys(first ?? {}), ['host', 't', 'usage_idle', 'id', 'message', 'details', 'time', 'duration', 'level', 'previousLevel', 'recoverable', 'severity', 'alert']);
+  assert.deepEqual({ ...second, alert: undefined }, {
+    host: 'serverA',
+    t: '10000',
+    usage_idle: 10_000_000_000,
+    id: 'cpu:host=serverA',
+    message: 'cpu:host=serverA is CRITICAL',
+    details: '',
+    time: '1970-01-01T00:00:10Z',
+    duration: 10_000_000_000,
+    level: 'cpu:host=serverA',
+    previousLevel: 'CRITICAL',
+    recoverable: true,
+    severity: 'CRITICAL',
+    alert: undefined,
+  });
+  assert.equal(JSON.parse(String(second?.alert)).level, 'CRITICAL');
+});

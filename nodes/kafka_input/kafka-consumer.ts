@@ -249,26 +249,41 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   // ---- emission -------------------------------------------------------------------------------
 
+  /**
+   * Emits the records of one fetched batch. The per-record work is kept to what must be checked
+   * per record: the offsets read are resolved once, when the batch ends (kafkajs fetches from the
+   * last resolved offset; a seek made meanwhile still wins, it is applied before the next fetch),
+   * and the group's state (a seek or a rebalance: `isStale`, `isRunning`) can only change while
+   * the loop waits, so it is checked after a wait. A rewind or a revocation during an emission
+   * shows in the tracker's epoch and revoked flag, read for every record.
+   */
   async #onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const tracker = this.#trackers.get(batch.partition);
     if (tracker === undefined || this.#stopping) return;
     this.#activeBatches++;
+    let lastEmitted: string | undefined;
     try {
       tracker.highWatermark = Number(batch.highWatermark);
       const epoch = tracker.epoch;
+      const counters = this.#countersOf(batch.partition);
+      const heartbeat = (): Promise<void> => payload.heartbeat();
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
         if (tracker.position !== undefined && offset < tracker.position) continue;
-        if (tracker.size >= this.#maxTracked && !(await this.#awaitTrackerRoom(tracker, () => payload.heartbeat()))) return;
-        if (!this.#mayEmit() && !(await this.#awaitTurn(() => payload.heartbeat()))) return;
-        // A rewind, a seek or a revocation while waiting: this batch is no longer what to read.
-        if (tracker.revoked || tracker.epoch !== epoch || payload.isStale() || !payload.isRunning()) return;
-        if (!this.#emitRecord(tracker, batch.topic, message, offset)) return;
-        payload.resolveOffset(message.offset);
+        if (tracker.size >= this.#maxTracked || !this.#mayEmit()) {
+          if (tracker.size >= this.#maxTracked && !(await this.#awaitTrackerRoom(tracker, heartbeat))) return;
+          if (!this.#mayEmit() && !(await this.#awaitTurn(heartbeat))) return;
+          // A seek or a rebalance while waiting: this batch is no longer what to read.
+          if (payload.isStale() || !payload.isRunning()) return;
+        }
+        if (tracker.revoked || tracker.epoch !== epoch) return;
+        if (!this.#emitRecord(tracker, counters, batch.topic, message, offset)) return;
+        lastEmitted = message.offset;
       }
     } finally {
+      if (lastEmitted !== undefined) payload.resolveOffset(lastEmitted);
       if (--this.#activeBatches === 0 && this.#batchesIdle.length > 0) {
         const waiters = this.#batchesIdle;
         this.#batchesIdle = [];
@@ -285,6 +300,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       this.#wait = -1;
       return false;
     }
+    if (this.#load === UNLIMITED) return true;
     this.#wait = this.#load.admit(sink.pending, performance.now());
     return this.#wait === 0;
   }
@@ -333,8 +349,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   }
 
   /** Decodes and emits one record. False when the executor must stop (a header CRASH). */
-  #emitRecord(tracker: Tracker, topic: string, message: KafkaMessage, offset: number): boolean {
-    const counters = this.#countersOf(tracker.partition);
+  #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: KafkaMessage, offset: number): boolean {
     const decoded = this.#decoder.decode({
       topic,
       partition: tracker.partition,
@@ -354,7 +369,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       this.#logThrottled(`decode:${decoded.part}:${decoded.error.kind}`, decoded.error.message, { part: decoded.part, kind: decoded.error.kind });
       payload = new ErrorTuple(decoded.fields);
     }
-    const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, performance.now());
+    const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#clock());
     if (offset < tracker.rereadUntil) counters.replayed++;
     this.#emit(tracker, seq, tracker.epoch, payload, counters);
     return true;
@@ -390,7 +405,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   /** @internal Called by a record's handle when its tuple tree is acked. */
   acked(tracker: Tracker, seq: number, epoch: number): void {
-    const now = performance.now();
+    const now = this.#clock();
     const latency = tracker.ack(seq, epoch, now);
     if (latency < 0) return;
     this.#countersOf(tracker.partition).acked++;
@@ -444,7 +459,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       while (this.#replayHead < end) {
         if (!this.#mayEmit() && !(await this.#awaitTurn())) return;
         const replay = this.#replays[this.#replayHead++] as Replay;
-        const payload = replay.tracker.reemit(replay.seq, replay.epoch, performance.now());
+        const payload = replay.tracker.reemit(replay.seq, replay.epoch, this.#clock());
         if (payload === undefined) continue;
         const counters = this.#countersOf(replay.tracker.partition);
         counters.replayed++;
@@ -632,6 +647,11 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /** The time of emissions and acks, for the load controller only: 0 without one (reading the clock twice per record costs). */
+  #clock(): number {
+    return this.#load === UNLIMITED ? 0 : performance.now();
   }
 
   #translate(error: unknown, action: string): PunchlineError {

@@ -12,7 +12,7 @@
  */
 import type { FieldValue } from '../../src/node-api.js';
 import { isJsonObject } from '../../src/codecs/json-value.js';
-import { encodeAlertEvent, LEVELS } from '../../src/alerting/index.js';
+import { encodeAlertEvent, LEVELS, takeRecentAlertRecord } from '../../src/alerting/index.js';
 import type { AlertEvent, AlertLevel } from '../../src/alerting/index.js';
 import { GoDuration, GoMap, GoStruct, GoTime, compareGoStrings } from '../../src/template/index.js';
 import type { TemplateValue } from '../../src/template/index.js';
@@ -90,6 +90,17 @@ export function alertOf(value: FieldValue): AlertValue | undefined {
   if (!isJsonObject(value)) return undefined;
   const event = eventOf(value);
   return event === undefined ? undefined : { json: encodeAlertEvent(event), event };
+}
+
+/**
+ * Kapacitor's record of the alert held by a field value (its JSON and a newline, what its Kafka
+ * handler writes), or undefined when the value is not an alert. An alert bolt's record in this
+ * process is known without parsing it again.
+ */
+export function alertRecordOf(value: FieldValue): string | undefined {
+  if (typeof value === 'string' && takeRecentAlertRecord(value)) return value;
+  const alert = alertOf(value);
+  return alert === undefined ? undefined : `${alert.json}\n`;
 }
 
 /** Kapacitor's `alert.Data` of an event, as the template of its Kafka handler sees it. */

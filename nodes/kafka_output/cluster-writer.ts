@@ -47,6 +47,9 @@ export type RecordResult =
   | { readonly type: 'failed'; readonly kind: 'topic_missing' | 'write_failed'; readonly error: PunchlineError }
   | { readonly type: 'rejected'; readonly rejection: RecordRejection };
 
+/** The result of every record written: one shared object. */
+const WRITTEN: RecordResult = Object.freeze({ type: 'written' });
+
 /** How a writer produces, from the node's settings. */
 export interface WriterOptions {
   readonly acks: 'all' | '1' | '0';
@@ -306,7 +309,7 @@ export class ClusterWriter {
     this.#metrics.batchConfirmed(this.#cluster.id, (performance.now() - started) / 1000);
     const bytesByTopic = new Map<string, { count: number; bytes: number }>();
     for (const { index, record } of chunk) {
-      results[index] = { type: 'written' };
+      results[index] = WRITTEN;
       const sum = bytesByTopic.get(record.topic) ?? { count: 0, bytes: 0 };
       sum.count++;
       sum.bytes += record.bytes;

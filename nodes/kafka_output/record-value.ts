@@ -22,7 +22,7 @@ import { recordCodec } from '../../src/codecs/record-codecs.js';
 import { AvroCodec } from '../../src/codecs/avro.js';
 import type { AvroSchemaDeclaration } from '../../src/codecs/avro.js';
 import { compileTemplate } from '../../src/template/index.js';
-import { alertOf, alertTemplateData } from './alert-value.js';
+import { alertOf, alertRecordOf, alertTemplateData } from './alert-value.js';
 import { describeFieldPath, readFieldPath } from './field-path.js';
 import type { FieldPath } from './field-path.js';
 import type { KafkaOutputSettings } from './settings.generated.js';
@@ -142,10 +142,7 @@ function encoder(settings: ValueSettings): Encode {
   switch (settings.value_format) {
     case 'json': {
       if (settings.value_field === undefined) return (subject) => Buffer.from(stringifyFieldValue(subject), 'utf8');
-      return (subject) => {
-        const alert = alertOf(subject);
-        return Buffer.from(alert === undefined ? stringifyFieldValue(subject) : `${alert.json}\n`, 'utf8');
-      };
+      return (subject) => Buffer.from(alertRecordOf(subject) ?? stringifyFieldValue(subject), 'utf8');
     }
     case 'lumberjack': {
       const format = settings.lumberjack_frame;

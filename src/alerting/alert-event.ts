@@ -73,7 +73,28 @@ export function encodeAlertEvent(event: AlertEvent): string {
   );
 }
 
+/**
+ * The alert records this process encoded lately, oldest first. An output that writes an alert
+ * differently from any other text (kafka_output's `json` format writes an alert as is, a string as
+ * a JSON string) then knows the alert bolt's records without parsing them again. Bounded: past
+ * {@link RECENT_RECORDS} the oldest are forgotten, and a forgotten record is parsed, as one that
+ * comes from elsewhere is.
+ */
+const recentRecords = new Set<string>();
+const RECENT_RECORDS = 4096;
+
 /** The event as one record of a log (Kapacitor's log handler): the JSON and a newline. */
 export function encodeAlertEventRecord(event: AlertEvent): string {
-  return `${encodeAlertEvent(event)}\n`;
+  const record = `${encodeAlertEvent(event)}\n`;
+  recentRecords.add(record);
+  if (recentRecords.size > RECENT_RECORDS) recentRecords.delete(recentRecords.values().next().value as string);
+  return record;
+}
+
+/**
+ * Whether `text` is an alert record {@link encodeAlertEventRecord} gave lately; it is forgotten
+ * then (a record is written once; a second output asking about it parses it).
+ */
+export function takeRecentAlertRecord(text: string): boolean {
+  return recentRecords.delete(text);
 }

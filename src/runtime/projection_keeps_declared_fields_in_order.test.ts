@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FieldValue, Fields } from '../node-api.js';
-import { compileProjection } from './topology.js';
+import { compileProjection } from './field-layouts.js';
 
 /** The reference: key by key, each an own data property (so `__proto__` too). */
 function pick(fields: Fields, declared: readonly string[]): Fields {
