@@ -143,7 +143,7 @@ export const alert = defineNode<AlertSettings>({
     const layouts = new Map<string, Map<string, StreamLayout>>();
     const layoutOf = (tuple: Tuple): StreamLayout => {
       let bySource = layouts.get(tuple.source);
-      if (bySource === undefined) layouts.set(tuple.source, (bySource = new Map()));
+      if (bySource === undefined) layouts.set(tuple.source, (bySource = new Map<string, StreamLayout>()));
       let layout = bySource.get(tuple.stream);
       if (layout === undefined) {
         const names = Object.keys(tuple.fields);

@@ -91,5 +91,5 @@ test('an event tuple carries the point, the event fields, and the copies asked f
     severity: 'CRITICAL',
     alert: undefined,
   });
-  assert.equal(JSON.parse(String(second?.alert)).level, 'CRITICAL');
+  assert.equal((JSON.parse(String(second?.alert)) as { level: string }).level, 'CRITICAL');
 });
