@@ -32,13 +32,14 @@ import { createTopic, endOffsetTotal, loadTopic } from './kafka/topics.js';
 import { CASES as RUNTIME_CASES, measure as measureRuntime } from './runtime-throughput.js';
 
 const RESULTS_ROOT = fileURLToPath(new URL('./results', import.meta.url));
-const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'c', 'c_tuned', 'd', 'e', 'latency', 'stalled'];
+const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'c', 'c_tuned', 'd', 'd_tuned', 'e', 'latency', 'stalled'];
 const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   a: '(a) kafkajs consumer',
   b: '(b) kafkajs consume → produce',
   c: '(c) kafka_input → file_output',
   c_tuned: '(c) tuned',
   d: '(d) kafka_input → alert → kafka_output',
+  d_tuned: '(d) tuned',
   e: '(e) Java ConsumerPerformance',
   latency: '(d) latency',
   stalled: '(c) stalled output',
@@ -133,6 +134,7 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
     case 'c':
     case 'c_tuned':
     case 'd':
+    case 'd_tuned':
       return runPunchlineCase(ctx, id);
     case 'e':
       return runJavaCase(ctx);

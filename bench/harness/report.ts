@@ -187,7 +187,9 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
   const stalled = results.find((r): r is StalledResult => r.kind === 'stalled');
   return [
     ratio('c', 'a', 0.8, '(c) ≥ 80% of (a)'),
+    ratio('c_tuned', 'a', 0.8, '(c) tuned ≥ 80% of (a)'),
     ratio('d', 'b', 0.7, '(d) ≥ 70% of (b)'),
+    ratio('d_tuned', 'b', 0.7, '(d) tuned ≥ 70% of (b)'),
     stalled === undefined
       ? { target: 'RSS of (c) under back-pressure ≤ 300 MB', measured: 'not measured', holds: undefined }
       : { target: 'RSS of (c) under back-pressure ≤ 300 MB', measured: `peak ${mb(stalled.peakRssMb)}, ${stalled.growthMbPerMin >= 0 ? '+' : ''}${stalled.growthMbPerMin.toFixed(1)} MB/min`, holds: stalled.peakRssMb <= 300 },

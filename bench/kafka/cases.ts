@@ -168,15 +168,18 @@ function writePunchline(ctx: KafkaBenchContext, name: string, text: string): str
  */
 const TUNED_SETTINGS = { 'topology.max.spout.pending': 1000 };
 const TUNED_NODE_ARGS = ['--max-semi-space-size=64'];
+/** The tuned variant of (d): kafka_output batches of 1,000 records (Kapacitor's default is 100), and the larger young generation. */
+const TUNED_OUTPUT_BATCH = 1000;
 
 const PUNCHLINE_CASE_NAMES = {
   c: '(c) kafka_input → file_output',
   c_tuned: '(c) tuned: max.spout.pending 1000, --max-semi-space-size=64',
   d: '(d) kafka_input → alert → kafka_output',
+  d_tuned: `(d) tuned: batch_size ${TUNED_OUTPUT_BATCH}, --max-semi-space-size=64`,
 } as const;
 
 /** Case (c), its tuned variant, or (d): a punchline reading the topic. */
-export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd'): Promise<ThroughputResult> {
+export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd' | 'd_tuned'): Promise<ThroughputResult> {
   const group = uniqueName(`group-${id}`);
   const plan = { topic: ctx.inputTopic, group };
   let outTopic: string | undefined;
@@ -186,14 +189,14 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
   } else if (id === 'c_tuned') {
     text = inputToFile(plan, '/dev/null', TUNED_SETTINGS);
   } else {
-    outTopic = uniqueName('out-d');
+    outTopic = uniqueName(`out-${id}`);
     await createTopic(ctx.admin, outTopic);
-    text = inputAlertOutput(plan, outTopic);
+    text = inputAlertOutput(plan, outTopic, id === 'd_tuned' ? TUNED_OUTPUT_BATCH : undefined);
   }
   const file = writePunchline(ctx, `case-${id}`, text);
   const [port] = await findFreePorts(1);
   const profileDir = ctx.profileDir === undefined ? undefined : join(ctx.profileDir, `case-${id}`);
-  const nodeArgs = [...(id === 'c_tuned' ? TUNED_NODE_ARGS : []), ...profileArgs(profileDir)];
+  const nodeArgs = [...(id === 'c_tuned' || id === 'd_tuned' ? TUNED_NODE_ARGS : []), ...profileArgs(profileDir)];
   const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port, nodeArgs });
   const progress = async (): Promise<number | undefined> => metricValue(await scrape(port as number), 'punchline_node_tuples_acked_total', { component: 'in' });
   const watch = new Watch(child, progress, 250);
@@ -221,7 +224,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
     kind: 'throughput',
     id,
     name: PUNCHLINE_CASE_NAMES[id],
-    baseline: id === 'd' ? 'b' : 'a',
+    baseline: id === 'd' || id === 'd_tuned' ? 'b' : 'a',
     recordsPerSecond: round(window.rate),
     cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
     cores: round(window.cores, 2),

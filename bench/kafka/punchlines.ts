@@ -47,9 +47,10 @@ export function inputToFile(plan: InputPlan, path: string, settings: Readonly<Re
  * the others), a message template, no `state_changes_only`: every record raises one event, so
  * every record is written. `details` is empty, as in `bench/runtime-throughput.ts`: Kapacitor's
  * default (`{{ json . }}`, the whole alert data as HTML-escaped JSON) triples the record and the
- * cost of the bolt (see docs/benchmarks.md).
+ * cost of the bolt (see docs/benchmarks.md). `batchSize` sets kafka_output's batch_size (else the
+ * cluster's default, Kapacitor's 100).
  */
-export function inputAlertOutput(plan: InputPlan, outTopic: string): string {
+export function inputAlertOutput(plan: InputPlan, outTopic: string, batchSize?: number): string {
   return punchline([
     kafkaInput(plan),
     {
@@ -69,7 +70,7 @@ export function inputAlertOutput(plan: InputPlan, outTopic: string): string {
     {
       type: 'kafka_output',
       component: 'out',
-      settings: { cluster: 'bench', topic: outTopic, key_fields: ['id'], value_field: 'alert', topic_creation: { enabled: false } },
+      settings: { cluster: 'bench', topic: outTopic, key_fields: ['id'], value_field: 'alert', topic_creation: { enabled: false }, ...(batchSize !== undefined && { batch_size: batchSize }) },
       subscribe: [{ component: 'alert', stream: 'alerts' }],
     },
   ]);

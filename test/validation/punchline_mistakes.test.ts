@@ -73,7 +73,7 @@ test('a JSON5 syntax error names the file, line and column', () => {
 test('defaults from the schemas are filled into a valid punchline', () => {
   const { punchline: valid } = validatePunchlineDocument(parseJson5Document('p.json5', punchline([GEN, OUT])), TEST_CATALOGUE, DEFAULT_PLATFORM_CONFIG);
   assert.ok(valid);
-  assert.equal(valid.topology['topology.max.spout.pending'], 10000);
+  assert.equal(valid.topology['topology.max.spout.pending'], 2000);
   assert.deepEqual(valid.nodes[1]?.settings, { flush_interval_ms: 20, max_batch_size: 1000 });
   assert.equal(valid.nodes[1]?.component, 'print_output');
 });
