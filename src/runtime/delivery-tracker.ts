@@ -5,6 +5,11 @@
  * deliveries of its emissions. The tree is acked when the count reaches zero, failed at the first
  * failure or when it outlives `topology.message.timeout.secs`. Its handle is called exactly once.
  *
+ * A tree counts against its input's `topology.max.spout.pending` until no copy of it is left in
+ * the nodes, failed or not. A failed tree's copies still travelling are wasted work, but they hold
+ * memory: were their places given back at the failure, an output that has stopped would gather a
+ * new max pending's worth of replays at each timeout, and memory would grow without bound.
+ *
  * One tree per record, 100k+ records/s: open trees sit in an intrusive doubly linked list in
  * emission order (O(1) to add and remove, no hashing, no allocation beyond the tree itself), and
  * the callers pass the time they already read (`performance.now()` is not free at that rate).
@@ -14,7 +19,7 @@ import { PunchlineError } from '../errors.js';
 
 /** The delivery state of one emitted record and everything derived from it. */
 export class TupleTree {
-  /** Tuple copies derived from the record that are still travelling. */
+  /** Tuple copies derived from the record that are still travelling (failed trees included). */
   pending = 0;
   settled = false;
   /** Failed (or timed out): what is still travelling of it is wasted work, not worth passing on. */
@@ -113,17 +118,18 @@ export class DeliveryTracker {
 
   /** One tuple copy of the tree reached an end (written, dropped, or passed on and extended) at `now`. */
   resolve(tree: TupleTree, now: number): void {
-    if (tree.settled) return;
-    if (--tree.pending === 0) this.complete(tree, now);
+    if (tree.settled && !tree.failed) return;
+    if (--tree.pending > 0) return;
+    if (tree.failed) tree.owner.release();
+    else this.complete(tree, now);
   }
 
-  /** A tuple of the tree failed: the whole tree fails, once. */
+  /** A tuple copy of the tree failed: it reached its end, and the whole tree fails, once. */
   fail(tree: TupleTree, error: PunchlineError): void {
-    if (tree.settled) return;
-    tree.failed = true;
-    this.settle(tree);
-    this.listener.failed(tree, error);
-    tree.handle.fail(error);
+    if (tree.settled && !tree.failed) return;
+    tree.pending--;
+    if (!tree.failed) this.failTree(tree, error);
+    else if (tree.pending === 0) tree.owner.release();
   }
 
   /** Fails every tree emitted more than the timeout ago. */
@@ -131,7 +137,7 @@ export class DeliveryTracker {
     if (this.timeoutMs === undefined) return;
     // Failing a tree unlinks it (and its handle may settle others): always restart from the oldest.
     for (let tree = this.oldest; tree !== undefined && now - tree.emittedAt >= this.timeoutMs; tree = this.oldest) {
-      this.fail(tree, new PunchlineError('E_TUPLE_TIMEOUT', `tuple not acked within ${this.timeoutMs / 1000}s`));
+      this.failTree(tree, new PunchlineError('E_TUPLE_TIMEOUT', `tuple not acked within ${this.timeoutMs / 1000}s`));
     }
   }
 
@@ -139,7 +145,7 @@ export class DeliveryTracker {
   failAll(error: PunchlineError): number {
     const trees: TupleTree[] = [];
     for (let tree = this.oldest; tree !== undefined; tree = tree.newer) trees.push(tree);
-    for (const tree of trees) this.fail(tree, error);
+    for (const tree of trees) this.failTree(tree, error);
     return trees.length;
   }
 
@@ -151,6 +157,14 @@ export class DeliveryTracker {
 
   stop(): void {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+  }
+
+  /** Fails an open tree; its place in max pending is given back once its last copy has left the nodes. */
+  private failTree(tree: TupleTree, error: PunchlineError): void {
+    tree.failed = true;
+    this.settle(tree);
+    this.listener.failed(tree, error);
+    tree.handle.fail(error);
   }
 
   private complete(tree: TupleTree, now: number): void {
@@ -169,7 +183,7 @@ export class DeliveryTracker {
     tree.older = undefined;
     tree.newer = undefined;
     this.openCount--;
-    tree.owner.release();
+    if (tree.pending === 0) tree.owner.release();
     if (this.openCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
