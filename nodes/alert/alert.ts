@@ -22,6 +22,7 @@ import type { AlertEvent, LevelLambdas } from '../../src/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/template/index.js';
 import { tupleTimeMs } from '../../src/io/tuple-time.js';
 import { compileExtension } from '../../src/runtime/field-layouts.js';
+import { registeredMetric } from '../../src/runtime/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
 
 const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;
@@ -31,9 +32,7 @@ export const EVENT_FIELDS = ['id', 'message', 'details', 'time', 'duration', 'le
 
 function eventsCounter(ctx: NodeContext): Counter {
   const name = 'punchline_alert_events_total';
-  const existing = ctx.metrics.getSingleMetric(name);
-  if (existing instanceof Counter) return existing;
-  return new Counter({ name, help: 'Alert events emitted, by level.', labelNames: ['tenant', 'channel', 'punchline', 'component', 'level'], registers: [ctx.metrics] });
+  return registeredMetric(ctx.metrics, name, Counter, () => new Counter({ name, help: 'Alert events emitted, by level.', labelNames: ['tenant', 'channel', 'punchline', 'component', 'level'], registers: [ctx.metrics] }));
 }
 
 /** Fields that describe the point rather than being data: excluded from the event data by default. */

@@ -19,6 +19,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { NodeContext } from '../../src/node-api.js';
+import { registeredMetric } from '../../src/runtime/registered-metric.js';
 
 type NodeLabelName = keyof NodeContext['metricLabels'];
 type Labels = Readonly<Record<string, string>>;
@@ -100,24 +101,23 @@ export class KafkaInputMetrics {
   private constructor(registry: Registry) {
     const sources = this.#sources;
     // A name already taken in this registry (by an older copy of this module, say) is reused.
-    const existing = <T>(name: string): T | undefined => registry.getSingleMetric(name) as T | undefined;
-
     for (const name of RECORD_COUNTERS) {
       const reported = new Map<object, number>();
       const metric = `${PREFIX}records_${name}_total`;
-      if (existing(metric) !== undefined) continue;
-      new Counter({
-        name: metric,
-        help: RECORD_HELP[name],
-        labelNames: PARTITION_LABELS,
-        registers: [registry],
-        collect() {
-          for (const source of sources) for (const counters of source.partitionCounters.values()) reportDelta(this, reported, counters, counters.labels, counters[name]);
-        },
-      });
+      registeredMetric(registry, metric, Counter, () =>
+        new Counter({
+          name: metric,
+          help: RECORD_HELP[name],
+          labelNames: PARTITION_LABELS,
+          registers: [registry],
+          collect() {
+            for (const source of sources) for (const counters of source.partitionCounters.values()) reportDelta(this, reported, counters, counters.labels, counters[name]);
+          },
+        }),
+      );
     }
     const reportedErrors = new Map<object, number>();
-    if (existing(`${PREFIX}decode_errors_total`) === undefined) {
+    registeredMetric(registry, `${PREFIX}decode_errors_total`, Counter, () =>
       new Counter({
         name: `${PREFIX}decode_errors_total`,
         help: 'Records (or headers) that could not be decoded, by part of the record and kind of defect.',
@@ -126,87 +126,76 @@ export class KafkaInputMetrics {
         collect() {
           for (const source of sources) for (const errors of source.decodeErrors.values()) reportDelta(this, reportedErrors, errors, errors.labels, errors.count);
         },
-      });
-    }
-    if (existing(`${PREFIX}committed_offset`) === undefined) {
-      new Gauge({
-        name: `${PREFIX}committed_offset`,
-        help: 'Last offset committed per assigned partition: where a restart resumes (last_committed only).',
-        labelNames: PARTITION_LABELS,
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const source of sources) {
-            for (const partition of source.assigned()) {
-              const committed = partition.committed();
-              if (committed !== undefined) this.set(partition.labels, committed);
+      }),
+    );
+    const partitionGauge = (name: string, help: string, read: (partition: AssignedPartition) => number | undefined): void => {
+      registeredMetric(registry, name, Gauge, () =>
+        new Gauge({
+          name,
+          help,
+          labelNames: PARTITION_LABELS,
+          registers: [registry],
+          collect() {
+            this.reset();
+            for (const source of sources) {
+              for (const partition of source.assigned()) {
+                const value = read(partition);
+                if (value !== undefined) this.set(partition.labels, value);
+              }
             }
-          }
-        },
-      });
-    }
-    if (existing(`${PREFIX}lag`) === undefined) {
-      new Gauge({
-        name: `${PREFIX}lag`,
-        help: 'Records of an assigned partition not yet acked: high watermark of the last fetch minus the commit point.',
-        labelNames: PARTITION_LABELS,
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const source of sources) {
-            for (const partition of source.assigned()) {
-              const lag = partition.lag();
-              if (lag !== undefined) this.set(partition.labels, lag);
-            }
-          }
-        },
-      });
-    }
+          },
+        }),
+      );
+    };
+    partitionGauge(`${PREFIX}committed_offset`, 'Last offset committed per assigned partition: where a restart resumes (last_committed only).', (p) => p.committed());
+    partitionGauge(`${PREFIX}lag`, 'Records of an assigned partition not yet acked: high watermark of the last fetch minus the commit point.', (p) => p.lag());
     const nodeGauge = (name: string, help: string, value: (source: MetricsSource) => number, aggregate: (a: number, b: number) => number): void => {
-      if (existing(name) !== undefined) return;
-      new Gauge({
-        name,
-        help,
-        labelNames: NODE_LABELS,
-        registers: [registry],
-        collect() {
-          this.reset();
-          const byNode = new Map<string, { labels: Labels; value: number }>();
-          for (const source of sources) {
-            const key = NODE_LABELS.map((l) => source.labels[l]).join('\u0000');
-            const current = byNode.get(key);
-            byNode.set(key, { labels: source.labels, value: current === undefined ? value(source) : aggregate(current.value, value(source)) });
-          }
-          for (const { labels, value: v } of byNode.values()) if (Number.isFinite(v)) this.set(labels, v);
-        },
-      });
+      registeredMetric(registry, name, Gauge, () =>
+        new Gauge({
+          name,
+          help,
+          labelNames: NODE_LABELS,
+          registers: [registry],
+          collect() {
+            this.reset();
+            const byNode = new Map<string, { labels: Labels; value: number }>();
+            for (const source of sources) {
+              const key = NODE_LABELS.map((l) => source.labels[l]).join('\u0000');
+              const current = byNode.get(key);
+              byNode.set(key, { labels: source.labels, value: current === undefined ? value(source) : aggregate(current.value, value(source)) });
+            }
+            for (const { labels, value: v } of byNode.values()) if (Number.isFinite(v)) this.set(labels, v);
+          },
+        }),
+      );
     };
     nodeGauge(`${PREFIX}assigned_partitions`, 'Partitions assigned to the node (all executors).', (s) => [...s.assigned()].length, (a, b) => a + b);
     nodeGauge(`${PREFIX}inflight_window`, 'The adaptive load control window on records in flight (load_control: adaptative), summed over executors.', (s) => s.window(), (a, b) => a + b);
     const nodeCounter = (name: string, help: string, value: (source: MetricsSource) => number): void => {
-      if (existing(name) !== undefined) return;
       const reported = new Map<object, number>();
-      new Counter({
-        name,
-        help,
-        labelNames: NODE_LABELS,
-        registers: [registry],
-        collect() {
-          for (const source of sources) reportDelta(this, reported, source, source.labels, value(source));
-        },
-      });
+      registeredMetric(registry, name, Counter, () =>
+        new Counter({
+          name,
+          help,
+          labelNames: NODE_LABELS,
+          registers: [registry],
+          collect() {
+            for (const source of sources) reportDelta(this, reported, source, source.labels, value(source));
+          },
+        }),
+      );
     };
     nodeCounter(`${PREFIX}rebalances_total`, 'Consumer group rebalances an executor went through (each new assignment counts once).', (s) => s.rebalances);
     nodeCounter(`${PREFIX}commit_failures_total`, 'Offset commits the broker refused or that timed out (retried at the next interval).', (s) => s.commitFailures);
-    this.commitLatency =
-      existing<Histogram>(`${PREFIX}commit_latency_seconds`) ??
+    this.commitLatency = registeredMetric(registry, `${PREFIX}commit_latency_seconds`, Histogram, () =>
       new Histogram({
         name: `${PREFIX}commit_latency_seconds`,
         help: 'Duration of successful offset commits.',
         labelNames: NODE_LABELS,
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         registers: [registry],
-      });
+      }),
+    );
   }
 
   /**

@@ -12,6 +12,7 @@
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { NodeContext } from '../../src/node-api.js';
+import { registeredMetric } from '../../src/runtime/registered-metric.js';
 
 /**
  * Why a record was not written, as a bounded set of label values:
@@ -45,38 +46,26 @@ function families(registry: Registry): Families {
   let found = familiesByRegistry.get(registry);
   if (found !== undefined) return found;
   const registers = [registry];
+  const counter = (name: string, help: string, label: string): Counter<string> =>
+    registeredMetric(registry, name, Counter, () => new Counter({ name, help, labelNames: [...BASE_LABELS, label], registers }));
   found = {
-    records: new Counter({
-      name: 'punchline_kafka_output_records_total',
-      help: 'Records the broker confirmed, per topic.',
-      labelNames: [...BASE_LABELS, 'topic'],
-      registers,
-    }),
-    bytes: new Counter({
-      name: 'punchline_kafka_output_bytes_total',
-      help: 'Bytes of key, value and headers of the records the broker confirmed, per topic (before compression).',
-      labelNames: [...BASE_LABELS, 'topic'],
-      registers,
-    }),
-    batches: new Counter({
-      name: 'punchline_kafka_output_batches_total',
-      help: 'Produce requests (kafkajs sendBatch calls) that the broker confirmed, per cluster.',
-      labelNames: [...BASE_LABELS, 'cluster'],
-      registers,
-    }),
-    errors: new Counter({
-      name: 'punchline_kafka_output_errors_total',
-      help: 'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, too_large, invalid_record) or failed (topic_missing, write_failed); route_lambda counts rule evaluations that failed.',
-      labelNames: [...BASE_LABELS, 'kind'],
-      registers,
-    }),
-    latency: new Histogram({
-      name: 'punchline_kafka_output_send_latency_seconds',
-      help: 'Time from handing a produce request to the client to the broker confirming it (retries included).',
-      labelNames: [...BASE_LABELS, 'cluster'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      registers,
-    }),
+    records: counter('punchline_kafka_output_records_total', 'Records the broker confirmed, per topic.', 'topic'),
+    bytes: counter('punchline_kafka_output_bytes_total', 'Bytes of key, value and headers of the records the broker confirmed, per topic (before compression).', 'topic'),
+    batches: counter('punchline_kafka_output_batches_total', 'Produce requests (kafkajs sendBatch calls) that the broker confirmed, per cluster.', 'cluster'),
+    errors: counter(
+      'punchline_kafka_output_errors_total',
+      'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, too_large, invalid_record) or failed (topic_missing, write_failed); route_lambda counts rule evaluations that failed.',
+      'kind',
+    ),
+    latency: registeredMetric(registry, 'punchline_kafka_output_send_latency_seconds', Histogram, () =>
+      new Histogram({
+        name: 'punchline_kafka_output_send_latency_seconds',
+        help: 'Time from handing a produce request to the client to the broker confirming it (retries included).',
+        labelNames: [...BASE_LABELS, 'cluster'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+        registers,
+      }),
+    ),
   };
   familiesByRegistry.set(registry, found);
   return found;

@@ -6,6 +6,7 @@
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { NodeContext } from '../node-api.js';
+import { registeredMetric } from '../runtime/registered-metric.js';
 import { LambdaEvaluationError } from './index.js';
 
 const NAME = 'punchline_lambda_failures_total';
@@ -14,14 +15,14 @@ const NAME = 'punchline_lambda_failures_total';
 export type LambdaFailureCounter = (setting: string, error: unknown) => string;
 
 function counter(registry: Registry): Counter {
-  const existing = registry.getSingleMetric(NAME);
-  if (existing instanceof Counter) return existing;
-  return new Counter({
-    name: NAME,
-    help: 'Lambda evaluations that failed on a tuple, by node, setting and kind (missing-field, type-mismatch, invalid-argument, division-by-zero).',
-    labelNames: ['tenant', 'channel', 'punchline', 'component', 'setting', 'failure'],
-    registers: [registry],
-  });
+  return registeredMetric(registry, NAME, Counter, () =>
+    new Counter({
+      name: NAME,
+      help: 'Lambda evaluations that failed on a tuple, by node, setting and kind (missing-field, type-mismatch, invalid-argument, division-by-zero).',
+      labelNames: ['tenant', 'channel', 'punchline', 'component', 'setting', 'failure'],
+      registers: [registry],
+    }),
+  );
 }
 
 /** A failure counter bound to a node; failures are logged at debug level with the reason. */
