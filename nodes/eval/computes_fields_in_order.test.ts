@@ -49,3 +49,25 @@ test('publishing a field eval neither keeps nor computes is a validation error',
     /\/dag\/1\/publish\/0\/fields\/1 {2}eval does not pass on field "usage_idle" \(add it to `keep` or compute it\)/,
   );
 });
+
+test('without keep, a field computed again reads its old value until computed, its new value after, and the other fields pass on', async () => {
+  const out = join(await channelDir(), 'out.jsonl');
+  const { result } = await startPunchline(`{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "generator_input", component: "cpu", settings: { messages: [{ host: "a", usage_idle: "92.5", secret: "s" }], count: 1, end_when_acked: true },
+        publish: [{ stream: "cpu", fields: ["host", "usage_idle", "secret"] }] },
+      { type: "eval", component: "busy", settings: { expressions: [
+          { as: "usage_busy", lambda: "100.0 - \\"usage_idle\\"" },
+          { as: "usage_idle", lambda: "\\"usage_idle\\" / 100.0" },
+          { as: "ratio", lambda: "\\"usage_busy\\" / \\"usage_idle\\"" },
+        ] },
+        subscribe: [{ component: "cpu", stream: "cpu" }],
+        publish: [{ stream: "cpu", fields: ["host", "usage_idle", "secret", "usage_busy", "ratio"] }] },
+      { type: "file_output", component: "ok", settings: { path: "${out}", flush_interval_ms: 1 }, subscribe: [{ component: "busy", stream: "cpu" }] },
+    ],
+  }`);
+  assert.equal((await result).exitCode, 0);
+  const line = (await readFile(out, 'utf8')).trim();
+  assert.equal(line, JSON.stringify({ host: 'a', usage_idle: 0.925, secret: 's', usage_busy: 7.5, ratio: 7.5 / 0.925 }));
+});

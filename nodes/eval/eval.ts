@@ -2,15 +2,23 @@
  * `eval`: computes new fields with lambdas, in order, each able to read the fields computed
  * before it (Kapacitor's `|eval().as()`). A tuple on which a lambda fails is rejected: emitted on
  * `_ppf_errors` when the node publishes it, else dropped; counted either way.
+ *
+ * The lambdas read a scope holding the tuple's fields and the computed ones. It is built once per
+ * tuple by an object literal compiled per incoming stream (`compileExtension`), with the computed
+ * fields already in place (null, or the tuple's own value for a field computed again, until
+ * computed): setting a field V8 already placed is cheap, adding one to a copy is not. Lambdas
+ * read null as missing, so a lambda reading a field computed later fails as it would without it.
+ * Without `keep`, that scope is also what the node emits.
  */
 import { map } from 'rxjs';
 import { ack, defineNode, reject } from '../../src/node-api.js';
-import type { FieldValue, SettingsProblem } from '../../src/node-api.js';
+import type { FieldValue, Fields, SettingsProblem, Tuple } from '../../src/node-api.js';
 import { PunchlineError } from '../../src/errors.js';
 import { compileLambda } from '../../src/lambda/index.js';
 import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
 import { tupleTimeMs } from '../../src/io/tuple-time.js';
+import { compileExtension } from '../../src/runtime/field-layouts.js';
 import type { EvalSettings } from './settings.generated.js';
 
 export const evalBolt = defineNode<EvalSettings>({
@@ -52,21 +60,34 @@ export const evalBolt = defineNode<EvalSettings>({
       return { as, compiled, state: compiled.newState() };
     });
     const keep = settings.keep;
+    const computed = expressions.map((e) => e.as);
     const failed = lambdaFailureCounter(ctx);
     const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    // Tuples of one stream all carry the same fields: one scope builder per stream.
+    type ScopeBuilder = (fields: Fields, values: readonly FieldValue[]) => Fields;
+    const builders = new Map<string, Map<string, ScopeBuilder>>();
+    const scopeOf = (tuple: Tuple): Record<string, FieldValue> => {
+      let bySource = builders.get(tuple.source);
+      if (bySource === undefined) builders.set(tuple.source, (bySource = new Map<string, ScopeBuilder>()));
+      let build = bySource.get(tuple.stream);
+      if (build === undefined) bySource.set(tuple.stream, (build = compileExtension(Object.keys(tuple.fields), computed)));
+      return build(tuple.fields, computed.map((name) => tuple.fields[name] ?? null));
+    };
     return (tuples) =>
       tuples.pipe(
         map((tuple) => {
-          const fields: Record<string, FieldValue> = {};
-          if (keep === undefined) Object.assign(fields, tuple.fields);
-          else for (const name of keep) fields[name] = tuple.fields[name] ?? null;
-          const scope: Record<string, FieldValue> = { ...tuple.fields };
+          const scope = scopeOf(tuple);
+          let fields = scope;
+          if (keep !== undefined) {
+            fields = {};
+            for (const name of keep) fields[name] = tuple.fields[name] ?? null;
+          }
           const time = tupleTimeMs(tuple.fields, settings.time_field) ?? Date.now();
           for (const { as, compiled, state } of expressions) {
             try {
               const value = compiled.evaluate(scope, time, state);
-              fields[as] = value;
               scope[as] = value;
+              if (fields !== scope) fields[as] = value;
             } catch (error) {
               const kind = failed(as, error);
               const reason = error instanceof Error ? error.message : String(error);
