@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_KAFKA_VERSION, openKafkaCluster, startKafkaCluster } from '../src/broker/index.js';
 import type { KafkaCluster } from '../src/broker/index.js';
@@ -197,6 +198,8 @@ async function main(): Promise<number> {
     const timeoutMs = Number(process.env.PUNCHLINE_TEST_TIMEOUT_MS ?? '600000');
     say(`running ${files.length} test file(s)`);
     runner = spawn(process.execPath, [
+      // Passed on to each test file's process, like the tsx loader: its verdicts must not be cut off by the forced exit.
+      '--import', pathToFileURL(join(ROOT, 'test', 'support', 'blocking-stdout.mjs')).href,
       '--import', 'tsx',
       '--test',
       // A test that leaves a client connected must not hang the run once its tests are done.
