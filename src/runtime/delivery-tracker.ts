@@ -68,6 +68,8 @@ export interface DeliveryListener {
   /** `now` is the `performance.now()` of the outcome that completed the tree. */
   acked(tree: TupleTree, now: number): void;
   failed(tree: TupleTree, error: PunchlineError): void;
+  /** The last copy of a failed tree left the nodes: its place in max pending is free (at once when none was travelling). */
+  released(tree: TupleTree): void;
 }
 
 /** Tracks every tuple tree of a running punchline; fails those that time out. */
@@ -120,7 +122,7 @@ export class DeliveryTracker {
   resolve(tree: TupleTree, now: number): void {
     if (tree.settled && !tree.failed) return;
     if (--tree.pending > 0) return;
-    if (tree.failed) tree.owner.release();
+    if (tree.failed) this.release(tree);
     else this.complete(tree, now);
   }
 
@@ -129,7 +131,7 @@ export class DeliveryTracker {
     if (tree.settled && !tree.failed) return;
     tree.pending--;
     if (!tree.failed) this.failTree(tree, error);
-    else if (tree.pending === 0) tree.owner.release();
+    else if (tree.pending === 0) this.release(tree);
   }
 
   /** Fails every tree emitted more than the timeout ago. */
@@ -173,6 +175,12 @@ export class DeliveryTracker {
     tree.handle.ack();
   }
 
+  /** Gives the tree's place in max pending back (a tree without copies left in the nodes). */
+  private release(tree: TupleTree): void {
+    tree.owner.release();
+    if (tree.failed) this.listener.released(tree);
+  }
+
   private settle(tree: TupleTree): void {
     tree.settled = true;
     const { older, newer } = tree;
@@ -183,7 +191,7 @@ export class DeliveryTracker {
     tree.older = undefined;
     tree.newer = undefined;
     this.openCount--;
-    if (tree.pending === 0) tree.owner.release();
+    if (tree.pending === 0) this.release(tree);
     if (this.openCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -161,7 +161,7 @@ export class NodeMetrics {
     }
     new Gauge({
       name: 'punchline_node_tuples_pending',
-      help: 'Tuples a node received and has not resolved yet (for an input: tuple trees in flight).',
+      help: 'Tuples a node received and has not resolved yet (for an input: tuple trees in flight, a failed one until its copies have left the nodes).',
       labelNames: LABELS,
       registers: [registry],
       collect() {

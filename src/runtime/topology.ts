@@ -138,9 +138,11 @@ export class Topology {
         node.counters.observeLatency(now - tree.emittedAt);
       },
       failed: (tree) => {
-        const node = this.inputOf(tree);
-        node.counters.failed++;
-        node.counters.pending--;
+        this.inputOf(tree).counters.failed++;
+      },
+      // A failed tree is in flight until its last copy has left the nodes: it holds its place in max pending till then.
+      released: (tree) => {
+        this.inputOf(tree).counters.pending--;
       },
     });
     this.acking = topology['topology.acker.executors'] !== 0;

@@ -85,3 +85,22 @@ test('a tuple stuck in a node is failed by topology.message.timeout.secs, the ot
   assert.deepEqual(seen.failed.map((f) => [f.id, f.code]), [[1, 'E_TUPLE_TIMEOUT']]);
   assert.deepEqual([...seen.acked].sort(), [0, 2, 3, 4]);
 });
+
+test('behind an output that is stuck, timed-out tuples keep their places: the input emits nothing more and shows them in flight', async () => {
+  const { topology, registry } = await startPunchline(`{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "recording_input", component: "in", settings: { recorder: "stuck-output", count: 50 }, publish: [{ stream: "s", fields: ["id"] }] },
+      { type: "slow_output", component: "out", settings: { batch_size: 1, delay_ms: 60000 }, subscribe: [{ component: "in", stream: "s" }] },
+    ],
+    settings: { "topology.max.spout.pending": 5, "topology.message.timeout.secs": 0.2, "topology.drain.timeout.secs": 0.2 },
+  }`);
+  // Five timeouts' worth of time: before, each timeout let the input emit five more tuples behind the stuck write.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const seen = recorder('stuck-output');
+  assert.deepEqual(seen.failed.map((f) => [f.id, f.code]), ids(5).map((id) => [id, 'E_TUPLE_TIMEOUT']), 'the first five timed out, and no other tuple was emitted');
+  assert.equal(seen.maxPending, 5);
+  assert.equal(await metricValue(registry, 'punchline_node_tuples_pending', 'in'), 5, 'the input shows them in flight');
+  assert.equal(await metricValue(registry, 'punchline_node_tuples_pending', 'out'), 5, 'where they are: in the output');
+  await topology.stop('test over');
+});
