@@ -12,7 +12,7 @@
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
 import { ack, defineNode, drop, reject } from '../../src/node-api.js';
-import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem, Tuple } from '../../src/node-api.js';
+import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/node-api.js';
 import { PunchlineError } from '../../src/errors.js';
 import { compileLambda } from '../../src/lambda/index.js';
 import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
@@ -21,14 +21,11 @@ import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs
 import type { AlertEvent, LevelLambdas } from '../../src/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/template/index.js';
 import { tupleTimeMs } from '../../src/io/tuple-time.js';
-import { compileExtension } from '../../src/runtime/field-layouts.js';
+import { compileExtension, perStream } from '../../src/runtime/field-layouts.js';
 import { registeredMetric } from '../../src/runtime/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
 
 const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;
-
-/** The fields the event adds to the tuple, in the order of Kapacitor's JSON. */
-export const EVENT_FIELDS = ['id', 'message', 'details', 'time', 'duration', 'level', 'previousLevel', 'recoverable'] as const;
 
 function eventsCounter(ctx: NodeContext): Counter {
   const name = 'punchline_alert_events_total';
@@ -40,22 +37,34 @@ function isBookkeeping(field: string, settings: AlertSettings): boolean {
   return field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === settings.time_field;
 }
 
-/** The fields the event adds to the tuple: {@link EVENT_FIELDS}, the event JSON, then the optional copies. */
-function addedFieldNames(settings: AlertSettings): string[] {
-  const names: string[] = [...EVENT_FIELDS, settings.event_field];
-  for (const name of [settings.level_field, settings.message_field, settings.id_field, settings.duration_field]) if (name !== undefined) names.push(name);
-  return names;
-}
+/** A field an event adds to the tuple: its name, and how its value comes from the event. */
+type EventField = readonly [name: string, value: (event: AlertEvent) => FieldValue];
 
-/** The values of {@link addedFieldNames}, in that order. */
-function addedFieldValues(event: AlertEvent, settings: AlertSettings): FieldValue[] {
-  const duration = Number(event.duration);
-  const values: FieldValue[] = [event.id, event.message, event.details, formatRfc3339Nano(event.time), duration, event.level, event.previousLevel, event.recoverable, encodeAlertEventRecord(event)];
-  if (settings.level_field !== undefined) values.push(event.level);
-  if (settings.message_field !== undefined) values.push(event.message);
-  if (settings.id_field !== undefined) values.push(event.id);
-  if (settings.duration_field !== undefined) values.push(duration);
-  return values;
+/**
+ * The fields an event adds to the tuple: its own, in the order of Kapacitor's JSON, the event
+ * JSON in `event_field`, then the copies the Kapacitor field settings ask for.
+ */
+function eventFields(settings: AlertSettings): EventField[] {
+  const duration = (event: AlertEvent): number => Number(event.duration);
+  const fields: EventField[] = [
+    ['id', (event) => event.id],
+    ['message', (event) => event.message],
+    ['details', (event) => event.details],
+    ['time', (event) => formatRfc3339Nano(event.time)],
+    ['duration', duration],
+    ['level', (event) => event.level],
+    ['previousLevel', (event) => event.previousLevel],
+    ['recoverable', (event) => event.recoverable],
+    [settings.event_field, encodeAlertEventRecord],
+  ];
+  const copies: readonly (readonly [string | undefined, EventField[1]])[] = [
+    [settings.level_field, (event) => event.level],
+    [settings.message_field, (event) => event.message],
+    [settings.id_field, (event) => event.id],
+    [settings.duration_field, duration],
+  ];
+  for (const [name, value] of copies) if (name !== undefined) fields.push([name, value]);
+  return fields;
 }
 
 /** What the bolt knows of the tuples of one incoming stream (they all carry the same fields). */
@@ -137,20 +146,9 @@ export const alert = defineNode<AlertSettings>({
       onLambdaFailure: (role, error) => failed(role, error),
     });
     const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
-    const added = addedFieldNames(settings);
-    // Tuples of one stream all carry the same fields: their layout is worked out once per stream.
-    const layouts = new Map<string, Map<string, StreamLayout>>();
-    const layoutOf = (tuple: Tuple): StreamLayout => {
-      let bySource = layouts.get(tuple.source);
-      if (bySource === undefined) layouts.set(tuple.source, (bySource = new Map<string, StreamLayout>()));
-      let layout = bySource.get(tuple.stream);
-      if (layout === undefined) {
-        const names = Object.keys(tuple.fields);
-        layout = { dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, added) };
-        bySource.set(tuple.stream, layout);
-      }
-      return layout;
-    };
+    const added = eventFields(settings);
+    const addedNames = added.map(([name]) => name);
+    const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
     const dataOf = (fields: Fields, layout: StreamLayout): Fields => {
       const data: Record<string, FieldValue> = {};
       for (const name of layout.dataFields) data[name] = fields[name] ?? null;
@@ -178,7 +176,7 @@ export const alert = defineNode<AlertSettings>({
           }
           if (event === undefined) return drop(tuple, 'no alert event');
           eventsByLevel.get(event.level)?.inc();
-          const out = layout.withEvent(fields, addedFieldValues(event, settings));
+          const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
         }),
       );

@@ -12,13 +12,13 @@
  */
 import { map } from 'rxjs';
 import { ack, defineNode, reject } from '../../src/node-api.js';
-import type { FieldValue, Fields, SettingsProblem, Tuple } from '../../src/node-api.js';
+import type { FieldValue, SettingsProblem, Tuple } from '../../src/node-api.js';
 import { PunchlineError } from '../../src/errors.js';
 import { compileLambda } from '../../src/lambda/index.js';
 import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
 import { tupleTimeMs } from '../../src/io/tuple-time.js';
-import { compileExtension } from '../../src/runtime/field-layouts.js';
+import { compileExtension, perStream } from '../../src/runtime/field-layouts.js';
 import type { EvalSettings } from './settings.generated.js';
 
 export const evalBolt = defineNode<EvalSettings>({
@@ -63,16 +63,8 @@ export const evalBolt = defineNode<EvalSettings>({
     const computed = expressions.map((e) => e.as);
     const failed = lambdaFailureCounter(ctx);
     const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
-    // Tuples of one stream all carry the same fields: one scope builder per stream.
-    type ScopeBuilder = (fields: Fields, values: readonly FieldValue[]) => Fields;
-    const builders = new Map<string, Map<string, ScopeBuilder>>();
-    const scopeOf = (tuple: Tuple): Record<string, FieldValue> => {
-      let bySource = builders.get(tuple.source);
-      if (bySource === undefined) builders.set(tuple.source, (bySource = new Map<string, ScopeBuilder>()));
-      let build = bySource.get(tuple.stream);
-      if (build === undefined) bySource.set(tuple.stream, (build = compileExtension(Object.keys(tuple.fields), computed)));
-      return build(tuple.fields, computed.map((name) => tuple.fields[name] ?? null));
-    };
+    const scopeBuilderOf = perStream((names) => compileExtension(names, computed));
+    const scopeOf = (tuple: Tuple): Record<string, FieldValue> => scopeBuilderOf(tuple)(tuple.fields, computed.map((name) => tuple.fields[name] ?? null));
     return (tuples) =>
       tuples.pipe(
         map((tuple) => {

@@ -10,7 +10,7 @@
  * Names are JSON-quoted, so any string is a literal key; `__proto__` is written as a computed key,
  * which defines an ordinary field (a plain `"__proto__":` would set the prototype).
  */
-import type { FieldValue, Fields } from '../node-api.js';
+import type { FieldValue, Fields, Tuple } from '../node-api.js';
 
 function literalKey(name: string): string {
   const key = JSON.stringify(name);
@@ -46,4 +46,20 @@ export function compileExtension(base: readonly string[], added: readonly string
   });
   for (const [name, index] of valueIndex) if (!baseNames.has(name)) entries.push(`${literalKey(name)}: v[${index}]`);
   return compile(['f', 'v'], entries);
+}
+
+/**
+ * What a node works out once per incoming stream from the stream's field names (the tuples of one
+ * stream all carry the same fields, in the same order): `build` runs on the first tuple of each
+ * source component and stream, later tuples get what it built.
+ */
+export function perStream<T extends object>(build: (fieldNames: readonly string[]) => T): (tuple: Tuple) => T {
+  const bySource = new Map<string, Map<string, T>>();
+  return (tuple) => {
+    let byStream = bySource.get(tuple.source);
+    if (byStream === undefined) bySource.set(tuple.source, (byStream = new Map<string, T>()));
+    let built = byStream.get(tuple.stream);
+    if (built === undefined) byStream.set(tuple.stream, (built = build(Object.keys(tuple.fields))));
+    return built;
+  };
 }
