@@ -77,6 +77,34 @@ async function runUntilDone(ctx: KafkaBenchContext, child: Child, watch: Watch):
   }
 }
 
+/** The measured part of a throughput result. */
+type SteadyFigures = Pick<ThroughputResult, 'recordsPerSecond' | 'cpuUsPerRecord' | 'cores' | 'peakRssMb' | 'windowRecords' | 'windowSeconds'>;
+
+/**
+ * Watches a throughput case from its start to its graceful stop (after `ready`, if given) and
+ * returns its steady window's figures. `graceMs`: how long the SIGTERM stop may take.
+ */
+async function measureSteady(ctx: KafkaBenchContext, child: Child, watch: Watch, graceMs: number, ready?: () => Promise<void>): Promise<SteadyFigures> {
+  try {
+    await ready?.();
+    await runUntilDone(ctx, child, watch);
+    await watch.sample();
+  } finally {
+    watch.stop();
+    await child.stop('SIGTERM', graceMs);
+  }
+  const window = steadyWindow(watch.samples, ctx.options.warmupS * 1000, ctx.records);
+  if (window === undefined) throw new Error(`no steady window in ${watch.samples.length} samples:\n${child.tail()}`);
+  return {
+    recordsPerSecond: round(window.rate),
+    cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
+    cores: round(window.cores, 2),
+    peakRssMb: round(watch.peakRss / MB),
+    windowRecords: window.records,
+    windowSeconds: round(window.seconds, 2),
+  };
+}
+
 function throughputNotes(ctx: KafkaBenchContext, watch: Watch, processed: number): string[] {
   const notes: string[] = [];
   const counted = watch.samples.filter((s) => s.count !== undefined && s.count > 0);
@@ -105,15 +133,7 @@ export async function runRawCase(ctx: KafkaBenchContext, id: 'a' | 'b'): Promise
     },
   });
   const watch = new Watch(child, () => latest, 100);
-  try {
-    await runUntilDone(ctx, child, watch);
-    await watch.sample();
-  } finally {
-    watch.stop();
-    await child.stop('SIGTERM', 30_000);
-  }
-  const window = steadyWindow(watch.samples, ctx.options.warmupS * 1000, ctx.records);
-  if (window === undefined) throw new Error(`no steady window in ${watch.samples.length} samples:\n${child.tail()}`);
+  const figures = await measureSteady(ctx, child, watch, 30_000);
   const processed = latest ?? 0;
   const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
   const notes = throughputNotes(ctx, watch, processed);
@@ -125,12 +145,7 @@ export async function runRawCase(ctx: KafkaBenchContext, id: 'a' | 'b'): Promise
     kind: 'throughput',
     id,
     name: id === 'a' ? '(a) kafkajs consumer' : '(b) kafkajs consume → produce',
-    recordsPerSecond: round(window.rate),
-    cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
-    cores: round(window.cores, 2),
-    peakRssMb: round(watch.peakRss / MB),
-    windowRecords: window.records,
-    windowSeconds: round(window.seconds, 2),
+    ...figures,
     processed,
     committed,
     loadAverage: loadAverageNow(),
@@ -200,16 +215,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
   const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port, nodeArgs });
   const progress = async (): Promise<number | undefined> => metricValue(await scrape(port as number), 'punchline_node_tuples_acked_total', { component: 'in' });
   const watch = new Watch(child, progress, 250);
-  try {
-    await waitReady(child, port as number);
-    await runUntilDone(ctx, child, watch);
-    await watch.sample();
-  } finally {
-    watch.stop();
-    await child.stop('SIGTERM', 90_000);
-  }
-  const window = steadyWindow(watch.samples, ctx.options.warmupS * 1000, ctx.records);
-  if (window === undefined) throw new Error(`no steady window in ${watch.samples.length} samples:\n${child.tail()}`);
+  const figures = await measureSteady(ctx, child, watch, 90_000, () => waitReady(child, port as number));
   const totals = stoppedTotals(child.tail())?.in;
   if (totals === undefined) throw new Error(`no "stopped" log line: the punchline did not stop gracefully:\n${child.tail()}`);
   const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
@@ -225,12 +231,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
     id,
     name: PUNCHLINE_CASE_NAMES[id],
     baseline: id === 'd' || id === 'd_tuned' ? 'b' : 'a',
-    recordsPerSecond: round(window.rate),
-    cpuUsPerRecord: round(window.cpuUsPerRecord, 2),
-    cores: round(window.cores, 2),
-    peakRssMb: round(watch.peakRss / MB),
-    windowRecords: window.records,
-    windowSeconds: round(window.seconds, 2),
+    ...figures,
     processed: totals.acked,
     committed,
     loadAverage: loadAverageNow(),
