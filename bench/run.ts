@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the end-to-end benchmark of issue 9, scripted from start to end.
  *
- * 1. Starts its own single-node Kafka broker (the harness of `src/broker`, in a temporary folder)
+ * 1. Starts its own single-node Kafka broker (the harness of `src/tools/local-broker`, in a temporary folder)
  *    and loads a 6-partition topic with N lumberjack records (`bench/kafka/records.ts`).
  * 2. Runs every case in a child process of its own, one after the other (`bench/kafka/cases.ts`,
  *    `bench/runtime-throughput.ts`), sampling its progress, CPU time and resident memory.
@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
-import { DEFAULT_KAFKA_VERSION, ensureKafkaJars, kafkaClasspath, startKafkaCluster } from '../src/broker/index.js';
-import type { KafkaCluster } from '../src/broker/index.js';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaJars, kafkaClasspath, startKafkaCluster } from '../src/tools/local-broker/index.js';
+import type { KafkaCluster } from '../src/tools/local-broker/index.js';
 import { killAllChildren } from './harness/child.js';
 import { CASE_IDS, parseOptions } from './harness/options.js';
 import type { BenchOptions, CaseId } from './harness/options.js';

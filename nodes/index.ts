@@ -3,7 +3,7 @@
  * registration by import side effect). A node type is its folder under `nodes/`, its settings
  * schema under `schemas/nodes/`, and one line here.
  */
-import type { NodeDefinition } from '../src/node-api.js';
+import type { NodeDefinition } from '../src/runtime/node-api.js';
 import { generatorInput } from './generator_input/generator-input.js';
 import { printOutput } from './print_output/print-output.js';
 import { fileOutput } from './file_output/file-output.js';

@@ -4,7 +4,7 @@
  *   property with a default is required in the type: ajv has filled it before the node sees it);
  * - the settings table of each node's README, between `<!-- settings:start -->` and
  *   `<!-- settings:end -->`;
- * - `docs/errors.md`, from `src/errors.ts`.
+ * - `docs/errors.md`, from `src/core/errors.ts`.
  *
  * `npm run gen` writes them; `npm run gen -- --check` (run by CI) fails when one is stale.
  */
@@ -13,8 +13,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import type { JSONSchema } from 'json-schema-to-typescript';
-import { ERROR_CATALOGUE } from '../src/errors.js';
-import { PACKAGE_ROOT } from '../src/package-root.js';
+import { ERROR_CATALOGUE } from '../src/core/errors.js';
+import { PACKAGE_ROOT } from '../src/core/package-root.js';
 
 const check = process.argv.includes('--check');
 const stale: string[] = [];
@@ -127,7 +127,7 @@ async function generateErrorDocs(): Promise<void> {
   const lines = [
     '# Error codes',
     '',
-    'Every error punchline reports carries one of these codes (generated from `src/errors.ts` by `npm run gen`).',
+    'Every error punchline reports carries one of these codes (generated from `src/core/errors.ts` by `npm run gen`).',
     'A retriable error may go away by itself (the runtime or the Kafka client retries it); the others need the fix.',
     '',
     '| code | retriable | meaning | fix |',

@@ -22,9 +22,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_KAFKA_VERSION, openKafkaCluster, startKafkaCluster } from '../src/broker/index.js';
-import type { KafkaCluster } from '../src/broker/index.js';
-import { PunchlineError } from '../src/errors.js';
+import { DEFAULT_KAFKA_VERSION, openKafkaCluster, startKafkaCluster } from '../src/tools/local-broker/index.js';
+import type { KafkaCluster } from '../src/tools/local-broker/index.js';
+import { PunchlineError } from '../src/core/errors.js';
 import { TEST_ENV } from './support/kafka.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
-import { findFreePorts } from '../../src/broker/index.js';
+import { findFreePorts } from '../../src/tools/local-broker/index.js';
 import { startChild } from '../harness/child.js';
 import type { Child } from '../harness/child.js';
 import { formatProfile, summariseProfile } from '../harness/cpu-profile.js';

@@ -3,7 +3,7 @@
  * 200 bytes, like an access-log line a Punch platform carries. Every record is different (ids,
  * paths, sizes and times vary) so no case measures a cache of one repeated string.
  */
-import { encodeLumberjack } from '../../src/codecs/lumberjack-encode.js';
+import { encodeLumberjack } from '../../src/libraries/codecs/lumberjack-encode.js';
 
 /** The ten fields of record `i`. `ts` is epoch milliseconds as text (the latency probe's send time). */
 export function recordFields(i: number, ts: number = 1_700_000_000_000 + i): Record<string, string> {

@@ -5,8 +5,8 @@
  *
  *   node --import tsx bench/micro/lumberjack-decode.ts [records=1000000]
  */
-import { LumberjackDecoder } from '../../src/codecs/lumberjack.js';
-import { encodeLumberjack } from '../../src/codecs/lumberjack-encode.js';
+import { LumberjackDecoder } from '../../src/libraries/codecs/lumberjack.js';
+import { encodeLumberjack } from '../../src/libraries/codecs/lumberjack-encode.js';
 
 const records = Number(process.argv[2] ?? 1_000_000);
 const DISTINCT = 1024;

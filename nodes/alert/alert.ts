@@ -11,18 +11,18 @@
  */
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
-import { ack, defineNode, drop, reject } from '../../src/node-api.js';
-import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { compileLambda } from '../../src/lambda/index.js';
-import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
-import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
-import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/alerting/index.js';
-import type { AlertEvent, LevelLambdas } from '../../src/alerting/index.js';
-import { formatGoValue, formatRfc3339Nano } from '../../src/template/index.js';
-import { tupleTimeMs } from '../../src/io/tuple-time.js';
-import { compileExtension, perStream } from '../../src/runtime/field-layouts.js';
-import { registeredMetric } from '../../src/runtime/registered-metric.js';
+import { ack, defineNode, drop, reject } from '../../src/runtime/node-api.js';
+import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { compileLambda } from '../../src/libraries/lambda/index.js';
+import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
+import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
+import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/libraries/alerting/index.js';
+import type { AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
+import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
+import { tupleTimeMs } from '../../src/runtime/node-api.js';
+import { compileExtension, perStream } from '../../src/runtime/node-api.js';
+import { registeredMetric } from '../../src/core/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
 
 const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;

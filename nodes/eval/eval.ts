@@ -11,14 +11,14 @@
  * Without `keep`, that scope is also what the node emits.
  */
 import { map } from 'rxjs';
-import { ack, defineNode, reject } from '../../src/node-api.js';
-import type { FieldValue, SettingsProblem, Tuple } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { compileLambda } from '../../src/lambda/index.js';
-import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
-import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
-import { tupleTimeMs } from '../../src/io/tuple-time.js';
-import { compileExtension, perStream } from '../../src/runtime/field-layouts.js';
+import { ack, defineNode, reject } from '../../src/runtime/node-api.js';
+import type { FieldValue, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { compileLambda } from '../../src/libraries/lambda/index.js';
+import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
+import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
+import { tupleTimeMs } from '../../src/runtime/node-api.js';
+import { compileExtension, perStream } from '../../src/runtime/node-api.js';
 import type { EvalSettings } from './settings.generated.js';
 
 export const evalBolt = defineNode<EvalSettings>({

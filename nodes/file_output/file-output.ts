@@ -6,9 +6,10 @@
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { defineNode } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { jsonLinesWriter } from '../../src/io/json-lines.js';
+import { defineNode, wholeBatchWriter } from '../../src/runtime/node-api.js';
+import type { Tuple } from '../../src/runtime/node-api.js';
+import { PunchlineError, asPunchlineError } from '../../src/core/errors.js';
+import { toJsonLine, toRawLine } from '../../src/libraries/codecs/json-lines.js';
 import type { FileOutputSettings } from './settings.generated.js';
 
 export const fileOutput = defineNode<FileOutputSettings>({
@@ -18,13 +19,17 @@ export const fileOutput = defineNode<FileOutputSettings>({
   fieldsRead: (settings) => (settings.raw_field === undefined ? [] : [{ field: settings.raw_field, path: '/settings/raw_field' }]),
   create: (settings, ctx) => {
     let file: FileHandle | undefined;
-    const write = async (text: string): Promise<void> => {
+    const rawField = settings.raw_field;
+    const line = rawField === undefined ? (t: Tuple) => toJsonLine(t.fields) : (t: Tuple) => toRawLine(t.fields[rawField]);
+    const append = async (lines: readonly string[]): Promise<void> => {
       if (file === undefined) throw new PunchlineError('E_FILE_IO', `${settings.path} is not open`);
-      await file.appendFile(text);
+      await file.appendFile(lines.join(''));
       if (settings.fsync) await file.datasync();
     };
     return {
-      write: jsonLinesWriter(settings, write, ctx.label, settings.raw_field),
+      write: wholeBatchWriter({ batchSize: settings.max_batch_size, batchTimeoutMs: settings.flush_interval_ms }, line, append, (error, size) =>
+        asPunchlineError(error, 'E_FILE_IO', `${ctx.label}: writing ${size} lines to ${settings.path}`),
+      ),
       async start() {
         try {
           await mkdir(dirname(settings.path), { recursive: true });

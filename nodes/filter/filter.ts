@@ -4,11 +4,11 @@
  * counted in `punchline_lambda_failures_total`, and the tuple is dropped.
  */
 import { map } from 'rxjs';
-import { ack, defineNode, drop } from '../../src/node-api.js';
-import { compileLambda } from '../../src/lambda/index.js';
-import { checkLambdaSetting } from '../../src/lambda/lambda-setting.js';
-import { lambdaFailureCounter } from '../../src/lambda/lambda-metrics.js';
-import { tupleTimeMs } from '../../src/io/tuple-time.js';
+import { ack, defineNode, drop } from '../../src/runtime/node-api.js';
+import { compileLambda } from '../../src/libraries/lambda/index.js';
+import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
+import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
+import { tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FilterSettings } from './settings.generated.js';
 
 export const filter = defineNode<FilterSettings>({

@@ -4,7 +4,7 @@
  * counter). Parsed once into closures; a value that is exactly one numeric placeholder yields a
  * number, anything else a string.
  */
-import type { FieldValue, Fields } from '../../src/node-api.js';
+import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
 
 type Part = (counter: number, now: number) => string | number;
 

@@ -5,8 +5,8 @@
  * replayed: the generator has nothing to rewind.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineNode } from '../../src/node-api.js';
-import type { InputSink, SettingsProblem } from '../../src/node-api.js';
+import { defineNode } from '../../src/runtime/node-api.js';
+import type { InputSink, SettingsProblem } from '../../src/runtime/node-api.js';
 import { compileMessage, TemplateSyntaxError } from './field-templates.js';
 import type { GeneratorInputSettings } from './settings.generated.js';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { AssignerProtocol } from 'kafkajs';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import { startCli, waitFor } from '../../test/support/cli.js';
-import { countIds, createTopic, metricTotal, openKafkaTestKit, outputFile, produce, readLines, uniqueName, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit, TestRecord } from './kafka-input-test-kit.js';
+import { countIds, createTopic, metricTotal, openKafkaTestKit, outputFile, produce, readLines, uniqueName, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit, TestRecord } from '../../test/support/kafka-input-kit.js';
 import { eventually } from '../../test/support/kafka.js';
 
 let kit: KafkaTestKit;

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import type { TestRun } from '../../test/support/run-punchline.js';
-import { committedOffsets, createTopic, lumberjackProtocol, openKafkaTestKit, outputFile, produce, readLines, uniqueName, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit, TestRecord } from './kafka-input-test-kit.js';
+import { committedOffsets, createTopic, lumberjackProtocol, openKafkaTestKit, outputFile, produce, readLines, uniqueName, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit, TestRecord } from '../../test/support/kafka-input-kit.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));

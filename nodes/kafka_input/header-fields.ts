@@ -8,10 +8,10 @@
  * and the policy visible in one place of the node.
  */
 import { TextDecoder } from 'node:util';
-import type { FieldValue, SettingsProblem } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { DecodeError } from '../../src/codecs/decode-error.js';
-import { readUtf8 } from '../../src/codecs/strict-utf8.js';
+import type { FieldValue, SettingsProblem } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
+import { readUtf8 } from '../../src/libraries/codecs/strict-utf8.js';
 
 /** The value types a header can be read as. */
 export type HeaderValueType = 'string' | 'integer' | 'long' | 'bytes';

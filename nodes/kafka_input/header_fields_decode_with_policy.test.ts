@@ -2,9 +2,9 @@
 // becomes null plus a problem carrying its on_decoding_error policy for the node to apply.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PunchlineError } from '../../src/errors.js';
-import type { FieldValue } from '../../src/node-api.js';
-import type { DecodeErrorKind } from '../../src/codecs/decode-error.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import type { FieldValue } from '../../src/runtime/node-api.js';
+import type { DecodeErrorKind } from '../../src/libraries/codecs/decode-error.js';
 import { HeaderFieldsDecoder, checkHeaderFields } from './header-fields.js';
 import type { HeaderFieldSetting, RecordHeaders } from './header-fields.js';
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import { startCli } from '../../test/support/cli.js';
 import type { TestRun } from '../../test/support/run-punchline.js';
-import { createTopic, openKafkaTestKit, outputFile, produce, readLines, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { createTopic, openKafkaTestKit, outputFile, produce, readLines, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));

@@ -3,7 +3,7 @@
  * a tuple, tracks each record's ack per partition, replays or stops on failures, and commits only
  * what is acked.
  *
- * Lifecycle (see `InputInstance` in `src/node-api.ts`):
+ * Lifecycle (see `InputInstance` in `src/runtime/node-api.ts`):
  * - `start()` reads the topic's partitions (and, for the strategies that commit nothing, the start
  *   offsets), joins the group and resolves once the first assignment arrived; it rejects with a
  *   translated error (unreachable broker, refused credentials, unknown topic).
@@ -24,14 +24,14 @@
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext } from '../../src/node-api.js';
-import { ERRORS_STREAM } from '../../src/node-api.js';
-import { PunchlineError, recordCoordinates } from '../../src/errors.js';
-import { resolveCluster } from '../../src/kafka/cluster-resolution.js';
-import type { ResolvedCluster } from '../../src/kafka/cluster-resolution.js';
-import { createKafkaClient } from '../../src/kafka/client-factory.js';
-import { translateKafkaError } from '../../src/kafka/kafka-errors.js';
-import type { DecodeError } from '../../src/codecs/decode-error.js';
+import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
+import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
+import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
+import type { DecodeError } from '../../src/libraries/codecs/decode-error.js';
 import { PartitionTracker } from './partition-tracker.js';
 import { RecordDecoder } from './record-decoding.js';
 import type { RecordPart } from './record-decoding.js';

@@ -10,7 +10,7 @@
  * (groups and pinning), `load-control.ts`, `metrics.ts`, `run-state.ts` (what executors share),
  * and `kafka-consumer.ts`, which runs them together.
  */
-import { defineNode } from '../../src/node-api.js';
+import { defineNode } from '../../src/runtime/node-api.js';
 import { checkKafkaInput } from './settings-checks.js';
 import { KafkaConsumerInstance } from './kafka-consumer.js';
 import type { KafkaInputSettings } from './settings.generated.js';

@@ -7,8 +7,8 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPunchline } from '../../test/support/run-punchline.js';
-import { createTopic, idRecords, metricTotal, openKafkaTestKit, outputFile, produce, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { createTopic, idRecords, metricTotal, openKafkaTestKit, outputFile, produce, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 const RATE = 2000;
 const WINDOW_MS = 10_000;

@@ -18,8 +18,8 @@
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { NodeContext } from '../../src/node-api.js';
-import { registeredMetric } from '../../src/runtime/registered-metric.js';
+import type { NodeContext } from '../../src/runtime/node-api.js';
+import { registeredMetric } from '../../src/core/registered-metric.js';
 
 type NodeLabelName = keyof NodeContext['metricLabels'];
 type Labels = Readonly<Record<string, string>>;

@@ -20,7 +20,7 @@
  */
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
-import { PunchlineError } from '../../src/errors.js';
+import { PunchlineError } from '../../src/core/errors.js';
 import type { KafkaInputSettings } from './settings.generated.js';
 
 /** One of Punch's start offset strategies, as the settings spell them. */

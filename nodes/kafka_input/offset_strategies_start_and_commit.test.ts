@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import type { TestRun } from '../../test/support/run-punchline.js';
-import { committedOffsets, createTopic, idRecords, openKafkaTestKit, outputFile, produce, readIds, uniqueName, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { committedOffsets, createTopic, idRecords, openKafkaTestKit, outputFile, produce, readIds, uniqueName, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));

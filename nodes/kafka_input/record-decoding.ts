@@ -19,11 +19,11 @@
  * `_ppf_error_document` (the record value as bytes, so a dead-letter output can write it back
  * unchanged), and the reserved fields. It is never dropped silently.
  */
-import type { FieldValue, Fields } from '../../src/node-api.js';
-import { recordCoordinates } from '../../src/errors.js';
-import { DecodeError } from '../../src/codecs/decode-error.js';
-import { recordCodec } from '../../src/codecs/record-codecs.js';
-import type { RecordCodec } from '../../src/codecs/record-codecs.js';
+import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
+import { recordCoordinates } from '../../src/core/errors.js';
+import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { HeaderFieldsDecoder } from './header-fields.js';
 import type { HeaderDecodingProblem, RecordHeaders } from './header-fields.js';
 import type { KafkaInputSettings, RecordCodecSetting } from './settings.generated.js';

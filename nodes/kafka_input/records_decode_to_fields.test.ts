@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPunchline } from '../../test/support/run-punchline.js';
-import { createTopic, lumberjackProtocol, openKafkaTestKit, outputFile, produce, readLines, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit, TestRecord } from './kafka-input-test-kit.js';
+import { createTopic, lumberjackProtocol, openKafkaTestKit, outputFile, produce, readLines, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit, TestRecord } from '../../test/support/kafka-input-kit.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));

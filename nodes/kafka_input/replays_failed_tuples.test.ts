@@ -15,8 +15,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import { startCli } from '../../test/support/cli.js';
-import { committedOffsets, countIds, createTopic, idRecords, metricTotal, openKafkaTestKit, outputFile, produce, readIds, uniqueName, waitForLines } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { committedOffsets, countIds, createTopic, idRecords, metricTotal, openKafkaTestKit, outputFile, produce, readIds, uniqueName, waitForLines } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));

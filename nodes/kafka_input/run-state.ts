@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import type { NodeContext } from '../../src/node-api.js';
+import type { NodeContext } from '../../src/runtime/node-api.js';
 import type { PartitionTracker } from './partition-tracker.js';
 import type { LoadController } from './load-control.js';
 

@@ -2,9 +2,9 @@
  * What the schema of `kafka_input` cannot say, checked by `punchline validate` and before every run,
  * and the consumer group naming rules.
  */
-import type { CheckScope, PunchlineIdentity, SettingsProblem } from '../../src/node-api.js';
-import { ERRORS_STREAM } from '../../src/node-api.js';
-import { checkClusterReference } from '../../src/kafka/cluster-resolution.js';
+import type { CheckScope, PunchlineIdentity, SettingsProblem } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
+import { checkClusterReference } from '../../src/libraries/kafka/cluster-resolution.js';
 import { checkHeaderFields } from './header-fields.js';
 import { commitsOffsets } from './offset-strategies.js';
 import type { KafkaInputSettings } from './settings.generated.js';

@@ -5,11 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readPlatformConfig } from '../../src/config/load-platform-config.js';
-import { PunchlineError } from '../../src/errors.js';
+import { readPlatformConfig } from '../../src/runtime/config/load-platform-config.js';
+import { PunchlineError } from '../../src/core/errors.js';
 import { startPunchline } from '../../test/support/run-punchline.js';
-import { createTopic, openKafkaTestKit, uniqueName } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { createTopic, openKafkaTestKit, uniqueName } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 

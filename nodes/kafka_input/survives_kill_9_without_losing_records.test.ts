@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli, waitFor } from '../../test/support/cli.js';
 import type { CliRun } from '../../test/support/cli.js';
-import { createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from './kafka-input-test-kit.js';
-import type { KafkaTestKit } from './kafka-input-test-kit.js';
+import { createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 const RECORDS = 100_000;
 const KILLS = 10;

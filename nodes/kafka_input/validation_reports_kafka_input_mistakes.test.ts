@@ -5,10 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJson5Document } from '../../src/config/json5-document.js';
-import { validatePunchlineDocument } from '../../src/config/load-punchline.js';
-import { DEFAULT_PLATFORM_CONFIG } from '../../src/config/load-platform-config.js';
-import type { ValidationResult } from '../../src/config/load-punchline.js';
+import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
+import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
+import type { ValidationResult } from '../../src/runtime/config/load-punchline.js';
 import { TEST_CATALOGUE } from '../../test/support/test-nodes.js';
 
 function validate(settings: string, fields = '["id"]', extraStreams = ''): ValidationResult {

@@ -1,7 +1,7 @@
 /**
  * Alerts written the way Kapacitor's Kafka handler writes them. An alert reaches this node as a
  * tuple field holding the event, either as Kapacitor's JSON text (what `encodeAlertEvent` of
- * `src/alerting` gives) or as the object of that JSON. Such a value is recognised by its exact
+ * `src/libraries/alerting` gives) or as the object of that JSON. Such a value is recognised by its exact
  * set of keys (`id`, `message`, `details`, `time`, `duration`, `level`, `data`, `previousLevel`,
  * `recoverable`) and then:
  * - in the `json` format it is written as the exact Kapacitor JSON followed by a newline (Go's
@@ -10,12 +10,12 @@
  *   `.Details`, `.Time`, `.Duration`, `.Level`, `.Data`, `.PreviousLevel`, `.Recoverable`, with
  *   times and durations that print as Go prints them.
  */
-import type { FieldValue } from '../../src/node-api.js';
-import { isJsonObject } from '../../src/codecs/json-value.js';
-import { encodeAlertEvent, LEVELS, takeRecentAlertRecord } from '../../src/alerting/index.js';
-import type { AlertEvent, AlertLevel } from '../../src/alerting/index.js';
-import { GoDuration, GoMap, GoStruct, GoTime, compareGoStrings } from '../../src/template/index.js';
-import type { TemplateValue } from '../../src/template/index.js';
+import type { FieldValue } from '../../src/runtime/node-api.js';
+import { isJsonObject } from '../../src/libraries/codecs/json-value.js';
+import { encodeAlertEvent, LEVELS, takeRecentAlertRecord } from '../../src/libraries/alerting/index.js';
+import type { AlertEvent, AlertLevel } from '../../src/libraries/alerting/index.js';
+import { GoDuration, GoMap, GoStruct, GoTime, compareGoStrings } from '../../src/libraries/template/index.js';
+import type { TemplateValue } from '../../src/libraries/template/index.js';
 
 /** The keys of Kapacitor's alert JSON, in its order. */
 const ALERT_KEYS = ['id', 'message', 'details', 'time', 'duration', 'level', 'data', 'previousLevel', 'recoverable'] as const;

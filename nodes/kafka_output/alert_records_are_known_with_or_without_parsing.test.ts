@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeAlertEventRecord } from '../../src/alerting/index.js';
-import type { AlertEvent } from '../../src/alerting/index.js';
+import { encodeAlertEventRecord } from '../../src/libraries/alerting/index.js';
+import type { AlertEvent } from '../../src/libraries/alerting/index.js';
 import { alertRecordOf } from './alert-value.js';
 
 function event(i: number): AlertEvent {

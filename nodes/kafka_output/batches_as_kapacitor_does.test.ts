@@ -3,8 +3,8 @@
 // (acks, gzip, the idempotent producer) deliver the records they are given.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
-import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
+import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

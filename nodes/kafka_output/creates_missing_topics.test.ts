@@ -4,8 +4,8 @@
 // so the input replays it once the topic exists) for topics chosen from the data.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
-import { fixtureRecorder, partitionCount, platformFor, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
+import { fixtureRecorder, partitionCount, platformFor, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

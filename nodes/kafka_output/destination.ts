@@ -14,15 +14,15 @@
  * A destination that cannot be decided, or a topic name Kafka would refuse, is a rejection: the
  * record can never be written as it is, so it goes to `_ppf_errors` instead of failing forever.
  */
-import type { Fields, SettingsProblem, Tuple } from '../../src/node-api.js';
-import type { PlatformConfig } from '../../src/config/platform-config.js';
-import { PunchlineError } from '../../src/errors.js';
-import { describeValue } from '../../src/codecs/describe-value.js';
-import { checkClusterReference } from '../../src/kafka/cluster-resolution.js';
-import { compileLambda, LambdaEvaluationError } from '../../src/lambda/index.js';
-import type { CompiledLambda } from '../../src/lambda/index.js';
-import { compileTemplate } from '../../src/template/index.js';
-import type { CompiledTemplate } from '../../src/template/index.js';
+import type { Fields, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
+import type { PlatformConfig } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { describeValue } from '../../src/libraries/codecs/describe-value.js';
+import { checkClusterReference } from '../../src/libraries/kafka/cluster-resolution.js';
+import { compileLambda, LambdaEvaluationError } from '../../src/libraries/lambda/index.js';
+import type { CompiledLambda } from '../../src/libraries/lambda/index.js';
+import { compileTemplate } from '../../src/libraries/template/index.js';
+import type { CompiledTemplate } from '../../src/libraries/template/index.js';
 import { describeFieldPath, readFieldPath } from './field-path.js';
 import type { FieldPath } from './field-path.js';
 import { RecordRejection } from './record-rejection.js';

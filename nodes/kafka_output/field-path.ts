@@ -4,8 +4,8 @@
  * names a field and the keys leading into its object. Keys are a list rather than a dotted string
  * because field names and keys may themselves hold dots or dashes.
  */
-import type { FieldValue, Fields } from '../../src/node-api.js';
-import { isJsonObject } from '../../src/codecs/json-value.js';
+import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
+import { isJsonObject } from '../../src/libraries/codecs/json-value.js';
 
 /** A field and the keys leading to a value inside it (empty: the field's own value). */
 export interface FieldPath {

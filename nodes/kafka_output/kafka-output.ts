@@ -9,12 +9,12 @@
  * written → ack; failed → fail (the input replays); rejected → ack with an emission on
  * `_ppf_errors`. See the README for the user-facing contract.
  */
-import { ERRORS_STREAM, ack, defineNode, fail } from '../../src/node-api.js';
-import type { CheckScope, FieldUse, NodeContext, Outcome, OutputInstance, SettingsProblem, Tuple } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { effective, resolveCluster } from '../../src/kafka/cluster-resolution.js';
-import type { ResolvedCluster } from '../../src/kafka/cluster-resolution.js';
-import { batchedWriter } from './batching.js';
+import { ERRORS_STREAM, ack, defineNode, fail } from '../../src/runtime/node-api.js';
+import type { CheckScope, FieldUse, NodeContext, Outcome, OutputInstance, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { effective, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import { batchedWriter } from '../../src/runtime/node-api.js';
 import { ClusterWriter } from './cluster-writer.js';
 import type { OutgoingRecord, RecordResult, WriterOptions } from './cluster-writer.js';
 import { DestinationRouter, checkDestination, destinationFieldsRead, staticDestinations } from './destination.js';

@@ -11,8 +11,8 @@
  */
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { NodeContext } from '../../src/node-api.js';
-import { registeredMetric } from '../../src/runtime/registered-metric.js';
+import type { NodeContext } from '../../src/runtime/node-api.js';
+import { registeredMetric } from '../../src/core/registered-metric.js';
 
 /**
  * Why a record was not written, as a bounded set of label values:

@@ -5,16 +5,16 @@
 // the test broker runs with) for murmur2.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from '../../src/broker/index.js';
-import { partitionFor } from '../../src/partitioning/partition-for.js';
-import { createTopic, fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from '../../src/tools/local-broker/index.js';
+import { partitionFor } from './partitioning/partition-for.js';
+import { createTopic, fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 const PARTITIONS = 7;
 const run = promisify(execFile);

@@ -3,10 +3,10 @@
  * the same names and types, so a header written here as `integer` reads back as `integer` there.
  * Each entry is compiled once into a writer; a missing or null field writes no header.
  */
-import type { FieldValue, Fields } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { recordCodec } from '../../src/codecs/record-codecs.js';
-import { describeValue } from '../../src/codecs/describe-value.js';
+import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import { describeValue } from '../../src/libraries/codecs/describe-value.js';
 import type { KafkaOutputSettings } from './settings.generated.js';
 
 /** One `headers_fields` entry, defaults filled by the schema. */

@@ -8,8 +8,8 @@
  *
  * The partition it picks is chosen by the cluster writer, which knows the topic's partition count.
  */
-import type { FieldValue, Fields } from '../../src/node-api.js';
-import { recordCodec } from '../../src/codecs/record-codecs.js';
+import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 
 const textCodec = recordCodec('string');
 

@@ -4,9 +4,9 @@
  * Retrying cannot help, so the tuple is acked with an emission on `_ppf_errors` that says why,
  * instead of failing and being replayed forever.
  */
-import { ERRORS_STREAM, ack } from '../../src/node-api.js';
-import type { Outcome, Tuple } from '../../src/node-api.js';
-import { stringifyFieldValue } from '../../src/codecs/json-value.js';
+import { ERRORS_STREAM, ack } from '../../src/runtime/node-api.js';
+import type { Outcome, Tuple } from '../../src/runtime/node-api.js';
+import { stringifyFieldValue } from '../../src/libraries/codecs/json-value.js';
 import type { KafkaOutputErrorKind } from './metrics.js';
 
 /** The kinds of rejection: the error kinds that route a record to `_ppf_errors`. */

@@ -9,19 +9,19 @@
  * - `avro`: the chosen fields (or one field's object) in Avro, with a schema picked by id, framed
  *   in the Confluent wire format on request.
  *
- * The codecs themselves live in `src/codecs` and `src/template`; this module only decides what
+ * The codecs themselves live in `src/libraries/codecs` and `src/libraries/template`; this module only decides what
  * each format is given, compiles what can be compiled once, and turns every encoding problem into
  * an `E_KAFKA_REJECTED` error saying which field broke which rule.
  */
-import type { FieldValue, Fields, SettingsProblem } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
-import { describeValue } from '../../src/codecs/describe-value.js';
-import { isJsonObject, stringifyFieldValue } from '../../src/codecs/json-value.js';
-import { encodeLumberjack } from '../../src/codecs/lumberjack-encode.js';
-import { recordCodec } from '../../src/codecs/record-codecs.js';
-import { AvroCodec } from '../../src/codecs/avro.js';
-import type { AvroSchemaDeclaration } from '../../src/codecs/avro.js';
-import { compileTemplate } from '../../src/template/index.js';
+import type { FieldValue, Fields, SettingsProblem } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { describeValue } from '../../src/libraries/codecs/describe-value.js';
+import { isJsonObject, stringifyFieldValue } from '../../src/libraries/codecs/json-value.js';
+import { encodeLumberjack } from '../../src/libraries/codecs/lumberjack-encode.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import { AvroCodec } from './avro.js';
+import type { AvroSchemaDeclaration } from './avro.js';
+import { compileTemplate } from '../../src/libraries/template/index.js';
 import { alertOf, alertRecordOf, alertTemplateData } from './alert-value.js';
 import { describeFieldPath, readFieldPath } from './field-path.js';
 import type { FieldPath } from './field-path.js';

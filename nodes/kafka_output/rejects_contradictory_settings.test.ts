@@ -3,7 +3,7 @@
 // unknown clusters, formats missing what they need, and fields no upstream publishes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { platformFor, validationMessages } from './test-kit/kafka-test-kit.js';
+import { platformFor, validationMessages } from '../../test/support/kafka-output-kit.js';
 
 const platform = platformFor(['127.0.0.1:9']);
 

@@ -4,10 +4,10 @@
 // the suite's shared broker, the output writes to a cluster of the test's own, which it stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeLumberjack } from '../../src/codecs/lumberjack-encode.js';
+import { encodeLumberjack } from '../../src/libraries/codecs/lumberjack-encode.js';
 import { waitFor } from '../../test/support/cli.js';
 import { kafkaClient } from '../../test/support/kafka.js';
-import { metricSum, platformFor, readTopic, sharedKafka, startDedicatedCluster, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import { metricSum, platformFor, readTopic, sharedKafka, startDedicatedCluster, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 const RECORDS = 3000;
 const PER_SECOND = 100;

@@ -3,8 +3,8 @@
 // major and normal notifications to different places. A punchline replacing it must do both.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
-import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
+import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

@@ -4,10 +4,10 @@
 // in the Confluent wire format. Every record is read back and decoded, Avro with avsc itself.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import avro from 'avsc';
-import { fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
-import type { ReadRecord } from './test-kit/kafka-test-kit.js';
+import { fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
+import type { ReadRecord } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

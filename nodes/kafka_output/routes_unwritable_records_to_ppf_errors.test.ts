@@ -5,11 +5,11 @@
 // with it are still written.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import { fixtureRecorder, metricSum, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

@@ -3,10 +3,10 @@
 // with the `template` option, the value is only the rendered text.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KafkaClusterDetails } from '../../src/broker/index.js';
-import { encodeAlertEvent } from '../../src/alerting/index.js';
-import type { AlertEvent } from '../../src/alerting/index.js';
-import { fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from './test-kit/kafka-test-kit.js';
+import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
+import { encodeAlertEvent } from '../../src/libraries/alerting/index.js';
+import type { AlertEvent } from '../../src/libraries/alerting/index.js';
+import { fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 let kafka: KafkaClusterDetails;
 before(async () => {

@@ -10,14 +10,14 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadPlatformConfig, PLATFORM_CONFIG_FILE } from '../config/load-platform-config.js';
-import type { PlatformConfig } from '../config/platform-config.js';
-import { displayablePlatformConfig } from '../kafka/config-display.js';
-import { resolveCluster } from '../kafka/cluster-resolution.js';
-import { checkClusterConnection, describeAuthentication } from '../kafka/connection-check.js';
-import type { ConnectionReport } from '../kafka/connection-check.js';
-import { createLogger } from '../logging.js';
-import { EXIT } from './exit-codes.js';
+import { loadPlatformConfig, PLATFORM_CONFIG_FILE } from '../runtime/config/load-platform-config.js';
+import type { PlatformConfig } from '../runtime/config/platform-config.js';
+import { displayablePlatformConfig } from '../libraries/kafka/config-display.js';
+import { resolveCluster } from '../libraries/kafka/cluster-resolution.js';
+import { checkClusterConnection, describeAuthentication } from '../libraries/kafka/connection-check.js';
+import type { ConnectionReport } from '../libraries/kafka/connection-check.js';
+import { createLogger } from '../runtime/logging.js';
+import { EXIT } from '../runtime/exit-codes.js';
 
 interface ConfigOptions {
   readonly config?: string;

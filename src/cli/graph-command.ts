@@ -1,6 +1,6 @@
 /** `punchline graph <punchline>`: the DAG as Graphviz DOT on stdout (`| dot -Tsvg > dag.svg`). */
 import type { Command } from 'commander';
-import type { NodeDefinition } from '../node-api.js';
+import type { NodeDefinition } from '../runtime/node-api.js';
 import { toDot } from '../runtime/graph-dot.js';
 import { readPunchline, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';

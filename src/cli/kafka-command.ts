@@ -3,20 +3,20 @@
  * by hand, without Docker. The broker outlives the command; its state (pid files, data, logs,
  * TLS files, users) lives in one folder, `$PUNCHLINE_HOME/run/kafka` or
  * `~/.cache/punchline/run/kafka` unless `--state-dir` says otherwise, so `status` and `stop` find
- * it from any terminal. See `src/broker/` for the lifecycle itself.
+ * it from any terminal. See `src/tools/local-broker/` for the lifecycle itself.
  */
 import type { Command } from 'commander';
-import { PunchlineError } from '../errors.js';
+import { PunchlineError } from '../core/errors.js';
 import {
   CLIENT_AUTH_MODES,
   DEFAULT_KAFKA_VERSION,
   cliBrokerStateDir,
   openKafkaCluster,
   startKafkaCluster,
-} from '../broker/index.js';
-import type { ClientAuth, KafkaCluster } from '../broker/index.js';
+} from '../tools/local-broker/index.js';
+import type { ClientAuth, KafkaCluster } from '../tools/local-broker/index.js';
 import { rm } from 'node:fs/promises';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../runtime/exit-codes.js';
 
 /** The plaintext port of the first node when `--port` is not given: the one Kafka users expect. */
 const DEFAULT_PORT = 9092;

@@ -4,8 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { pathToFileURL } from 'node:url';
-import { EXIT } from './exit-codes.js';
-import { PunchlineError } from '../errors.js';
+import { EXIT } from '../runtime/exit-codes.js';
+import { PunchlineError } from '../core/errors.js';
 import { registerKafkaCommand } from './kafka-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';

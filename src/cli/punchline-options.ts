@@ -3,15 +3,15 @@
  * printing diagnostics compiler style on stderr.
  */
 import type { Command } from 'commander';
-import { loadPlatformConfig } from '../config/load-platform-config.js';
-import { loadPunchline } from '../config/load-punchline.js';
-import type { IdentityOverrides } from '../config/load-punchline.js';
-import type { Punchline } from '../config/punchline.js';
-import type { PlatformConfig } from '../config/platform-config.js';
-import type { NodeDefinition } from '../node-api.js';
-import { formatDiagnostic } from '../validation/diagnostic.js';
-import type { Diagnostic } from '../validation/diagnostic.js';
-import { PunchlineError } from '../errors.js';
+import { loadPlatformConfig } from '../runtime/config/load-platform-config.js';
+import { loadPunchline } from '../runtime/config/load-punchline.js';
+import type { IdentityOverrides } from '../runtime/config/load-punchline.js';
+import type { Punchline } from '../runtime/config/punchline.js';
+import type { PlatformConfig } from '../runtime/config/platform-config.js';
+import type { NodeDefinition } from '../runtime/node-api.js';
+import { formatDiagnostic } from '../runtime/validation/diagnostic.js';
+import type { Diagnostic } from '../runtime/validation/diagnostic.js';
+import { PunchlineError } from '../core/errors.js';
 
 /** Options every command that reads punchlines accepts. */
 export interface PunchlineCommandOptions {

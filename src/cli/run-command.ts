@@ -5,15 +5,15 @@
  */
 import type { Command } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { NodeDefinition } from '../node-api.js';
-import { createLogger } from '../logging.js';
+import type { NodeDefinition } from '../runtime/node-api.js';
+import { createLogger } from '../runtime/logging.js';
 import { Topology } from '../runtime/topology.js';
-import { startMetricsServer } from '../http/metrics-server.js';
-import type { MetricsServer } from '../http/metrics-server.js';
-import { EXIT } from './exit-codes.js';
+import { startMetricsServer } from '../runtime/metrics-server.js';
+import type { MetricsServer } from '../runtime/metrics-server.js';
+import { EXIT } from '../runtime/exit-codes.js';
 import { readPunchline, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
-import { PunchlineError } from '../errors.js';
+import { PunchlineError } from '../core/errors.js';
 
 interface RunOptions extends PunchlineCommandOptions {
   readonly metricsPort?: string;

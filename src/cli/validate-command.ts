@@ -6,12 +6,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { findPlatformConfig, loadPlatformConfig, PLATFORM_CONFIG_FILE, readPlatformConfig } from '../config/load-platform-config.js';
-import { loadPunchline } from '../config/load-punchline.js';
-import { CHANNEL_STRUCTURE_FILE, readChannelStructure } from '../config/channel-structure.js';
-import type { NodeDefinition } from '../node-api.js';
-import { PunchlineError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { findPlatformConfig, loadPlatformConfig, PLATFORM_CONFIG_FILE, readPlatformConfig } from '../runtime/config/load-platform-config.js';
+import { loadPunchline } from '../runtime/config/load-punchline.js';
+import { CHANNEL_STRUCTURE_FILE, readChannelStructure } from '../runtime/config/channel-structure.js';
+import type { NodeDefinition } from '../runtime/node-api.js';
+import { PunchlineError } from '../core/errors.js';
+import { EXIT } from '../runtime/exit-codes.js';
 import { printDiagnostics, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
 

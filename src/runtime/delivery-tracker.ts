@@ -14,8 +14,8 @@
  * emission order (O(1) to add and remove, no hashing, no allocation beyond the tree itself), and
  * the callers pass the time they already read (`performance.now()` is not free at that rate).
  */
-import type { DeliveryHandle } from '../node-api.js';
-import { PunchlineError } from '../errors.js';
+import type { DeliveryHandle } from './node-contract.js';
+import { PunchlineError } from '../core/errors.js';
 
 /** The delivery state of one emitted record and everything derived from it. */
 export class TupleTree {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FieldValue, Fields } from '../node-api.js';
+import type { FieldValue, Fields } from './node-contract.js';
 import { compileExtension } from './field-layouts.js';
 
 /** The reference: copy, then assign each added field in turn, each an own data property (so `__proto__` too). */

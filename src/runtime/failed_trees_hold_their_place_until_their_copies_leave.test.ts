@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PunchlineError } from '../errors.js';
+import { PunchlineError } from '../core/errors.js';
 import { DeliveryTracker, InFlightCounter } from './delivery-tracker.js';
 
 /** The tracker, an input's counter, what its handles heard, and how many places the listener was told were released. */

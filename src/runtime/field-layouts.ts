@@ -10,7 +10,7 @@
  * Names are JSON-quoted, so any string is a literal key; `__proto__` is written as a computed key,
  * which defines an ordinary field (a plain `"__proto__":` would set the prototype).
  */
-import type { FieldValue, Fields, Tuple } from '../node-api.js';
+import type { FieldValue, Fields, Tuple } from './node-contract.js';
 
 function literalKey(name: string): string {
   const key = JSON.stringify(name);

@@ -3,7 +3,7 @@
  * such), one edge per subscription labelled with the stream and the fields it carries. The
  * picture Kapacitor's `show` gives of a task.
  */
-import type { Punchline } from '../config/punchline.js';
+import type { Punchline } from './config/punchline.js';
 
 const SHAPES = { input: 'invhouse', bolt: 'box', output: 'house' } as const;
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FieldValue, Fields } from '../node-api.js';
+import type { FieldValue, Fields } from './node-contract.js';
 import { compileProjection } from './field-layouts.js';
 
 /** The reference: key by key, each an own data property (so `__proto__` too). */

@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PlatformConfig } from '../../src/config/platform-config.js';
-import { PunchlineError } from '../../src/errors.js';
-import { withClusterDefaults } from '../../src/kafka/cluster-defaults.js';
-import { checkClusterReference, resolveCluster } from '../../src/kafka/cluster-resolution.js';
-import { checkClusterConnection } from '../../src/kafka/connection-check.js';
-import { createLogger } from '../../src/logging.js';
+import type { PlatformConfig } from '../../src/runtime/config/platform-config.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { withClusterDefaults } from '../../src/libraries/kafka/cluster-defaults.js';
+import { checkClusterReference, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import { checkClusterConnection } from '../../src/libraries/kafka/connection-check.js';
+import { createLogger } from '../../src/runtime/logging.js';
 import { securedBroker, security, userOf } from './support.js';
 
 const broker = await securedBroker();

@@ -1,13 +1,13 @@
 /**
  * The broker version `config check` prints is inferred from the ApiVersions answer (see
- * src/kafka/broker-version.ts). These answers were captured from real brokers of the harness
+ * src/libraries/kafka/broker-version.ts). These answers were captured from real brokers of the harness
  * (`startKafkaCluster({ version })`, ApiVersions v0 on the PLAINTEXT listener); each must give
  * the newest release its protocol shows, and never a newer one than the broker is.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ApiVersionRange } from '../../src/kafka/api-versions-probe.js';
-import { describeBrokerVersion, inferBrokerVersion } from '../../src/kafka/broker-version.js';
+import type { ApiVersionRange } from '../../src/libraries/kafka/api-versions-probe.js';
+import { describeBrokerVersion, inferBrokerVersion } from '../../src/libraries/kafka/broker-version.js';
 
 /** `key:min-max` pairs as captured. */
 function parse(apis: string): Map<number, ApiVersionRange> {

@@ -12,7 +12,7 @@ import { assertNothingLeaks, platformFile, punchline, reportLine, scratchDir, se
 
 const broker = await securedBroker();
 
-/** What `config check` must infer for the harness's Kafka (see src/kafka/broker-version.ts). */
+/** What `config check` must infer for the harness's Kafka (see src/libraries/kafka/broker-version.ts). */
 function inferredRelease(version: string): string {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major >= 4) return '4.0';

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startKafkaCluster } from '../../src/broker/index.js';
+import { startKafkaCluster } from '../../src/tools/local-broker/index.js';
 import { TEST_ENV, uniqueName } from '../support/kafka.js';
 import { platformFile, punchline, reportLine, scratchDir, security, tlsWithCa } from './support.js';
 

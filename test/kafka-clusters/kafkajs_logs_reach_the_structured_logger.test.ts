@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unsecuredOAuthBearerToken } from '../../src/broker/index.js';
+import { unsecuredOAuthBearerToken } from '../../src/tools/local-broker/index.js';
 import { assertNothingLeaks, platformFile, punchline, securedBroker, security, tlsWithCa, userOf } from './support.js';
 
 const broker = await securedBroker();

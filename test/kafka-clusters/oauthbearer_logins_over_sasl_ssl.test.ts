@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { unsecuredOAuthBearerToken } from '../../src/broker/index.js';
+import { unsecuredOAuthBearerToken } from '../../src/tools/local-broker/index.js';
 import { assertNothingLeaks, platformFile, punchline, reportLine, scratchDir, securedBroker, security, tlsWithCa } from './support.js';
 
 const broker = await securedBroker();

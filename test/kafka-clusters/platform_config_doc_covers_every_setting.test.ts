@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { PACKAGE_ROOT, schemaFile } from '../../src/package-root.js';
+import { PACKAGE_ROOT, schemaFile } from '../../src/core/package-root.js';
 
 interface SchemaNode {
   readonly description?: string;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unsecuredOAuthBearerToken } from '../../src/broker/index.js';
+import { unsecuredOAuthBearerToken } from '../../src/tools/local-broker/index.js';
 import { assertNothingLeaks, ownSecuredBroker, platformFile, punchline, reportLine, security, tlsWithCa } from './support.js';
 
 const broker = await ownSecuredBroker('no-oauthbearer', { oauthBearer: false });

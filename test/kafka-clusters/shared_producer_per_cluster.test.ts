@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import type { KafkaClusterConfig } from '../../src/config/platform-config.js';
-import { createKafkaClient } from '../../src/kafka/client-factory.js';
-import type { ResolvedCluster } from '../../src/kafka/cluster-resolution.js';
-import { withClusterDefaults } from '../../src/kafka/cluster-defaults.js';
-import { acquireProducer, sharedProducerCount } from '../../src/kafka/shared-producers.js';
-import { PunchlineError } from '../../src/errors.js';
-import { createLogger } from '../../src/logging.js';
+import type { KafkaClusterConfig } from '../../src/runtime/config/platform-config.js';
+import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import { withClusterDefaults } from '../../src/libraries/kafka/cluster-defaults.js';
+import { acquireProducer, sharedProducerCount } from '../../nodes/kafka_output/shared-producers.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/runtime/logging.js';
 import { securedBroker, security, userOf } from './support.js';
 
 const broker = await securedBroker();

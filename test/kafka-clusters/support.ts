@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { KafkaClusterDetails, SaslMechanism, SaslUser, StartKafkaClusterOptions } from '../../src/broker/index.js';
+import type { KafkaClusterDetails, SaslMechanism, SaslUser, StartKafkaClusterOptions } from '../../src/tools/local-broker/index.js';
 import { sharedKafka, startTestCluster } from '../support/kafka.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateCertificateAuthority } from '../../src/broker/index.js';
+import { generateCertificateAuthority } from '../../src/tools/local-broker/index.js';
 import { ownSecuredBroker, platformFile, punchline, reportLine, scratchDir, security, tlsWithCa, userOf } from './support.js';
 
 // Server verification only: this broker asks no client certificate on its SSL listener.

@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaMessage, logCreator } from 'kafkajs';
-import { KAFKA_4_COMPAT_VERSION } from '../../src/broker/index.js';
-import type { KafkaCluster } from '../../src/broker/index.js';
+import { KAFKA_4_COMPAT_VERSION } from '../../src/tools/local-broker/index.js';
+import type { KafkaCluster } from '../../src/tools/local-broker/index.js';
 import { kafkaConfig, startTestCluster, uniqueName } from '../support/kafka.js';
 
 const version = process.env.PUNCHLINE_TEST_KAFKA4_VERSION ?? KAFKA_4_COMPAT_VERSION;

@@ -12,7 +12,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findFreePorts, isPortFree } from '../../src/broker/index.js';
+import { findFreePorts, isPortFree } from '../../src/tools/local-broker/index.js';
 import { runCli } from '../support/cli.js';
 import { kafkaClient, TEST_ENV, uniqueName } from '../support/kafka.js';
 

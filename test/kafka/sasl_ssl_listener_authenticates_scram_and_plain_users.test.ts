@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unsecuredOAuthBearerToken } from '../../src/broker/index.js';
-import type { SaslMechanism } from '../../src/broker/index.js';
+import { unsecuredOAuthBearerToken } from '../../src/tools/local-broker/index.js';
+import type { SaslMechanism } from '../../src/tools/local-broker/index.js';
 import { consumeMessages, kafkaClient, kafkaConfig, sharedKafka, uniqueName } from '../support/kafka.js';
 import { Kafka } from 'kafkajs';
 

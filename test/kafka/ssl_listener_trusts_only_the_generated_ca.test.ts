@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCertificateAuthority } from '../../src/broker/index.js';
+import { generateCertificateAuthority } from '../../src/tools/local-broker/index.js';
 import { kafkaClient, sharedKafka, uniqueName } from '../support/kafka.js';
 
 let otherCaDir: string;

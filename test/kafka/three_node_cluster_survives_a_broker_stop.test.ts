@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { KafkaCluster } from '../../src/broker/index.js';
+import type { KafkaCluster } from '../../src/tools/local-broker/index.js';
 import { eventually, kafkaClient, startTestCluster, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
 
 let cluster: KafkaCluster | undefined;

@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
-import { startKafkaCluster } from '../../src/broker/index.js';
-import type { KafkaCluster, KafkaClusterDetails, SaslMechanism, StartKafkaClusterOptions } from '../../src/broker/index.js';
+import { startKafkaCluster } from '../../src/tools/local-broker/index.js';
+import type { KafkaCluster, KafkaClusterDetails, SaslMechanism, StartKafkaClusterOptions } from '../../src/tools/local-broker/index.js';
 
 /** The environment variables test/run.ts sets for every test process. */
 export const TEST_ENV = {

@@ -3,12 +3,12 @@
  * validation and runtime as `punchline run`, with the test doubles in the catalogue.
  */
 import { Registry } from 'prom-client';
-import { parseJson5Document } from '../../src/config/json5-document.js';
-import { validatePunchlineDocument } from '../../src/config/load-punchline.js';
-import { DEFAULT_PLATFORM_CONFIG } from '../../src/config/load-platform-config.js';
-import type { PlatformConfig } from '../../src/config/platform-config.js';
-import { formatDiagnostic } from '../../src/validation/diagnostic.js';
-import { createLogger } from '../../src/logging.js';
+import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
+import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
+import type { PlatformConfig } from '../../src/runtime/config/platform-config.js';
+import { formatDiagnostic } from '../../src/runtime/validation/diagnostic.js';
+import { createLogger } from '../../src/runtime/logging.js';
 import { Topology } from '../../src/runtime/topology.js';
 import type { RunResult } from '../../src/runtime/topology.js';
 import { TEST_CATALOGUE } from './test-nodes.js';

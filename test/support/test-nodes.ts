@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bufferCount, concatMap, filter, map, mergeMap, timer } from 'rxjs';
-import { ack, defineNode, drop, fail } from '../../src/node-api.js';
-import type { InputSink, NodeDefinition } from '../../src/node-api.js';
-import { PunchlineError } from '../../src/errors.js';
+import { ack, defineNode, drop, fail } from '../../src/runtime/node-api.js';
+import type { InputSink, NodeDefinition } from '../../src/runtime/node-api.js';
+import { PunchlineError } from '../../src/core/errors.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
 const schema = (name: string): string => fileURLToPath(new URL(`./schemas/${name}.schema.json`, import.meta.url));

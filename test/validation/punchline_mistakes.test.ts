@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJson5Document } from '../../src/config/json5-document.js';
-import { validatePunchlineDocument } from '../../src/config/load-punchline.js';
-import { DEFAULT_PLATFORM_CONFIG } from '../../src/config/load-platform-config.js';
-import { formatDiagnostic } from '../../src/validation/diagnostic.js';
-import { PunchlineError } from '../../src/errors.js';
+import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
+import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
+import { formatDiagnostic } from '../../src/runtime/validation/diagnostic.js';
+import { PunchlineError } from '../../src/core/errors.js';
 import { TEST_CATALOGUE } from '../support/test-nodes.js';
 
 const GEN = `{ type: "generator_input", component: "gen", settings: { messages: [{ a: "x" }] }, publish: [{ stream: "s", fields: ["a"] }] }`;

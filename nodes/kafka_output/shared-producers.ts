@@ -1,0 +1,119 @@
+/**
+ * One connected kafkajs producer per cluster (and producer options) in a process, shared by every
+ * output that writes to that cluster, and disconnected when the last of them lets go.
+ *
+ * Why sharing is safe: a kafkajs producer is a connection pool plus a metadata cache; concurrent
+ * `send()` calls from several callers are supported and each resolves or rejects on its own. What
+ * is not shareable is refused or kept apart: a transactional producer (one transaction at a time)
+ * is refused, and different producer options (idempotence, in-flight limit, partitioner) get
+ * different producers. Consumers are never shared: each is one member of a consumer group.
+ *
+ * Lifecycle: {@link acquireProducer} in a node's start, `lease.release()` in its stop, exactly
+ * once per lease (a second call does nothing). The first acquirer connects; callers arriving
+ * meanwhile wait for the same connection and all get its error if it fails (after which the next
+ * acquire tries again). The last release disconnects. Nothing here retries on its own.
+ */
+import type { ICustomPartitioner, Producer, ProducerConfig } from 'kafkajs';
+import type { Logger } from 'pino';
+import { PunchlineError } from '../../src/core/errors.js';
+import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
+import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
+
+/** A producer borrowed from the pool; give it back with `release()`. */
+export interface ProducerLease {
+  /** Connected; `send`/`sendBatch` may be called concurrently with other lease holders. */
+  readonly producer: Producer;
+  /** The cluster it writes to (its id is the metrics label). */
+  readonly cluster: ResolvedCluster;
+  /**
+   * Gives the producer back; the last release of a producer disconnects it, after the sends
+   * already started have settled (kafkajs waits for them). Idempotent.
+   */
+  release(): Promise<void>;
+}
+
+/** The producer options that may be shared: everything but a transactional id. */
+export type SharedProducerOptions = Omit<ProducerConfig, 'transactionalId'>;
+
+interface PoolEntry {
+  readonly producer: Producer;
+  readonly connected: Promise<void>;
+  holders: number;
+}
+
+const pool = new Map<string, PoolEntry>();
+
+/** Functions (partitioners) have no JSON form; each distinct one gets a stable number. */
+const functionIds = new WeakMap<ICustomPartitioner, number>();
+let nextFunctionId = 0;
+
+function partitionerId(partitioner: ICustomPartitioner | undefined): number | undefined {
+  if (partitioner === undefined) return undefined;
+  let id = functionIds.get(partitioner);
+  if (id === undefined) {
+    id = nextFunctionId++;
+    functionIds.set(partitioner, id);
+  }
+  return id;
+}
+
+/** Same cluster declaration (after any bootstrap.servers override) and same options share a producer. */
+function poolKey(cluster: ResolvedCluster, options: SharedProducerOptions): string {
+  const { createPartitioner, ...plain } = options;
+  return JSON.stringify([cluster.id, cluster.config, plain, partitionerId(createPartitioner)]);
+}
+
+/**
+ * Borrows the connected producer of `cluster` for `options`, connecting it if this is the first
+ * lease. Throws a translated `PunchlineError` (`E_KAFKA_UNREACHABLE`, `E_KAFKA_TLS`,
+ * `E_KAFKA_AUTH`, `E_FILE_IO` …) when it cannot connect, and `E_USAGE` for a transactional id.
+ */
+export async function acquireProducer(cluster: ResolvedCluster, options: SharedProducerOptions, logger: Logger): Promise<ProducerLease> {
+  if ('transactionalId' in options) {
+    throw new PunchlineError('E_USAGE', `kafka cluster "${cluster.id}": a transactional producer cannot be shared`, { hint: 'create it with createKafkaClient(...).producer()' });
+  }
+  const key = poolKey(cluster, options);
+  let entry = pool.get(key);
+  if (entry === undefined) {
+    const producer = createKafkaClient(cluster, logger).producer(options);
+    const created: PoolEntry = {
+      producer,
+      holders: 0,
+      connected: producer.connect().catch((error: unknown) => {
+        if (pool.get(key) === created) pool.delete(key);
+        throw translateKafkaError(error, cluster, 'connecting a producer');
+      }),
+    };
+    entry = created;
+    pool.set(key, entry);
+    logger.debug({ cluster: cluster.id }, 'Connecting the shared producer of the cluster.');
+  }
+  entry.holders++;
+  const held = entry;
+  try {
+    await held.connected;
+  } catch (error) {
+    held.holders--;
+    throw error;
+  }
+  let released = false;
+  return {
+    producer: held.producer,
+    cluster,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.holders--;
+      if (held.holders > 0) return;
+      if (pool.get(key) === held) pool.delete(key);
+      logger.debug({ cluster: cluster.id }, 'Disconnecting the shared producer of the cluster: its last user released it.');
+      await held.producer.disconnect();
+    },
+  };
+}
+
+/** How many shared producers are connected or connecting now (for tests and diagnostics). */
+export function sharedProducerCount(): number {
+  return pool.size;
+}

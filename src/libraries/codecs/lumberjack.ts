@@ -1,0 +1,331 @@
+/**
+ * Decoding of Kafka record values written as lumberjack frames, the default format of Punch's
+ * `kafka_input` (see `docs/lumberjack.md` for the wire format and the policies chosen here).
+ *
+ * This is the hot path of every lumberjack punchline, so the decoder reads the Buffer in place,
+ * checks every length against the bytes left before reading, allocates only the strings and the
+ * result object, and reports every defect as a {@link DecodeError}: it never lets a `RangeError`
+ * from an unchecked read, a zlib exception or a JSON exception escape.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { inflateSync } from 'node:zlib';
+import { PunchlineError } from '../../core/errors.js';
+import type { FieldValue, Fields } from '../../core/fields.js';
+import { DecodeError } from './decode-error.js';
+import type { DecodeErrorKind } from './decode-error.js';
+import { isJsonObject, parseJsonBytes } from './json-value.js';
+import { readUtf8 } from './strict-utf8.js';
+import {
+  DATA_FRAME_HEADER_BYTES,
+  FRAME_COMPRESSED,
+  FRAME_DATA,
+  FRAME_JSON,
+  FRAME_WINDOW,
+  LENGTH_FRAME_HEADER_BYTES,
+  PAIR_MIN_BYTES,
+  VERSION_1,
+  VERSION_2,
+  WINDOW_FRAME_BYTES,
+  describeByte,
+} from './lumberjack-wire.js';
+
+/**
+ * What to do with a record value holding more than one data frame (`D` or `J`, counting those
+ * inside compressed frames):
+ * - `error` (default): a `multiple_frames` decode error. A Kafka record is one event; several
+ *   frames mean a producer batched events into one record, and silently keeping one would lose
+ *   the others.
+ * - `last`: keep the last data frame, as a reader overwriting its output per frame would.
+ * - `merge`: one field map with the keys of every frame, later frames overriding earlier ones.
+ */
+export type MultipleFramesPolicy = 'error' | 'last' | 'merge';
+
+/** The policies of {@link MultipleFramesPolicy}, for settings schemas and validation. */
+export const MULTIPLE_FRAMES_POLICIES: readonly MultipleFramesPolicy[] = ['error', 'last', 'merge'];
+
+/** 64 MiB: far above any sane log event, far below what would hurt the process. */
+export const DEFAULT_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/** How a {@link LumberjackDecoder} treats what the frames alone do not settle. */
+export interface LumberjackDecodeOptions {
+  /** Default `error`; see {@link MultipleFramesPolicy}. */
+  readonly multipleFrames?: MultipleFramesPolicy;
+  /**
+   * The most bytes all compressed frames of one record may inflate to, together. Guards against
+   * zip bombs: a few kilobytes of zlib can claim gigabytes. Default {@link DEFAULT_MAX_INFLATED_BYTES}.
+   */
+  readonly maxInflatedBytes?: number;
+}
+
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
+
+/** The field map being filled: it inherits nothing, so a key named `__proto__` is just a key. */
+type FieldMap = Record<string, FieldValue>;
+
+/**
+ * The prototype of every field map: an empty object without a prototype, so a map inherits no
+ * member (`toString`, `constructor`…) and `__proto__` is an ordinary key, as with
+ * `Object.create(null)`. But `Object.create(null)` makes a dictionary-mode object in V8 (a hash
+ * table per record, slow to fill and to read, three times the memory while the record is in
+ * flight), whereas maps made from this prototype share fast hidden classes.
+ */
+const FIELD_MAP_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
+/**
+ * A lumberjack decoder with its options bound once, for use on every record of a node.
+ *
+ * `decode` is synchronous: it keeps per-call state in private fields only for the duration of one
+ * call, plus a small cache of the key strings of the previous record, so one instance serves a
+ * whole node (one instance per node, not shared between threads).
+ */
+export class LumberjackDecoder {
+  readonly #policy: MultipleFramesPolicy;
+  readonly #maxInflatedBytes: number;
+  // Per-call state, reset at the start of each decode.
+  #result: FieldMap | undefined = undefined;
+  #dataFrames = 0;
+  #inflatedBytes = 0;
+  // Key cache: the bytes and string of the last valid key seen at each pair position (1-based).
+  readonly #keyBytes: (Buffer | undefined)[] = [];
+  readonly #keyTexts: string[] = [];
+
+  /** @throws {PunchlineError} `E_CONFIG_INVALID` for an unknown policy or a cap that is not a Buffer size. */
+  constructor(options: LumberjackDecodeOptions = {}) {
+    this.#policy = options.multipleFrames ?? 'error';
+    this.#maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+    if (!MULTIPLE_FRAMES_POLICIES.includes(this.#policy)) {
+      throw new PunchlineError('E_CONFIG_INVALID', `lumberjack: unknown multiple frames policy ${JSON.stringify(this.#policy)}`);
+    }
+    if (!Number.isSafeInteger(this.#maxInflatedBytes) || this.#maxInflatedBytes < 0 || this.#maxInflatedBytes > MAX_LENGTH) {
+      throw new PunchlineError(
+        'E_CONFIG_INVALID',
+        `lumberjack: max inflated bytes must be an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${this.#maxInflatedBytes}`,
+      );
+    }
+  }
+
+  /**
+   * The fields of one record value: keys to strings for `D` frames, keys to JSON values for `J`
+   * frames. Window frames are skipped; compressed frames are inflated and their frames read.
+   *
+   * @throws {DecodeError} for any malformed, oversized or policy-breaking input, and nothing else.
+   */
+  decode(value: Buffer): Fields {
+    this.#result = undefined;
+    this.#dataFrames = 0;
+    this.#inflatedBytes = 0;
+    try {
+      this.#readFrames(value, -1);
+      const result = this.#result;
+      if (result === undefined) {
+        throw new DecodeError('no_data_frame', `lumberjack: record value holds no data frame (${value.length} bytes)`);
+      }
+      return result;
+    } finally {
+      this.#result = undefined;
+    }
+  }
+
+  /**
+   * Reads the frames of `bytes` one after the other. `compressedAt` is the offset of the
+   * enclosing compressed frame in the record, or -1 at top level (for error messages).
+   */
+  #readFrames(bytes: Buffer, compressedAt: number): void {
+    const end = bytes.length;
+    let pos = 0;
+    while (pos < end) {
+      if (end - pos < 2) throw fail('truncated', compressedAt, pos, `frame header needs 2 bytes, ${end - pos} left`);
+      const version = bytes[pos];
+      const type = bytes[pos + 1];
+      if (version !== VERSION_1 && version !== VERSION_2) {
+        throw fail('bad_version', compressedAt, pos, `unknown version byte ${describeByte(version)}`);
+      }
+      switch (type) {
+        case FRAME_DATA:
+          pos = this.#readDataFrame(bytes, pos, compressedAt);
+          break;
+        case FRAME_JSON:
+          if (version !== VERSION_2) throw fail('bad_frame_type', compressedAt, pos, 'json frame (J) needs version 2, got version 1');
+          pos = this.#readJsonFrame(bytes, pos, compressedAt);
+          break;
+        case FRAME_COMPRESSED:
+          if (compressedAt >= 0) throw fail('bad_frame_type', compressedAt, pos, 'compressed frame inside a compressed frame');
+          pos = this.#readCompressedFrame(bytes, pos);
+          break;
+        case FRAME_WINDOW:
+          if (end - pos < WINDOW_FRAME_BYTES) {
+            throw fail('truncated', compressedAt, pos, `window frame needs ${WINDOW_FRAME_BYTES} bytes, ${end - pos} left`);
+          }
+          pos += WINDOW_FRAME_BYTES;
+          break;
+        default:
+          throw fail('bad_frame_type', compressedAt, pos, `unknown frame type ${describeByte(type)}`);
+      }
+    }
+  }
+
+  /** The map the next data frame writes into, applying the multiple-frames policy. */
+  #targetForNextFrame(compressedAt: number, pos: number): FieldMap {
+    this.#dataFrames += 1;
+    if (this.#dataFrames === 1 || this.#policy === 'last') {
+      this.#result = Object.create(FIELD_MAP_PROTOTYPE) as FieldMap;
+      return this.#result;
+    }
+    if (this.#policy === 'merge' && this.#result !== undefined) return this.#result;
+    throw fail(
+      'multiple_frames',
+      compressedAt,
+      pos,
+      `data frame number ${this.#dataFrames} in one record (set the multiple frames policy to "last" or "merge" to accept it)`,
+    );
+  }
+
+  /** `D`: seq, pair count, then per pair: key length, key, value length, value. */
+  #readDataFrame(bytes: Buffer, start: number, compressedAt: number): number {
+    const end = bytes.length;
+    if (end - start < DATA_FRAME_HEADER_BYTES) {
+      throw fail('truncated', compressedAt, start, `data frame header needs ${DATA_FRAME_HEADER_BYTES} bytes, ${end - start} left`);
+    }
+    const pairs = bytes.readUInt32BE(start + 6);
+    let pos = start + DATA_FRAME_HEADER_BYTES;
+    if (pairs > (end - pos) / PAIR_MIN_BYTES) {
+      throw fail('truncated', compressedAt, start, `pair count ${pairs} needs at least ${pairs * PAIR_MIN_BYTES} bytes, ${end - pos} left`);
+    }
+    const target = this.#targetForNextFrame(compressedAt, start);
+    for (let pair = 1; pair <= pairs; pair++) {
+      // The pair-count check above guarantees 8 bytes for this pair's two lengths only if the
+      // previous pairs were empty, so each read is still checked.
+      if (end - pos < 4) throw fail('truncated', compressedAt, start, `key length of pair ${pair} past end of buffer (${end} bytes)`);
+      const keyLength = bytes.readUInt32BE(pos);
+      pos += 4;
+      if (keyLength > end - pos) {
+        throw fail('truncated', compressedAt, start, `key length ${keyLength} of pair ${pair} past end of buffer (${end} bytes)`);
+      }
+      const key = this.#readKey(bytes, pos, pos + keyLength, pair);
+      if (key === undefined) throw fail('invalid_utf8', compressedAt, start, `key of pair ${pair} is not valid utf-8`);
+      pos += keyLength;
+      if (end - pos < 4) throw fail('truncated', compressedAt, start, `value length of pair ${pair} past end of buffer (${end} bytes)`);
+      const valueLength = bytes.readUInt32BE(pos);
+      pos += 4;
+      if (valueLength > end - pos) {
+        throw fail('truncated', compressedAt, start, `value length ${valueLength} of pair ${pair} past end of buffer (${end} bytes)`);
+      }
+      const value = readUtf8(bytes, pos, pos + valueLength);
+      if (value === undefined) throw fail('invalid_utf8', compressedAt, start, `value of key ${JSON.stringify(key)} is not valid utf-8`);
+      pos += valueLength;
+      target[key] = value;
+    }
+    return pos;
+  }
+
+  /**
+   * The key of pair `pair`, reusing the string of the previous record's key at the same position
+   * when the bytes are equal. Records of one topic repeat the same keys in the same order, so this
+   * turns most key reads into a short byte comparison with no allocation.
+   */
+  #readKey(bytes: Buffer, start: number, end: number, pair: number): string | undefined {
+    const length = end - start;
+    const cached = this.#keyBytes[pair];
+    if (cached !== undefined && cached.length === length && sameBytes(cached, bytes, start)) return this.#keyTexts[pair];
+    const key = readUtf8(bytes, start, end);
+    if (key !== undefined && pair < KEY_CACHE_PAIRS && length <= KEY_CACHE_MAX_BYTES) {
+      this.#keyBytes[pair] = Buffer.from(bytes.subarray(start, end));
+      this.#keyTexts[pair] = key;
+    }
+    return key;
+  }
+
+  /** `2J`: seq, payload length, payload (a JSON object). */
+  #readJsonFrame(bytes: Buffer, start: number, compressedAt: number): number {
+    const end = bytes.length;
+    if (end - start < DATA_FRAME_HEADER_BYTES) {
+      throw fail('truncated', compressedAt, start, `json frame header needs ${DATA_FRAME_HEADER_BYTES} bytes, ${end - start} left`);
+    }
+    const length = bytes.readUInt32BE(start + 6);
+    const payloadStart = start + DATA_FRAME_HEADER_BYTES;
+    if (length > end - payloadStart) {
+      throw fail('truncated', compressedAt, start, `json payload length ${length} past end of buffer (${end} bytes)`);
+    }
+    const parsed = parseJsonBytes(bytes, payloadStart, payloadStart + length, 'json frame payload');
+    if (parsed instanceof DecodeError) throw fail(parsed.kind, compressedAt, start, parsed.message);
+    if (!isJsonObject(parsed)) {
+      throw fail('invalid_json', compressedAt, start, `json frame payload is ${describeJson(parsed)}, not an object`);
+    }
+    const target = this.#targetForNextFrame(compressedAt, start);
+    for (const key of Object.keys(parsed)) target[key] = parsed[key] ?? null;
+    return payloadStart + length;
+  }
+
+  /** `1C`/`2C`: payload length, zlib bytes holding whole frames. */
+  #readCompressedFrame(bytes: Buffer, start: number): number {
+    const end = bytes.length;
+    if (end - start < LENGTH_FRAME_HEADER_BYTES) {
+      throw fail('truncated', -1, start, `compressed frame header needs ${LENGTH_FRAME_HEADER_BYTES} bytes, ${end - start} left`);
+    }
+    const length = bytes.readUInt32BE(start + 2);
+    const payloadStart = start + LENGTH_FRAME_HEADER_BYTES;
+    if (length > end - payloadStart) {
+      throw fail('truncated', -1, start, `compressed payload length ${length} past end of buffer (${end} bytes)`);
+    }
+    const budget = this.#maxInflatedBytes - this.#inflatedBytes;
+    const inflated = inflateWithin(bytes.subarray(payloadStart, payloadStart + length), budget, this.#maxInflatedBytes, start);
+    this.#inflatedBytes += inflated.length;
+    this.#readFrames(inflated, start);
+    return payloadStart + length;
+  }
+}
+
+/** Pair positions (1-based) whose keys are cached, and the longest key cached: bounds the cache to 4 KiB. */
+const KEY_CACHE_PAIRS = 64;
+const KEY_CACHE_MAX_BYTES = 64;
+
+/** Whether `bytes[start, start + expected.length)` equals `expected`; the caller checked the length fits. */
+function sameBytes(expected: Buffer, bytes: Buffer, start: number): boolean {
+  for (let i = 0; i < expected.length; i++) {
+    if (expected[i] !== bytes[start + i]) return false;
+  }
+  return true;
+}
+
+/** Decodes one record value with default or given options. Prefer a {@link LumberjackDecoder} per node. */
+export function decodeLumberjack(value: Buffer, options?: LumberjackDecodeOptions): Fields {
+  return new LumberjackDecoder(options).decode(value);
+}
+
+/**
+ * Inflates a zlib payload into at most `budget` bytes. Every failure becomes a DecodeError:
+ * `too_large` past the budget, `zlib` for corrupt, truncated or trailing bytes.
+ */
+function inflateWithin(payload: Buffer, budget: number, cap: number, frameAt: number): Buffer {
+  const tooLarge = (): DecodeError =>
+    fail('too_large', -1, frameAt, `compressed frame inflates past the cap of ${cap} bytes per record`);
+  if (budget <= 0) throw tooLarge();
+  let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    result = inflateSync(payload, { maxOutputLength: budget, info: true }) as unknown as typeof result;
+  } catch (error) {
+    if (isNodeError(error) && error.code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw fail('zlib', -1, frameAt, `compressed payload does not inflate: ${reason}`);
+  }
+  if (result.engine.bytesWritten !== payload.length) {
+    throw fail('zlib', -1, frameAt, `${payload.length - result.engine.bytesWritten} bytes after the end of the zlib stream`);
+  }
+  return result.buffer;
+}
+
+function isNodeError(error: unknown): error is Error & { code: unknown } {
+  return error instanceof Error && 'code' in error;
+}
+
+/** A decode error whose message says where in the record the bad frame starts. */
+function fail(kind: DecodeErrorKind, compressedAt: number, frameAt: number, detail: string): DecodeError {
+  const where = compressedAt < 0 ? `frame at byte ${frameAt}` : `compressed frame at byte ${compressedAt}, inner frame at byte ${frameAt}`;
+  return new DecodeError(kind, `lumberjack: ${where}: ${detail}`);
+}
+
+function describeJson(value: FieldValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * The batching helpers of the node API, for outputs. Batching with Kapacitor's meaning, as RxJS operators: a batch is sent when it holds
+ * `batchSize` records, or when its first record has waited `batchTimeoutMs`, whichever comes
+ * first. Up to `concurrency` batches are in flight at once; each yields one outcome per tuple
+ * when the broker has answered for its records, so nothing is acked on receipt.
+ *
+ * When the upstream completes (a graceful stop), the last partial batch is flushed at once and
+ * the operator completes only once every batch in flight has been answered: the runtime then
+ * closes the node with nothing left behind.
+ */
+import { Observable, concatMap, from, mergeMap } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import type { PunchlineError } from '../core/errors.js';
+import { ack, fail } from './node-contract.js';
+import type { Outcome, Tuple } from './node-contract.js';
+
+/** How tuples are grouped and how many groups may be in flight. */
+export interface Batching {
+  readonly batchSize: number;
+  readonly batchTimeoutMs: number;
+  readonly concurrency: number;
+}
+
+/**
+ * Groups items into batches of at most `size`, each emitted at the latest `timeoutMs` after its
+ * first item arrived. Unlike `bufferTime`, no timer runs while no item waits: an idle output
+ * wakes nobody up, and holds nothing that would keep the process alive.
+ */
+export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<T, T[]> {
+  return (source) =>
+    new Observable<T[]>((subscriber) => {
+      let batch: T[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      const flush = (): void => {
+        clearTimeout(timer);
+        timer = undefined;
+        if (batch.length === 0) return;
+        const full = batch;
+        batch = [];
+        subscriber.next(full);
+      };
+      const subscription = source.subscribe({
+        next: (item) => {
+          batch.push(item);
+          if (batch.length >= size) flush();
+          else timer ??= setTimeout(flush, timeoutMs);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          flush();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        clearTimeout(timer);
+        subscription.unsubscribe();
+      };
+    });
+}
+
+/**
+ * The output operator: `prepare` each tuple on arrival (synchronous: routing and encoding), then
+ * `send` the prepared batches. `send` must resolve with one outcome per item and never reject: a
+ * rejection would stop the punchline as a node crash.
+ */
+export function batchedWriter<P>(batching: Batching, prepare: (tuple: Tuple) => P, send: (batch: readonly P[]) => Promise<readonly Outcome[]>): OperatorFunction<Tuple, Outcome> {
+  return (tuples) =>
+    tuples.pipe(
+      batchOf<Tuple>(batching.batchSize, batching.batchTimeoutMs),
+      mergeMap((batch) => from(send(batch.map(prepare))), batching.concurrency),
+      mergeMap((outcomes) => outcomes),
+    );
+}
+
+/**
+ * The output operator for a sink that takes a batch whole (a file append, a stdout write): every
+ * tuple of a batch is acked once `write` resolved, and failed with `failure(error, size)` when it
+ * rejected. Batches are written one at a time, in order.
+ */
+export function wholeBatchWriter<P>(batching: Omit<Batching, 'concurrency'>, prepare: (tuple: Tuple) => P, write: (batch: readonly P[]) => Promise<void>, failure: (error: unknown, size: number) => PunchlineError): OperatorFunction<Tuple, Outcome> {
+  return (tuples) =>
+    tuples.pipe(
+      batchOf<Tuple>(batching.batchSize, batching.batchTimeoutMs),
+      concatMap((batch) =>
+        from(
+          write(batch.map(prepare)).then(
+            () => batch.map((tuple) => ack(tuple)),
+            (error: unknown) => {
+              const reason = failure(error, batch.length);
+              return batch.map((tuple) => fail(tuple, reason));
+            },
+          ),
+        ),
+      ),
+      mergeMap((outcomes) => outcomes),
+    );
+}

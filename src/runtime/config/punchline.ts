@@ -1,0 +1,37 @@
+/**
+ * A validated punchline, as the runtime runs it: every default filled, every reference resolved.
+ * Produced only by `loadPunchline` when validation found no error.
+ */
+import type { NodeDefinition, PunchlineIdentity, StreamDeclaration, TopologySettings } from '../node-contract.js';
+
+/** One `subscribe` entry. */
+export interface Subscription {
+  readonly component: string;
+  readonly stream: string;
+}
+
+/** One node of the DAG. */
+export interface NodeDeclaration {
+  readonly definition: NodeDefinition;
+  readonly type: string;
+  readonly component: string;
+  /** Validated against the node's schema, defaults filled. */
+  readonly settings: unknown;
+  readonly executors: number;
+  readonly publish: readonly StreamDeclaration[];
+  readonly subscribe: readonly Subscription[];
+  /** Where it is declared: `/dag/<index>`. */
+  readonly pointer: string;
+  /** False while its settings break its schema: node code (checks, field uses) is not run on them. */
+  readonly settingsValid: boolean;
+}
+
+export interface Punchline {
+  readonly file: string;
+  readonly identity: PunchlineIdentity;
+  /** In file order; inputs first is not required. */
+  readonly nodes: readonly NodeDeclaration[];
+  readonly topology: TopologySettings;
+  /** JSON pointers of values that came from `${ENV}` substitution: printed as `***`. */
+  readonly secrets: ReadonlySet<string>;
+}

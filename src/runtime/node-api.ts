@@ -1,0 +1,17 @@
+/**
+ * The node API: everything of the runtime that a node under `nodes/` may use, and the only module
+ * of `src/runtime/` it may import (the lint enforces it). Besides this, nodes use `src/core/` (the
+ * error catalogue, field values) and the libraries under `src/libraries/`.
+ *
+ * - the contract (`node-contract.ts`): tuples, outcomes, the three kinds of node and their
+ *   lifecycles, the context a node is built with;
+ * - helpers every node shares rather than rewrites: batching for outputs (`batching.ts`), tuples'
+ *   time (`tuple-time.ts`), the compiled field layouts that keep emitted tuples cheap
+ *   (`field-layouts.ts`).
+ */
+export * from './node-contract.js';
+export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
+export type { Batching } from './batching.js';
+export { tupleTimeMs } from './tuple-time.js';
+export { compileExtension, perStream } from './field-layouts.js';
+export type { PlatformConfig } from './config/platform-config.js';

@@ -1,0 +1,262 @@
+/**
+ * The node authoring contract: the only part of the runtime that nodes under `nodes/` see.
+ *
+ * A punchline is a DAG of three kinds of node:
+ * - an **input** reads records from the outside world and emits tuples, each with a
+ *   {@link DeliveryHandle} the runtime calls exactly once: `ack` when every tuple derived from it
+ *   reached an end, `fail` when a branch failed or the tuple timed out;
+ * - a **bolt** is a pure RxJS operator: for every tuple it receives it yields exactly one
+ *   {@link Outcome} saying what became of that tuple (emissions, a deliberate drop, or a failure);
+ * - an **output** is an operator too, with side effects and a lifecycle: it yields the outcome of a
+ *   tuple only once the outside world has confirmed it (written, flushed, acknowledged).
+ *
+ * The runtime does all delivery bookkeeping from outcomes: anchoring emissions to the tuple they
+ * came from, fan-out to every subscriber, acks, timeouts, back-pressure and metrics. A node never
+ * acks by hand, and a tuple can never be forgotten: an operator that swallows a tuple without an
+ * outcome leaves it pending until `topology.message.timeout.secs` fails it.
+ */
+import type { OperatorFunction } from 'rxjs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { PunchlineError } from '../core/errors.js';
+import type { PlatformConfig } from './config/platform-config.js';
+import { bytesAsBase64 } from '../core/bytes-as-base64.js';
+import type { Fields } from '../core/fields.js';
+import type { SettingsProblem } from '../core/settings-problem.js';
+
+export type { FieldValue, Fields } from '../core/fields.js';
+export type { SettingsProblem } from '../core/settings-problem.js';
+
+/**
+ * A tuple travelling through the DAG. Its fields are exactly the fields the publishing node
+ * declared for the stream (a declared field the node did not set is `null`).
+ */
+export interface Tuple {
+  /** The stream it was published on. */
+  readonly stream: string;
+  /** The component that published it. */
+  readonly source: string;
+  readonly fields: Fields;
+  /** Opaque delivery bookkeeping of the runtime: nodes must pass the tuple back untouched in its outcome. */
+  readonly anchor: unknown;
+}
+
+/** A tuple a node emits, derived from the tuple it is processing. */
+export interface Emission {
+  readonly stream: string;
+  readonly fields: Fields;
+}
+
+/**
+ * What became of one input tuple of a bolt or output. Exactly one outcome per tuple received.
+ * - `ack`: processed; its emissions (possibly none: an output that wrote it) carry its anchor on.
+ * - `drop`: deliberately not passed on (a filter's `where` was false): counts as delivered.
+ * - `fail`: the tuple failed; the originating input replays or stops per its settings.
+ */
+export type Outcome =
+  | { readonly type: 'ack'; readonly input: Tuple; readonly emissions: readonly Emission[] }
+  | { readonly type: 'drop'; readonly input: Tuple; readonly reason: string }
+  | { readonly type: 'fail'; readonly input: Tuple; readonly error: PunchlineError };
+
+/** The outcome of a tuple that was processed, with what it gave. */
+export function ack(input: Tuple, ...emissions: Emission[]): Outcome {
+  return { type: 'ack', input, emissions };
+}
+
+/** The outcome of a tuple deliberately not passed on. It counts as delivered. */
+export function drop(input: Tuple, reason: string): Outcome {
+  return { type: 'drop', input, reason };
+}
+
+/** The outcome of a tuple that failed. */
+export function fail(input: Tuple, error: PunchlineError): Outcome {
+  return { type: 'fail', input, error };
+}
+
+/** The stream every node may emit what it could not process on (decoding errors, rejected records). */
+export const ERRORS_STREAM = '_ppf_errors';
+
+/** Who runs this punchline: the labels of every metric and the default Kafka consumer group. */
+export interface PunchlineIdentity {
+  readonly tenant: string;
+  readonly channel: string;
+  readonly name: string;
+}
+
+/** One `publish` entry of a node: a stream and the fields its tuples carry. */
+export interface StreamDeclaration {
+  readonly stream: string;
+  readonly fields: readonly string[];
+}
+
+/** What the runtime gives a node when it builds it. */
+export interface NodeContext {
+  /** The node's component name (unique in the punchline). */
+  readonly component: string;
+  readonly type: string;
+  /** `type[component]`, the prefix of every error and log line of this node. */
+  readonly label: string;
+  readonly punchline: PunchlineIdentity;
+  /** Which instance this is (0-based) among the node's `executors`. */
+  readonly executor: number;
+  readonly executors: number;
+  /** The streams and fields this node publishes. */
+  readonly publish: readonly StreamDeclaration[];
+  /** The platform config: named Kafka clusters and the like. */
+  readonly platform: PlatformConfig;
+  /** The punchline-level settings (`topology.*`), as written. */
+  readonly topology: TopologySettings;
+  /** A child logger carrying the node's labels. */
+  readonly logger: Logger;
+  /** The registry to add node-specific metrics to; label them with {@link NodeContext.metricLabels}. */
+  readonly metrics: Registry;
+  /** tenant, channel, punchline, component: the labels every metric of this node carries. */
+  readonly metricLabels: Readonly<Record<'tenant' | 'channel' | 'punchline' | 'component', string>>;
+}
+
+/** The `settings` block of a punchline: Storm/Punch names accepted as written. */
+export interface TopologySettings {
+  readonly 'topology.max.spout.pending': number;
+  readonly 'topology.message.timeout.secs': number;
+  readonly 'topology.enable.message.timeouts': boolean;
+  /** 0 turns acking off (at-most-once); any other value keeps it on. */
+  readonly 'topology.acker.executors': number;
+  /** How long a graceful stop waits for in-flight tuples before giving up on them. */
+  readonly 'topology.drain.timeout.secs': number;
+}
+
+/** Called exactly once per emitted tuple by the runtime. */
+export interface DeliveryHandle {
+  /** Every tuple derived from this one reached an end. */
+  ack(): void;
+  /** A branch failed, or the tuple was not acked in time. */
+  fail(error: PunchlineError): void;
+}
+
+/**
+ * What an input emits into. Lifecycle: the runtime calls {@link InputInstance.start} with a sink,
+ * the input emits until {@link InputInstance.stop}, then the runtime waits for the in-flight tuples
+ * and calls {@link InputInstance.close}.
+ */
+export interface InputSink {
+  /**
+   * Emits one record. Without `stream` it is published on every stream the node declares, except
+   * `_ppf_errors`; each stream gets the fields its declaration lists (missing ones are `null`).
+   * `handle` is called exactly once, possibly synchronously inside this call.
+   */
+  emit(fields: Fields, handle: DeliveryHandle, stream?: string): void;
+  /**
+   * Resolves once this instance has fewer than `topology.max.spout.pending` tuples in flight.
+   * Inputs await it before fetching or emitting more: this is the back-pressure.
+   */
+  capacity(): Promise<void>;
+  /** Tuples emitted and not yet acked or failed. */
+  readonly pending: number;
+  /** A bounded input has emitted everything: the punchline may stop once all is acked. */
+  end(): void;
+  /**
+   * Stops the punchline at once with a non-zero exit code, without draining (fail-stop).
+   * The input must not commit past the failed record before calling it.
+   */
+  fatal(error: PunchlineError): void;
+}
+
+/** A running input instance. */
+export interface InputInstance {
+  /**
+   * Starts emitting into `sink`. Resolves once the input is running (connected, subscribed);
+   * rejects with a PunchlineError when it cannot start (unreachable broker, bad credentials).
+   */
+  start(sink: InputSink): Promise<void>;
+  /** Stops fetching. Resolves when the input will emit nothing more. Called once. */
+  stop(): Promise<void>;
+  /** Called after in-flight tuples are resolved (or the drain timed out): commit and release. */
+  close(): Promise<void>;
+}
+
+/** A running output instance. */
+export interface OutputInstance {
+  /** Turns the tuples it receives into one outcome each, once the outside world confirmed them. */
+  readonly write: OperatorFunction<Tuple, Outcome>;
+  /** Called before any tuple arrives: connect. Rejects when it cannot start. */
+  start?(): Promise<void>;
+  /**
+   * Called after the upstream completed and `write` completed (so pending batches are flushed):
+   * release connections and files.
+   */
+  close?(): Promise<void>;
+}
+
+/** A field a node reads from its input tuples, and where in the node it is named. */
+export interface FieldUse {
+  readonly field: string;
+  /** JSON pointer relative to the node's declaration in the dag, e.g. `/settings/group_by/0`. */
+  readonly path: string;
+}
+
+/** What a node's {@link DefinitionBase.check} may look at besides its settings. */
+export interface CheckScope {
+  /** The node's own `publish` declaration. */
+  readonly publish: readonly StreamDeclaration[];
+  /** The fields of every stream the node subscribes to. */
+  readonly fieldsIn: ReadonlySet<string>;
+  readonly platform: PlatformConfig;
+}
+
+interface DefinitionBase<S> {
+  /** The node `type` used in punchlines; also its folder under `nodes/`. */
+  readonly type: string;
+  /** The settings schema file under `schemas/nodes/` (or an absolute path); ajv fills its defaults before `create`. */
+  readonly schema: string;
+  /**
+   * Semantic checks the schema cannot express (lambda syntax, templates, a header field that is
+   * not published, an unknown cluster id...), run by `punchline validate` and before every run.
+   */
+  check?(settings: S, scope: CheckScope): readonly SettingsProblem[];
+  /** Fields this node reads from the tuples it receives, so the graph check can verify they are published. */
+  fieldsRead?(settings: S): readonly FieldUse[];
+}
+
+/** An input node type. */
+export interface InputDefinition<S> extends DefinitionBase<S> {
+  readonly kind: 'input';
+  create(settings: S, ctx: NodeContext): InputInstance;
+}
+
+/** A bolt node type: a pure operator factory, no side effects, no subscriptions inside. */
+export interface BoltDefinition<S> extends DefinitionBase<S> {
+  readonly kind: 'bolt';
+  create(settings: S, ctx: NodeContext): OperatorFunction<Tuple, Outcome>;
+}
+
+/** An output node type. */
+export interface OutputDefinition<S> extends DefinitionBase<S> {
+  readonly kind: 'output';
+  create(settings: S, ctx: NodeContext): OutputInstance;
+}
+
+/**
+ * A node definition as the runtime holds it: settings are `unknown` until ajv has validated them
+ * against the node's schema, from which the settings type `S` is generated.
+ */
+export type NodeDefinition = InputDefinition<unknown> | BoltDefinition<unknown> | OutputDefinition<unknown>;
+
+/**
+ * Declares a node type, erasing its settings type for the catalogue. This is sound because the
+ * runtime only ever passes settings that ajv validated against `schema`, and `S` is generated from
+ * that schema (`settings.generated.ts`).
+ */
+export function defineNode<S>(definition: InputDefinition<S> | BoltDefinition<S> | OutputDefinition<S>): NodeDefinition {
+  return definition;
+}
+
+/**
+ * The outcome of a tuple a node can never process (a field of the wrong shape, a template that
+ * cannot render): emitted on `_ppf_errors` with the reason when the node publishes that stream,
+ * else dropped with the reason. It is not failed: a replay would fail again, forever.
+ */
+export function reject(input: Tuple, error: PunchlineError, publish: readonly StreamDeclaration[]): Outcome {
+  if (!publish.some((p) => p.stream === ERRORS_STREAM)) return drop(input, error.message);
+  const document = JSON.stringify(input.fields, bytesAsBase64);
+  return ack(input, { stream: ERRORS_STREAM, fields: { ...input.fields, _ppf_error_message: error.message, _ppf_error_document: document } });
+}
