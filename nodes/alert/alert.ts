@@ -11,7 +11,7 @@
  */
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
-import { ack, defineNode, drop, reject } from '../../src/runtime/node-api.js';
+import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
@@ -20,8 +20,6 @@ import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.
 import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/libraries/alerting/index.js';
 import type { AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
-import { tupleTimeMs } from '../../src/runtime/node-api.js';
-import { compileExtension, perStream } from '../../src/runtime/node-api.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
 
@@ -145,7 +143,7 @@ export const alert = defineNode<AlertSettings>({
       noRecoveries: settings.no_recoveries,
       onLambdaFailure: (role, error) => failed(role, error),
     });
-    const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    const streams = dataStreams(ctx.publish).map((p) => p.stream);
     const added = eventFields(settings);
     const addedNames = added.map(([name]) => name);
     const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));

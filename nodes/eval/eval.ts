@@ -11,14 +11,12 @@
  * Without `keep`, that scope is also what the node emits.
  */
 import { map } from 'rxjs';
-import { ack, defineNode, reject } from '../../src/runtime/node-api.js';
+import { ack, compileExtension, dataStreams, defineNode, ERRORS_STREAM, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FieldValue, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
-import { tupleTimeMs } from '../../src/runtime/node-api.js';
-import { compileExtension, perStream } from '../../src/runtime/node-api.js';
 import type { EvalSettings } from './settings.generated.js';
 
 export const evalBolt = defineNode<EvalSettings>({
@@ -34,7 +32,7 @@ export const evalBolt = defineNode<EvalSettings>({
     });
     const available = new Set([...(settings.keep ?? scope.fieldsIn), ...settings.expressions.map((e) => e.as)]);
     scope.publish.forEach(({ stream, fields }, s) => {
-      if (stream === '_ppf_errors') return;
+      if (stream === ERRORS_STREAM) return;
       fields.forEach((field, f) => {
         if (!available.has(field)) {
           problems.push({ path: `/publish/${s}/fields/${f}`, message: `eval does not pass on field "${field}"`, hint: settings.keep === undefined ? 'it is neither computed nor received' : 'add it to `keep` or compute it', severity: 'error' });
@@ -62,7 +60,7 @@ export const evalBolt = defineNode<EvalSettings>({
     const keep = settings.keep;
     const computed = expressions.map((e) => e.as);
     const failed = lambdaFailureCounter(ctx);
-    const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    const streams = dataStreams(ctx.publish).map((p) => p.stream);
     const scopeBuilderOf = perStream((names) => compileExtension(names, computed));
     const scopeOf = (tuple: Tuple): Record<string, FieldValue> => scopeBuilderOf(tuple)(tuple.fields, computed.map((name) => tuple.fields[name] ?? null));
     return (tuples) =>

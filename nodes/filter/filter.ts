@@ -4,11 +4,10 @@
  * counted in `punchline_lambda_failures_total`, and the tuple is dropped.
  */
 import { map } from 'rxjs';
-import { ack, defineNode, drop } from '../../src/runtime/node-api.js';
+import { ack, dataStreams, defineNode, drop, tupleTimeMs } from '../../src/runtime/node-api.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
-import { tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FilterSettings } from './settings.generated.js';
 
 export const filter = defineNode<FilterSettings>({
@@ -24,7 +23,7 @@ export const filter = defineNode<FilterSettings>({
     const where = compileLambda(settings.where, { predicate: true });
     const state = where.newState();
     const failed = lambdaFailureCounter(ctx);
-    const streams = ctx.publish.filter((p) => p.stream !== '_ppf_errors').map((p) => p.stream);
+    const streams = dataStreams(ctx.publish).map((p) => p.stream);
     return (tuples) =>
       tuples.pipe(
         map((tuple) => {

@@ -7,11 +7,14 @@
  *   lifecycles, the context a node is built with;
  * - helpers every node shares rather than rewrites: batching for outputs (`batching.ts`), tuples'
  *   time (`tuple-time.ts`), the compiled field layouts that keep emitted tuples cheap
- *   (`field-layouts.ts`).
+ *   (`field-layouts.ts`), a throttled log for warnings that repeat per record (`throttled-log.ts`, one
+ *   per node in `NodeContext.throttledLog`), metric families registered once per registry.
  */
 export * from './node-contract.js';
 export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
 export type { Batching } from './batching.js';
+export { ThrottledLog, THROTTLED_LOG_INTERVAL_MS } from './throttled-log.js';
+export { registeredMetric } from '../core/registered-metric.js';
 export { tupleTimeMs } from './tuple-time.js';
 export { compileExtension, perStream } from './field-layouts.js';
 export type { PlatformConfig } from './config/platform-config.js';

@@ -23,6 +23,7 @@ import type { PlatformConfig } from './config/platform-config.js';
 import { bytesAsBase64 } from '../core/bytes-as-base64.js';
 import type { Fields } from '../core/fields.js';
 import type { SettingsProblem } from '../core/settings-problem.js';
+import type { ThrottledLog } from './throttled-log.js';
 
 export type { FieldValue, Fields } from '../core/fields.js';
 export type { SettingsProblem } from '../core/settings-problem.js';
@@ -76,6 +77,16 @@ export function fail(input: Tuple, error: PunchlineError): Outcome {
 /** The stream every node may emit what it could not process on (decoding errors, rejected records). */
 export const ERRORS_STREAM = '_ppf_errors';
 
+/** The streams of `publish` that carry data: every one but {@link ERRORS_STREAM}. */
+export function dataStreams(publish: readonly StreamDeclaration[]): StreamDeclaration[] {
+  return publish.filter((p) => p.stream !== ERRORS_STREAM);
+}
+
+/** Whether the node publishes {@link ERRORS_STREAM}, so that rejected tuples are kept there rather than dropped. */
+export function publishesErrors(publish: readonly StreamDeclaration[]): boolean {
+  return publish.some((p) => p.stream === ERRORS_STREAM);
+}
+
 /** Who runs this punchline: the labels of every metric and the default Kafka consumer group. */
 export interface PunchlineIdentity {
   readonly tenant: string;
@@ -108,6 +119,18 @@ export interface NodeContext {
   readonly topology: TopologySettings;
   /** A child logger carrying the node's labels. */
   readonly logger: Logger;
+  /**
+   * Warnings that may repeat per record, logged at most once per interval and key. Shared by the
+   * node's executors, so the throttling is per node.
+   */
+  readonly throttledLog: ThrottledLog;
+  /**
+   * The node's own scope, shared by all its executors: the value under `key`, created by the
+   * first executor that asks (executors are created one after the other, so `create` runs once).
+   * What a node's executors share (a consumer's run state, metric sources) lives here, never in a
+   * module global or a map keyed on something else; it lives as long as the run.
+   */
+  shared<T>(key: string, create: () => T): T;
   /** The registry to add node-specific metrics to; label them with {@link NodeContext.metricLabels}. */
   readonly metrics: Registry;
   /** tenant, channel, punchline, component: the labels every metric of this node carries. */
@@ -256,7 +279,7 @@ export function defineNode<S>(definition: InputDefinition<S> | BoltDefinition<S>
  * else dropped with the reason. It is not failed: a replay would fail again, forever.
  */
 export function reject(input: Tuple, error: PunchlineError, publish: readonly StreamDeclaration[]): Outcome {
-  if (!publish.some((p) => p.stream === ERRORS_STREAM)) return drop(input, error.message);
+  if (!publishesErrors(publish)) return drop(input, error.message);
   const document = JSON.stringify(input.fields, bytesAsBase64);
   return ack(input, { stream: ERRORS_STREAM, fields: { ...input.fields, _ppf_error_message: error.message, _ppf_error_document: document } });
 }

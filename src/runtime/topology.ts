@@ -19,6 +19,8 @@ import type { PlatformConfig } from './config/platform-config.js';
 import type { NodeDeclaration, Punchline } from './config/punchline.js';
 import { PunchlineError, asPunchlineError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
+import { dataStreams } from './node-contract.js';
+import { ThrottledLog } from './throttled-log.js';
 import { DeliveryTracker, InFlightCounter, TupleTree } from './delivery-tracker.js';
 import { NodeMetrics } from './node-metrics.js';
 import { compileProjection } from './field-layouts.js';
@@ -74,6 +76,10 @@ class RunningNode {
   private nextExecutor = 0;
   /** Streams emitted on without being declared, warned about once each. */
   readonly undeclaredWarned = new Set<string>();
+  /** The node's scope, shared by its executors (`NodeContext.shared`). */
+  readonly scope = new Map<string, unknown>();
+  /** Created with the first executor's context. */
+  throttledLog: ThrottledLog | undefined;
 
   constructor(
     readonly declaration: NodeDeclaration,
@@ -192,6 +198,11 @@ export class Topology {
       logger: this.options.logger.child({ component: declaration.component, node: declaration.type, ...(declaration.executors > 1 && { executor }) }),
       metrics: this.options.registry,
       metricLabels: node.counters.labels,
+      throttledLog: (node.throttledLog ??= new ThrottledLog(this.options.logger.child({ component: declaration.component, node: declaration.type }))),
+      shared: <T>(key: string, create: () => T): T => {
+        if (!node.scope.has(key)) node.scope.set(key, create());
+        return node.scope.get(key) as T;
+      },
     };
   }
 
@@ -266,7 +277,7 @@ export class Topology {
   }
 
   private sinkFor(node: RunningNode, counter: InFlightCounter): InputSink {
-    const defaultStreams = node.declaration.publish.filter((p) => p.stream !== '_ppf_errors');
+    const defaultStreams = dataStreams(node.declaration.publish);
     let ended = false;
     return {
       emit: (fields: Fields, handle: DeliveryHandle, stream?: string) => {
