@@ -131,6 +131,12 @@ export interface NodeContext {
    * module global or a map keyed on something else; it lives as long as the run.
    */
   shared<T>(key: string, create: () => T): T;
+  /**
+   * A connection every node of the run may use, under `key` (by convention `<library>:<what>`,
+   * e.g. one Kafka producer per cluster): created by the first node that asks, kept for the run.
+   * For clients and pools only, never for data: nodes exchange data through tuples alone.
+   */
+  connection<T>(key: string, create: () => T): T;
   /** The registry to add node-specific metrics to; label them with {@link NodeContext.metricLabels}. */
   readonly metrics: Registry;
   /** tenant, channel, punchline, component: the labels every metric of this node carries. */

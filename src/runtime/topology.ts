@@ -179,6 +179,8 @@ export class Topology {
   }
 
   private readonly owners = new Map<InFlightCounter, RunningNode>();
+  /** Clients shared by the nodes of this run (`NodeContext.connection`). */
+  private readonly connections = new Map<string, unknown>();
   private inputOf(tree: TupleTree): RunningNode {
     return this.owners.get(tree.owner) as RunningNode;
   }
@@ -202,6 +204,10 @@ export class Topology {
       shared: <T>(key: string, create: () => T): T => {
         if (!node.scope.has(key)) node.scope.set(key, create());
         return node.scope.get(key) as T;
+      },
+      connection: <T>(key: string, create: () => T): T => {
+        if (!this.connections.has(key)) this.connections.set(key, create());
+        return this.connections.get(key) as T;
       },
     };
   }
