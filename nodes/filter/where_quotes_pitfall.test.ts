@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
 import { TEST_CATALOGUE } from '../../test/support/test-nodes.js';

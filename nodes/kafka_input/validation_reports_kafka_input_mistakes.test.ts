@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
 import type { ValidationResult } from '../../src/runtime/config/load-punchline.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import type { KafkaCluster, KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import type { KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
-import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { createLogger } from '../../src/runtime/logging.js';
 import { defineNode } from '../../src/runtime/node-api.js';

@@ -3,7 +3,7 @@
  * validation and runtime as `punchline run`, with the test doubles in the catalogue.
  */
 import { Registry } from 'prom-client';
-import { parseJson5Document } from '../../src/runtime/config/json5-document.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
 import type { PlatformConfig } from '../../src/runtime/config/platform-config.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readJson5Document } from './json5-document.js';
+import { readJson5Document } from '../validation/json5-document.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { diagnose } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';

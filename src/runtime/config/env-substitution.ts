@@ -3,7 +3,7 @@
  * per-host addresses need not sit in files. Substitution happens on parsed values (never on the
  * raw text), so a value can never break the file's syntax and positions stay exact.
  */
-import { toPointer } from './json5-document.js';
+import { toPointer } from '../validation/json5-document.js';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

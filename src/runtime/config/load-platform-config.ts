@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PunchlineError } from '../../core/errors.js';
-import { pointerTokens, readJson5Document } from './json5-document.js';
+import { pointerTokens, readJson5Document } from '../validation/json5-document.js';
 import { substituteEnvironment } from './env-substitution.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { diagnose, formatDiagnostic } from '../validation/diagnostic.js';

@@ -6,12 +6,12 @@
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { NodeDefinition, PunchlineIdentity, StreamDeclaration, TopologySettings } from '../node-contract.js';
 import type { PlatformConfig } from './platform-config.js';
-import { readJson5Document } from './json5-document.js';
-import type { Json5Document } from './json5-document.js';
+import { readJson5Document } from '../validation/json5-document.js';
+import type { Json5Document } from '../validation/json5-document.js';
 import { substituteEnvironment } from './env-substitution.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
-import { checkGraph } from '../validation/graph-checks.js';
-import type { UntypedNode } from '../validation/graph-checks.js';
+import { checkGraph } from './graph-checks.js';
+import type { UntypedNode } from './graph-checks.js';
 import { diagnose, sortDiagnostics } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
 import { suggestName } from '../../core/closest-name.js';

@@ -2,7 +2,7 @@
  * A problem found in a punchline or config file, printed the way compilers print theirs so
  * editors and terminals can jump to it: `file:line:col  /dag/2/settings/topic  message (hint)`.
  */
-import type { Json5Document } from '../config/json5-document.js';
+import type { Json5Document } from './json5-document.js';
 
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { schemaValidator } from '../../core/schema-files.js';
-import type { Json5Document } from '../config/json5-document.js';
+import type { Json5Document } from './json5-document.js';
 import { diagnose } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { suggestName } from '../../core/closest-name.js';

@@ -3,12 +3,12 @@
  * resolve, no cycle, every field a node reads published upstream, inputs that subscribe to
  * nothing and bolts that subscribe to something.
  */
-import type { Json5Document } from '../config/json5-document.js';
-import type { NodeDeclaration } from '../config/punchline.js';
+import type { Json5Document } from '../validation/json5-document.js';
+import type { NodeDeclaration } from './punchline.js';
 import { ERRORS_STREAM } from '../node-contract.js';
-import type { PlatformConfig } from '../config/platform-config.js';
-import { diagnose } from './diagnostic.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { PlatformConfig } from './platform-config.js';
+import { diagnose } from '../validation/diagnostic.js';
+import type { Diagnostic } from '../validation/diagnostic.js';
 import { suggestName } from '../../core/closest-name.js';
 
 function fieldsOf(node: NodeDeclaration, stream: string): readonly string[] | undefined {
