@@ -3,7 +3,9 @@
  * are the tags that form groups, the level lambdas choose its level, and the per-group state
  * machine decides whether an event is emitted. An event is published on the node's streams as the
  * tuple's fields plus the event's (`id`, `message`, `details`, `time`, `duration`, `level`,
- * `previousLevel`, `recoverable`, and `event_field` holding the exact Kapacitor JSON).
+ * `previousLevel`, `recoverable`, and `event_field` holding the exact Kapacitor JSON and newline,
+ * encoded once here: outputs write that text as it is when their settings say so, kafka_output
+ * with `value_format: "alert"`, file_output with `raw_field`).
  *
  * Acks: the incoming tuple is acked whether or not it raises an event (no event is a deliberate
  * drop); an event is anchored to the tuple that caused it. A tuple whose time field is not a time,

@@ -110,7 +110,7 @@ export interface AlertSettings {
    */
   duration_field?: string;
   /**
-   * Field holding the whole event as Kapacitor's JSON text, trailing newline included: what an output writes as is.
+   * Field holding the whole event as Kapacitor's JSON text, trailing newline included, encoded once: kafka_output writes it with `value_format: "alert"`, file_output with `raw_field`.
    */
   event_field: string;
 }

@@ -1,106 +1,52 @@
 /**
- * Alerts written the way Kapacitor's Kafka handler writes them. An alert reaches this node as a
- * tuple field holding the event, either as Kapacitor's JSON text (what `encodeAlertEvent` of
- * `src/libraries/alerting` gives) or as the object of that JSON. Such a value is recognised by its exact
- * set of keys (`id`, `message`, `details`, `time`, `duration`, `level`, `data`, `previousLevel`,
- * `recoverable`) and then:
- * - in the `json` format it is written as the exact Kapacitor JSON followed by a newline (Go's
- *   `json.Encoder`), byte for byte what Kapacitor puts in the record;
- * - in the `template` format the template sees Kapacitor's `alert.Data`: `.ID`, `.Message`,
- *   `.Details`, `.Time`, `.Duration`, `.Level`, `.Data`, `.PreviousLevel`, `.Recoverable`, with
- *   times and durations that print as Go prints them.
+ * The `alert` value format: an alert bolt's event written the way Kapacitor's Kafka handler
+ * writes it. `value_field` names the field the alert bolt put its event in (its `event_field`,
+ * `alert` by default), which holds Kapacitor's alert JSON and newline, encoded once by the bolt:
+ * - without `template`, that text is the record, byte for byte (Go's `json.Encoder` output);
+ * - with `template`, the template sees Kapacitor's `alert.Data`: `.ID`, `.Message`, `.Details`,
+ *   `.Time`, `.Duration`, `.Level`, `.Data`, `.PreviousLevel`, `.Recoverable`, with times and
+ *   durations that print as Go prints them. The JSON is decoded for it, once per record.
  */
 import type { FieldValue } from '../../src/runtime/node-api.js';
-import { isJsonObject } from '../../src/libraries/codecs/json-value.js';
-import { encodeAlertEvent, LEVELS, takeRecentAlertRecord } from '../../src/libraries/alerting/index.js';
-import type { AlertEvent, AlertLevel } from '../../src/libraries/alerting/index.js';
+import { PunchlineError } from '../../src/core/errors.js';
+import { describeValue } from '../../src/libraries/codecs/describe-value.js';
+import { decodeAlertEvent } from '../../src/libraries/alerting/index.js';
+import type { AlertEvent } from '../../src/libraries/alerting/index.js';
 import { GoDuration, GoMap, GoStruct, GoTime, compareGoStrings } from '../../src/libraries/template/index.js';
-import type { TemplateValue } from '../../src/libraries/template/index.js';
-
-/** The keys of Kapacitor's alert JSON, in its order. */
-const ALERT_KEYS = ['id', 'message', 'details', 'time', 'duration', 'level', 'data', 'previousLevel', 'recoverable'] as const;
+import type { CompiledTemplate, TemplateValue } from '../../src/libraries/template/index.js';
 
 /** Kapacitor's `alert.Data` and `models.Row` field orders, for `{{ . }}` printing. */
 const ALERT_DATA_LAYOUT = ['ID', 'Message', 'Details', 'Time', 'Duration', 'Level', 'Data', 'PreviousLevel', 'Recoverable'];
 const RESULT_LAYOUT = ['Series', 'Messages', 'Err'];
 const ROW_LAYOUT = ['Name', 'Tags', 'Columns', 'Values', 'Partial'];
 
-/** An alert found in a field: its exact JSON (no newline) and its event. */
-export interface AlertValue {
-  readonly json: string;
-  readonly event: AlertEvent;
+function rejected(message: string): PunchlineError {
+  return new PunchlineError('E_KAFKA_REJECTED', message);
 }
 
-const RFC3339 = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
-
-/** Nanoseconds since the epoch of an RFC 3339 UTC time with up to nine fraction digits. */
-function parseRfc3339Nano(text: string): bigint | undefined {
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const [, year, month, day, hour, minute, second, fraction = ''] = m;
-  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (Number.isNaN(ms)) return undefined;
-  return BigInt(ms) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
-}
-
-function isLevel(value: FieldValue | undefined): value is AlertLevel {
-  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
-}
-
-/** The event of an alert JSON object, or undefined when the object is not one. */
-function eventOf(object: { readonly [key: string]: FieldValue }): AlertEvent | undefined {
-  const keys = Object.keys(object);
-  if (keys.length !== ALERT_KEYS.length || !ALERT_KEYS.every((key) => Object.hasOwn(object, key))) return undefined;
-  const { id, message, details, time, duration, level, data, previousLevel, recoverable } = object;
-  if (typeof id !== 'string' || typeof message !== 'string' || typeof details !== 'string' || typeof time !== 'string') return undefined;
-  if (typeof duration !== 'number' || !Number.isSafeInteger(duration) || !isLevel(level) || !isLevel(previousLevel) || typeof recoverable !== 'boolean') return undefined;
-  const timeNs = parseRfc3339Nano(time);
-  if (timeNs === undefined || data === undefined || !isJsonObject(data) || !Array.isArray(data.series)) return undefined;
-  const series = (data.series as readonly FieldValue[])[0];
-  if (series === undefined || !isJsonObject(series)) return undefined;
-  const { name = '', tags = {}, columns, values } = series;
-  const row = Array.isArray(values) ? (values as readonly FieldValue[])[0] : undefined;
-  if (typeof name !== 'string' || !isJsonObject(tags) || !Array.isArray(columns) || !Array.isArray(row)) return undefined;
-  const fields: Record<string, FieldValue> = {};
-  (columns as readonly FieldValue[]).forEach((column, index) => {
-    if (index > 0 && typeof column === 'string') fields[column] = (row as readonly FieldValue[])[index] ?? null;
-  });
-  const tagText: Record<string, string> = {};
-  for (const [tag, value] of Object.entries(tags)) if (typeof value === 'string') tagText[tag] = value;
-  return { id, message, details, time: timeNs, duration: BigInt(duration), level, data: { name, tags: tagText, fields }, previousLevel, recoverable };
+/** The alert text a field holds. @throws {PunchlineError} `E_KAFKA_REJECTED` when it holds no text. */
+function alertText(value: FieldValue, field: string): string {
+  if (typeof value !== 'string') throw rejected(`value field ${JSON.stringify(field)} holds ${describeValue(value)}, not an alert event's JSON text`);
+  return value;
 }
 
 /**
- * The alert held by a field value, or undefined when the value is not an alert: Kapacitor JSON
- * text (a trailing newline allowed) or the object of that JSON.
+ * The record of the alert event `field` holds: its text as it is, without template; the text
+ * `template` renders on the decoded event's alert data, with one.
+ * @throws {PunchlineError} `E_KAFKA_REJECTED` when the field holds no alert event.
  */
-export function alertOf(value: FieldValue): AlertValue | undefined {
-  if (typeof value === 'string') {
-    if (!value.startsWith('{"id":')) return undefined;
-    let parsed: unknown;
+export function alertRecordEncoder(field: string, template: CompiledTemplate | undefined): (value: FieldValue) => Buffer {
+  if (template === undefined) return (value) => Buffer.from(alertText(value, field), 'utf8');
+  return (value) => {
+    let event: AlertEvent;
     try {
-      parsed = JSON.parse(value);
-    } catch {
-      return undefined;
+      event = decodeAlertEvent(alertText(value, field));
+    } catch (error) {
+      if (error instanceof PunchlineError && error.code === 'E_DECODE') throw rejected(`value field ${JSON.stringify(field)}: ${error.message}`);
+      throw error;
     }
-    const event = isJsonObject(parsed as FieldValue) ? eventOf(parsed as { readonly [key: string]: FieldValue }) : undefined;
-    // The text is already Kapacitor's bytes: keep them rather than re-encode.
-    return event === undefined ? undefined : { json: value.endsWith('\n') ? value.slice(0, -1) : value, event };
-  }
-  if (!isJsonObject(value)) return undefined;
-  const event = eventOf(value);
-  return event === undefined ? undefined : { json: encodeAlertEvent(event), event };
-}
-
-/**
- * Kapacitor's record of the alert held by a field value (its JSON and a newline, what its Kafka
- * handler writes), or undefined when the value is not an alert. An alert bolt's record in this
- * process is known without parsing it again.
- */
-export function alertRecordOf(value: FieldValue): string | undefined {
-  if (typeof value === 'string' && takeRecentAlertRecord(value)) return value;
-  const alert = alertOf(value);
-  return alert === undefined ? undefined : `${alert.json}\n`;
+    return Buffer.from(template.render(alertTemplateData(event)), 'utf8');
+  };
 }
 
 /** Kapacitor's `alert.Data` of an event, as the template of its Kafka handler sees it. */

@@ -1,13 +1,13 @@
 /**
- * The record value, in one of five formats:
- * - `json`: the chosen fields as a JSON object, or one field's value as it is (an alert in that
- *   field: Kapacitor's exact JSON and newline, see `alert-value.ts`);
+ * The record value, in one of six formats:
+ * - `json`: the chosen fields as a JSON object, or one field's value as JSON;
  * - `lumberjack`: the chosen fields as one lumberjack frame, `1D` (Punch's format) or `2J`;
  * - `string`: one field as text;
- * - `template`: Kapacitor's `template` option, a Go template rendered on one field's value (the
- *   alert data of an alert) or on the tuple's fields;
+ * - `template`: a Go template rendered on one field's value or on the tuple's fields;
  * - `avro`: the chosen fields (or one field's object) in Avro, with a schema picked by id, framed
- *   in the Confluent wire format on request.
+ *   in the Confluent wire format on request;
+ * - `alert`: the alert bolt's event in one field, as Kapacitor's Kafka handler writes it (its JSON
+ *   as it is, or its `template` rendered on the alert data; see `alert-value.ts`).
  *
  * The codecs themselves live in `src/libraries/codecs` and `src/libraries/template`; this module only decides what
  * each format is given, compiles what can be compiled once, and turns every encoding problem into
@@ -22,7 +22,7 @@ import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { AvroCodec } from './avro.js';
 import type { AvroSchemaDeclaration } from './avro.js';
 import { compileTemplate } from '../../src/libraries/template/index.js';
-import { alertOf, alertRecordOf, alertTemplateData } from './alert-value.js';
+import { alertRecordEncoder } from './alert-value.js';
 import { describeFieldPath, readFieldPath } from './field-path.js';
 import type { FieldPath } from './field-path.js';
 import type { KafkaOutputSettings } from './settings.generated.js';
@@ -61,9 +61,12 @@ export function checkValue(settings: ValueSettings): SettingsProblem[] {
     error('/settings/value_fields', '"value_field" and "value_fields" both choose what is written: give one');
   }
   if (format === 'string' && settings.value_field === undefined) error('/settings/value_format', 'the string format writes one field: give "value_field"');
+  if (format === 'alert' && settings.value_field === undefined) {
+    error('/settings/value_format', 'the alert format writes the event of one field: give "value_field"', 'the alert bolt puts it in its event_field, "alert" by default');
+  }
   if (format === 'template' && settings.template === undefined) error('/settings/value_format', 'the template format needs "template"');
-  if (format !== 'template' && settings.template !== undefined) error('/settings/template', `"template" is only used with value_format "template", not "${format}"`);
-  if ((format === 'string' || format === 'template') && settings.value_fields.length > 0) error('/settings/value_fields', `the ${format} format does not write a set of fields`, 'use value_field');
+  if (format !== 'template' && format !== 'alert' && settings.template !== undefined) error('/settings/template', `"template" is only used with value_format "template" or "alert", not "${format}"`);
+  if ((format === 'string' || format === 'template' || format === 'alert') && settings.value_fields.length > 0) error('/settings/value_fields', `the ${format} format does not write a set of fields`, 'use value_field');
   if (format !== 'avro' && settings.avro !== undefined) error('/settings/avro', `"avro" is only used with value_format "avro", not "${format}"`);
   if (settings.template !== undefined) {
     try {
@@ -140,10 +143,8 @@ function selector(settings: ValueSettings): (fields: Fields) => FieldValue {
 
 function encoder(settings: ValueSettings): Encode {
   switch (settings.value_format) {
-    case 'json': {
-      if (settings.value_field === undefined) return (subject) => Buffer.from(stringifyFieldValue(subject), 'utf8');
-      return (subject) => Buffer.from(alertRecordOf(subject) ?? stringifyFieldValue(subject), 'utf8');
-    }
+    case 'json':
+      return (subject) => Buffer.from(stringifyFieldValue(subject), 'utf8');
     case 'lumberjack': {
       const format = settings.lumberjack_frame;
       return (subject) => {
@@ -155,11 +156,11 @@ function encoder(settings: ValueSettings): Encode {
       return (subject) => textCodec.encode(subject) as Buffer;
     case 'template': {
       const template = compileTemplate(settings.template ?? '', { name: 'template' });
-      if (settings.value_field === undefined) return (subject) => Buffer.from(template.render(subject), 'utf8');
-      return (subject) => {
-        const alert = alertOf(subject);
-        return Buffer.from(template.render(alert === undefined ? subject : alertTemplateData(alert.event)), 'utf8');
-      };
+      return (subject) => Buffer.from(template.render(subject), 'utf8');
+    }
+    case 'alert': {
+      const template = settings.template === undefined ? undefined : compileTemplate(settings.template, { name: 'template' });
+      return alertRecordEncoder(settings.value_field ?? '', template);
     }
     case 'avro': {
       const avro = settings.avro;

@@ -77,15 +77,15 @@ export interface KafkaOutputSettings {
    */
   disablePartitionById: boolean;
   /**
-   * How the record value is written.
+   * How the record value is written; `alert` writes an alert bolt's event as Kapacitor's Kafka handler does.
    */
-  value_format: 'json' | 'lumberjack' | 'string' | 'template' | 'avro';
+  value_format: 'json' | 'lumberjack' | 'string' | 'template' | 'avro' | 'alert';
   /**
    * For json, lumberjack and avro: the fields written, in this order; empty writes every field of the tuple.
    */
   value_fields: string[];
   /**
-   * One field whose value is the record: written as is (json, avro; an alert as Kapacitor's exact JSON and newline), as text (string), or as the data of the template (an alert as Kapacitor's alert data).
+   * One field whose value is the record: written as is (json, avro), as text (string), as the data of the template (template), or as the alert event it holds, the alert bolt's `event_field` (alert).
    */
   value_field?: string;
   /**
@@ -93,7 +93,7 @@ export interface KafkaOutputSettings {
    */
   lumberjack_frame: '1D' | '2J';
   /**
-   * For the template format: a Go-style template (Kapacitor's `template` option) rendered on `value_field`'s value (the alert data of an alert) or on the tuple's fields.
+   * A Go-style template: for the template format, rendered on `value_field`'s value or on the tuple's fields; for the alert format, Kapacitor's `template` option, rendered on the alert data (`.ID`, `.Level`, `.Time`...).
    */
   template?: string;
   /**

@@ -1,10 +1,14 @@
-// Consumers written for Kapacitor's Kafka handler must keep working: each alert is one record
-// keyed by the alert id, whose value is Kapacitor's JSON byte for byte with its trailing newline;
-// with the `template` option, the value is only the rendered text.
+// Consumers written for Kapacitor's Kafka handler must keep working: with `value_format: "alert"`,
+// each alert is one record keyed by the alert id, whose value is Kapacitor's JSON byte for byte
+// with its trailing newline; with the `template` option, the value is only the rendered text.
+// Nothing is guessed from the shape of a value: the same text in the `json` format is a string.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
-import { encodeAlertEvent } from '../../src/libraries/alerting/index.js';
+import { encodeAlertEvent, encodeAlertEventRecord } from '../../src/libraries/alerting/index.js';
 import type { AlertEvent } from '../../src/libraries/alerting/index.js';
 import { fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
@@ -26,55 +30,79 @@ const critical: AlertEvent = {
 };
 const recovery: AlertEvent = { ...critical, id: 'cpu:host=web-2', message: 'cpu:host=web-2 is OK', level: 'OK', previousLevel: 'CRITICAL', data: { name: 'cpu', tags: { host: 'web-2' }, fields: { usage_idle: 80 } } };
 
-/** The tuples an alert bolt hands on: the id and the event, here as Kapacitor's JSON text and as its object. */
-function alertTuples(): Record<string, unknown>[] {
-  return [
-    { id: critical.id, alert: encodeAlertEvent(critical) },
-    { id: recovery.id, alert: JSON.parse(encodeAlertEvent(recovery)) as unknown },
-  ];
-}
+/** The tuples an alert bolt hands on: the id and the event, as the bolt's `event_field` holds it (Kapacitor's JSON and newline). */
+const alertTuples = (): Record<string, unknown>[] => [critical, recovery].map((event) => ({ id: event.id, alert: encodeAlertEventRecord(event) }));
 
-async function runAlerts(recorder: string, settings: Record<string, unknown>): Promise<void> {
+/** Runs the tuples through a kafka_output with `settings`; what it cannot write goes to a dead-letter file, whose lines are returned. */
+async function runAlerts(recorder: string, settings: Record<string, unknown>, tuples = alertTuples()): Promise<string[]> {
+  const deadLetters = join(await mkdtemp(join(tmpdir(), 'alerts-dlq-')), 'dead-letters.jsonl');
   const { result } = await startTestPunchline(
     JSON.stringify({
       version: '1',
       type: 'punchline',
       dag: [
-        { type: 'fixture_input', component: 'alerts', settings: { recorder, tuples: alertTuples() }, publish: [{ stream: 'alerts', fields: ['id', 'alert'] }] },
+        { type: 'fixture_input', component: 'alerts', settings: { recorder, tuples }, publish: [{ stream: 'alerts', fields: ['id', 'alert'] }] },
         // Kapacitor's handler options, as a handler file would give them.
-        { type: 'kafka_output', component: 'kafka', settings: { cluster: 'test', ...settings }, subscribe: [{ component: 'alerts', stream: 'alerts' }] },
+        {
+          type: 'kafka_output',
+          component: 'kafka',
+          settings: { cluster: 'test', ...settings },
+          subscribe: [{ component: 'alerts', stream: 'alerts' }],
+          publish: [{ stream: '_ppf_errors', fields: ['id', '_ppf_error_message'] }],
+        },
+        { type: 'file_output', component: 'dead_letters', settings: { path: deadLetters }, subscribe: [{ component: 'kafka', stream: '_ppf_errors' }] },
       ],
     }),
     platformFor(kafka.bootstrapServers),
   );
   assert.equal((await result).exitCode, 0);
-  assert.deepEqual(fixtureRecorder(recorder).acked.sort(), [0, 1]);
+  assert.deepEqual(fixtureRecorder(recorder).acked.sort(), tuples.map((_, i) => i));
+  return (await readFile(deadLetters, 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
 }
 
 test('an alert is published keyed by its id, with exactly the Kapacitor JSON and its trailing newline', async () => {
   const topic = uniqueName('cpu-alerts');
-  await runAlerts('kapacitor-json', { topic, key_fields: ['id'], value_field: 'alert' });
+  assert.deepEqual(await runAlerts('kapacitor-json', { topic, key_fields: ['id'], value_format: 'alert', value_field: 'alert' }), []);
   const records = await readTopic(kafka, topic);
   const byKey = new Map(records.map((r) => [r.key?.toString('utf8'), r.value?.toString('utf8')]));
   assert.equal(records.length, 2);
   assert.equal(byKey.get(critical.id), `${encodeAlertEvent(critical)}\n`);
-  assert.equal(byKey.get(recovery.id), `${encodeAlertEvent(recovery)}\n`, 'an alert given as an object is re-encoded to the same bytes');
+  assert.equal(byKey.get(recovery.id), `${encodeAlertEvent(recovery)}\n`);
   // Spot-check Go's escaping and layout rather than trusting the encoder alone.
   assert.match(byKey.get(critical.id) ?? '', /^\{"id":"cpu:host=web-1","message":"cpu:host=web-1 is CRITICAL: usage_idle \\u003c 10 \\u0026 \\"steal\\" \\u003e 5","details":"\\u003cb\\u003echeck web-1\\u003c\/b\\u003e","time":"2024-01-02T03:04:05.5Z","duration":90000000000,"level":"CRITICAL","data":\{"series":\[\{"name":"cpu","tags":\{"host":"web-1"\},"columns":\["time","steal","usage_idle"\],"values":\[\["2024-01-02T03:04:05.5Z",10,4.5\]\]\}\]\},"previousLevel":"WARNING","recoverable":true\}\n$/);
 });
 
-test('with the template option only the rendered text is written, rendered on the alert data', async () => {
+test('with the template option only the rendered text is written, rendered on the alert data; a field without an alert goes to _ppf_errors', async () => {
   const topic = uniqueName('cpu-alerts-text');
-  await runAlerts('kapacitor-template', {
-    topic,
-    key_fields: ['id'],
-    value_format: 'template',
-    value_field: 'alert',
-    template: '{{ .Level }} {{ .ID }} since {{ .Duration }} at {{ .Time }}{{ if eq .PreviousLevel "CRITICAL" }} (recovered){{ end }}: {{ .Message }}',
-  });
+  const notAlerts = [
+    { id: 'half', alert: '{"id":"half"}' },
+    { id: 'number', alert: 42 },
+  ];
+  const deadLetters = await runAlerts(
+    'kapacitor-template',
+    {
+      topic,
+      key_fields: ['id'],
+      value_format: 'alert',
+      value_field: 'alert',
+      template: '{{ .Level }} {{ .ID }} since {{ .Duration }} at {{ .Time }}{{ if eq .PreviousLevel "CRITICAL" }} (recovered){{ end }}: {{ .Message }}',
+    },
+    [...alertTuples(), ...notAlerts],
+  );
   const byKey = new Map((await readTopic(kafka, topic)).map((r) => [r.key?.toString('utf8'), r.value?.toString('utf8')]));
+  assert.equal(byKey.size, 2);
   assert.equal(byKey.get(critical.id), 'CRITICAL cpu:host=web-1 since 1m30s at 2024-01-02 03:04:05.5 +0000 UTC: cpu:host=web-1 is CRITICAL: usage_idle < 10 & "steal" > 5');
   assert.equal(byKey.get(recovery.id), 'OK cpu:host=web-2 since 1m30s at 2024-01-02 03:04:05.5 +0000 UTC (recovered): cpu:host=web-2 is OK');
+  const reasons = new Map(deadLetters.map((line) => JSON.parse(line) as { id: string; _ppf_error_message: string }).map((l) => [l.id, l._ppf_error_message]));
+  assert.match(reasons.get('half') ?? '', /^kafka_output\[kafka\]: encoding a record for topic "[^"]+": value field "alert": not a Kapacitor alert event: "message" is not a string$/);
+  assert.match(reasons.get('number') ?? '', /^kafka_output\[kafka\]: encoding a record for topic "[^"]+": value field "alert" holds number 42, not an alert event's JSON text$/);
+});
+
+test('in the json format an alert text is a string like any other: written as a JSON string, not guessed to be an alert', async () => {
+  const topic = uniqueName('alerts-as-strings');
+  await runAlerts('alerts-as-json-strings', { topic, key_fields: ['id'], value_field: 'alert' });
+  const byKey = new Map((await readTopic(kafka, topic)).map((r) => [r.key?.toString('utf8'), r.value?.toString('utf8')]));
+  assert.equal(byKey.get(critical.id), JSON.stringify(encodeAlertEventRecord(critical)));
 });
 
 test("Kapacitor's CPU example end to end: the alert bolt's events land on cpu-alerts keyed by id, in order, byte for byte", async () => {
@@ -89,7 +117,7 @@ test("Kapacitor's CPU example end to end: the alert bolt's events land on cpu-al
         { type: "alert", component: "cpu_alert",
           settings: { name: "cpu", group_by: ["host"], time_field: "t", crit: "\\"usage_idle\\" < 10", message: "Hey, check your CPU", details: "{{ .Level }} on {{ index .Tags \\"host\\" }}" },
           subscribe: [{ component: "cpu", stream: "cpu" }], publish: [{ stream: "alerts", fields: ["id", "alert"] }] },
-        { type: "kafka_output", component: "kafka", settings: { cluster: "test", topic: "${topic}", key_fields: ["id"], value_field: "alert", topic_creation: { partitions: 3 } },
+        { type: "kafka_output", component: "kafka", settings: { cluster: "test", topic: "${topic}", key_fields: ["id"], value_format: "alert", value_field: "alert", topic_creation: { partitions: 3 } },
           subscribe: [{ component: "cpu_alert", stream: "alerts" }] },
       ],
     }`,

@@ -13,8 +13,10 @@
  * Time representation: a bigint of nanoseconds since the Unix epoch. Epoch nanoseconds exceed JS's
  * 2^53 exact integers, and Kapacitor's events carry nanosecond times and durations.
  */
-import type { Fields } from '../../core/fields.js';
+import { PunchlineError } from '../../core/errors.js';
+import type { FieldValue, Fields } from '../../core/fields.js';
 import { compareGoStrings, encodeGoJson, formatRfc3339Nano, quoteGoJsonString } from '../template/index.js';
+import { LEVELS } from './alert-levels.js';
 import type { AlertLevel } from './alert-levels.js';
 
 /** The point that triggered an event, as `data.series[0]`. */
@@ -74,27 +76,86 @@ export function encodeAlertEvent(event: AlertEvent): string {
 }
 
 /**
- * The alert records this process encoded lately, oldest first. An output that writes an alert
- * differently from any other text (kafka_output's `json` format writes an alert as is, a string as
- * a JSON string) then knows the alert bolt's records without parsing them again. Bounded: past
- * {@link RECENT_RECORDS} the oldest are forgotten, and a forgotten record is parsed, as one that
- * comes from elsewhere is.
+ * The event as one record of a log or a Kafka topic (Kapacitor's log and Kafka handlers, Go's
+ * `json.Encoder`): the JSON and a newline. The alert bolt encodes each event once, into its
+ * `event_field`; outputs write that text as it is.
  */
-const recentRecords = new Set<string>();
-const RECENT_RECORDS = 4096;
-
-/** The event as one record of a log (Kapacitor's log handler): the JSON and a newline. */
 export function encodeAlertEventRecord(event: AlertEvent): string {
-  const record = `${encodeAlertEvent(event)}\n`;
-  recentRecords.add(record);
-  if (recentRecords.size > RECENT_RECORDS) recentRecords.delete(recentRecords.values().next().value as string);
-  return record;
+  return `${encodeAlertEvent(event)}\n`;
+}
+
+const RFC3339 = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/** Nanoseconds since the epoch of an RFC 3339 UTC time with up to nine fraction digits. */
+function parseRfc3339Nano(text: string): bigint | undefined {
+  const m = RFC3339.exec(text);
+  if (m === null) return undefined;
+  const [, year, month, day, hour, minute, second, fraction = ''] = m;
+  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
+}
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isLevel(value: unknown): value is AlertLevel {
+  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
+}
+
+function notAnEvent(reason: string): PunchlineError {
+  return new PunchlineError('E_DECODE', `not a Kapacitor alert event: ${reason}`);
 }
 
 /**
- * Whether `text` is an alert record {@link encodeAlertEventRecord} gave lately; it is forgotten
- * then (a record is written once; a second output asking about it parses it).
+ * The event of Kapacitor's alert JSON (what {@link encodeAlertEvent} or
+ * {@link encodeAlertEventRecord} gives, or what Kapacitor itself wrote): the inverse of the
+ * encoding, for what needs the event rather than its bytes (Kapacitor's `template` option). Field
+ * values come back as JSON gives them (Go prints integers and floats alike).
+ * @throws {PunchlineError} `E_DECODE` naming what is missing or of the wrong type.
  */
-export function takeRecentAlertRecord(text: string): boolean {
-  return recentRecords.delete(text);
+export function decodeAlertEvent(text: string): AlertEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw notAnEvent(`${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
+  }
+  if (!isObject(parsed)) throw notAnEvent('not a JSON object');
+  const { id, message, details, time, duration, level, data, previousLevel, recoverable } = parsed;
+  for (const [name, value] of [['id', id], ['message', message], ['details', details], ['time', time]] as const) {
+    if (typeof value !== 'string') throw notAnEvent(`"${name}" is not a string`);
+  }
+  const timeNs = parseRfc3339Nano(time as string);
+  if (timeNs === undefined) throw notAnEvent(`"time" ${JSON.stringify(time)} is not an RFC 3339 UTC time`);
+  if (typeof duration !== 'number' || !Number.isSafeInteger(duration)) throw notAnEvent('"duration" is not an integer of nanoseconds');
+  if (!isLevel(level)) throw notAnEvent(`"level" is not one of ${LEVELS.join(', ')}`);
+  if (!isLevel(previousLevel)) throw notAnEvent(`"previousLevel" is not one of ${LEVELS.join(', ')}`);
+  if (typeof recoverable !== 'boolean') throw notAnEvent('"recoverable" is not a boolean');
+  const series: unknown = isObject(data) && Array.isArray(data.series) ? (data.series as unknown[])[0] : undefined;
+  if (!isObject(series)) throw notAnEvent('"data" has no series');
+  const { name = '', tags = {}, columns, values } = series;
+  const row: unknown = Array.isArray(values) ? (values as unknown[])[0] : undefined;
+  if (typeof name !== 'string' || !isObject(tags) || !Array.isArray(columns) || !Array.isArray(row)) throw notAnEvent('"data.series[0]" is not a series of one row');
+  const fields: Record<string, FieldValue> = {};
+  (columns as unknown[]).forEach((column, index) => {
+    if (index > 0 && typeof column === 'string') fields[column] = ((row as unknown[])[index] ?? null) as FieldValue;
+  });
+  const tagText: Record<string, string> = {};
+  for (const [tag, value] of Object.entries(tags)) if (typeof value === 'string') tagText[tag] = value;
+  return {
+    id: id as string,
+    message: message as string,
+    details: details as string,
+    time: timeNs,
+    duration: BigInt(duration),
+    level,
+    data: { name, tags: tagText, fields },
+    previousLevel,
+    recoverable,
+  };
 }

@@ -4,7 +4,7 @@
  * from id/message/details templates, and its byte-exact Kapacitor JSON.
  */
 export { AlertEngine, DEFAULT_HISTORY, type AlertEngineOptions, type AlertPoint } from './alert-engine.js';
-export { encodeAlertEvent, encodeAlertEventRecord, takeRecentAlertRecord, type AlertEvent, type AlertEventSeries } from './alert-event.js';
+export { decodeAlertEvent, encodeAlertEvent, encodeAlertEventRecord, type AlertEvent, type AlertEventSeries } from './alert-event.js';
 export { LEVELS, levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
 export {
   compileAlertTemplates,
