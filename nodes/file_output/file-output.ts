@@ -28,7 +28,7 @@ export const fileOutput = defineNode<FileOutputSettings>({
     };
     return {
       write: wholeBatchWriter({ batchSize: settings.max_batch_size, batchTimeoutMs: settings.flush_interval_ms }, line, append, (error, size) =>
-        asPunchlineError(error, 'E_FILE_IO', `${ctx.label}: writing ${size} lines to ${settings.path}`),
+        asPunchlineError(error, 'E_FILE_IO', `writing ${size} lines to ${settings.path}`),
       ),
       async start() {
         try {
