@@ -162,7 +162,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#maxTracked = Math.max(MIN_TRACKED, TRACKED_PER_PENDING * this.#maxPending);
     this.#decoder = new RecordDecoder(settings, ctx.label);
     this.#run = NodeRunState.of(ctx);
-    this.#metrics = KafkaInputMetrics.of(ctx.metrics);
+    this.#metrics = KafkaInputMetrics.of(ctx);
     this.labels = ctx.metricLabels;
     const now = performance.now();
     switch (settings.load_control) {

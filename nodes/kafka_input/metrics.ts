@@ -14,7 +14,7 @@
  * Counting happens in plain numbers on the hot path; prom-client reads them at scrape time (the
  * pattern of `src/runtime/node-metrics.ts`). Several executors of a node, and several nodes, share
  * one registry, so the metric families are registered once per registry and every executor adds
- * itself as a {@link MetricsSource}; counters add up the deltas of every source.
+ * itself to them as a {@link MetricsSource}; counters add up the deltas of every source.
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -42,6 +42,38 @@ export class PartitionCounters {
 export interface DecodeErrorCount {
   readonly labels: Labels;
   count: number;
+}
+
+/** The record counts of one executor, per partition and per kind of decoding error. */
+export class ExecutorCounts {
+  readonly partitionCounters = new Map<number, PartitionCounters>();
+  readonly decodeErrors = new Map<string, DecodeErrorCount>();
+
+  constructor(
+    readonly labels: Labels,
+    private readonly topic: string,
+  ) {}
+
+  /** The counters of `partition`, created at its first record. */
+  of(partition: number): PartitionCounters {
+    let counters = this.partitionCounters.get(partition);
+    if (counters === undefined) {
+      counters = new PartitionCounters({ ...this.labels, topic: this.topic, partition: String(partition) });
+      this.partitionCounters.set(partition, counters);
+    }
+    return counters;
+  }
+
+  /** Counts one record (or header) of `topic` whose `part` could not be decoded. */
+  decodeError(topic: string, part: string, kind: string): void {
+    const key = `${part}\u0000${kind}`;
+    let count = this.decodeErrors.get(key);
+    if (count === undefined) {
+      count = { labels: { ...this.labels, topic, part, kind }, count: 0 };
+      this.decodeErrors.set(key, count);
+    }
+    count.count++;
+  }
 }
 
 /** A partition currently assigned to an executor, for the offset gauges. */
@@ -81,108 +113,130 @@ function reportDelta(counter: Counter, reported: Map<object, number>, key: objec
   reported.set(key, value);
 }
 
-/** The families of one registry, and the executors reporting to them. */
-export class KafkaInputMetrics {
-  static readonly #byRegistry = new WeakMap<Registry, KafkaInputMetrics>();
+/** A family whose series are read, at scrape time, from the executors reporting to it. */
+interface Sourced {
+  readonly sources: Set<MetricsSource>;
+}
 
-  /** The metric families of `registry`, registering them on first use. */
-  static of(registry: Registry): KafkaInputMetrics {
-    let metrics = KafkaInputMetrics.#byRegistry.get(registry);
-    if (metrics === undefined) {
-      metrics = new KafkaInputMetrics(registry);
-      KafkaInputMetrics.#byRegistry.set(registry, metrics);
-    }
-    return metrics;
+/** A counter family that knows its sources, so every node that finds it in the registry reports to it. */
+class SourcedCounter extends Counter implements Sourced {
+  readonly sources = new Set<MetricsSource>();
+}
+
+/** A gauge family that knows its sources (see {@link SourcedCounter}). */
+class SourcedGauge extends Gauge implements Sourced {
+  readonly sources = new Set<MetricsSource>();
+}
+
+/**
+ * The metric families as one node sees them. Families are registered once per registry (several
+ * `kafka_input` nodes share the run's registry), and each family holds the executors reporting to
+ * it, so nothing is kept outside the registry and the node's own scope.
+ */
+export class KafkaInputMetrics {
+  /** The families of `ctx`'s registry, looked up once per node and shared by its executors. */
+  static of(ctx: NodeContext): KafkaInputMetrics {
+    return ctx.shared('kafka_input:metrics', () => new KafkaInputMetrics(ctx.metrics));
   }
 
   readonly commitLatency: Histogram;
-  readonly #sources = new Set<MetricsSource>();
+  readonly #families: Sourced[] = [];
 
   private constructor(registry: Registry) {
-    const sources = this.#sources;
-    // A name already taken in this registry (by an older copy of this module, say) is reused.
+    const families = this.#families;
+    // A name already taken in this registry (by another kafka_input node) is reused.
     for (const name of RECORD_COUNTERS) {
       const reported = new Map<object, number>();
       const metric = `${PREFIX}records_${name}_total`;
-      registeredMetric(registry, metric, Counter, () =>
-        new Counter({
-          name: metric,
-          help: RECORD_HELP[name],
-          labelNames: PARTITION_LABELS,
-          registers: [registry],
-          collect() {
-            for (const source of sources) for (const counters of source.partitionCounters.values()) reportDelta(this, reported, counters, counters.labels, counters[name]);
-          },
-        }),
+      families.push(
+        registeredMetric(registry, metric, SourcedCounter, () =>
+          new SourcedCounter({
+            name: metric,
+            help: RECORD_HELP[name],
+            labelNames: PARTITION_LABELS,
+            registers: [registry],
+            collect() {
+              for (const source of (this as SourcedCounter).sources) for (const counters of source.partitionCounters.values()) reportDelta(this, reported, counters, counters.labels, counters[name]);
+            },
+          }),
+        ),
       );
     }
     const reportedErrors = new Map<object, number>();
-    registeredMetric(registry, `${PREFIX}decode_errors_total`, Counter, () =>
-      new Counter({
-        name: `${PREFIX}decode_errors_total`,
-        help: 'Records (or headers) that could not be decoded, by part of the record and kind of defect.',
-        labelNames: [...NODE_LABELS, 'topic', 'part', 'kind'],
-        registers: [registry],
-        collect() {
-          for (const source of sources) for (const errors of source.decodeErrors.values()) reportDelta(this, reportedErrors, errors, errors.labels, errors.count);
-        },
-      }),
-    );
-    const partitionGauge = (name: string, help: string, read: (partition: AssignedPartition) => number | undefined): void => {
-      registeredMetric(registry, name, Gauge, () =>
-        new Gauge({
-          name,
-          help,
-          labelNames: PARTITION_LABELS,
+    families.push(
+      registeredMetric(registry, `${PREFIX}decode_errors_total`, SourcedCounter, () =>
+        new SourcedCounter({
+          name: `${PREFIX}decode_errors_total`,
+          help: 'Records (or headers) that could not be decoded, by part of the record and kind of defect.',
+          labelNames: [...NODE_LABELS, 'topic', 'part', 'kind'],
           registers: [registry],
           collect() {
-            this.reset();
-            for (const source of sources) {
-              for (const partition of source.assigned()) {
-                const value = read(partition);
-                if (value !== undefined) this.set(partition.labels, value);
-              }
-            }
+            for (const source of (this as SourcedCounter).sources) for (const errors of source.decodeErrors.values()) reportDelta(this, reportedErrors, errors, errors.labels, errors.count);
           },
         }),
+      ),
+    );
+    const partitionGauge = (name: string, help: string, read: (partition: AssignedPartition) => number | undefined): void => {
+      families.push(
+        registeredMetric(registry, name, SourcedGauge, () =>
+          new SourcedGauge({
+            name,
+            help,
+            labelNames: PARTITION_LABELS,
+            registers: [registry],
+            collect() {
+              this.reset();
+              for (const source of (this as SourcedGauge).sources) {
+                for (const partition of source.assigned()) {
+                  const value = read(partition);
+                  if (value !== undefined) this.set(partition.labels, value);
+                }
+              }
+            },
+          }),
+        ),
       );
     };
     partitionGauge(`${PREFIX}committed_offset`, 'Last offset committed per assigned partition: where a restart resumes (last_committed only).', (p) => p.committed());
     partitionGauge(`${PREFIX}lag`, 'Records of an assigned partition not yet acked: high watermark of the last fetch minus the commit point.', (p) => p.lag());
     const nodeGauge = (name: string, help: string, value: (source: MetricsSource) => number, aggregate: (a: number, b: number) => number): void => {
-      registeredMetric(registry, name, Gauge, () =>
-        new Gauge({
-          name,
-          help,
-          labelNames: NODE_LABELS,
-          registers: [registry],
-          collect() {
-            this.reset();
-            const byNode = new Map<string, { labels: Labels; value: number }>();
-            for (const source of sources) {
-              const key = NODE_LABELS.map((l) => source.labels[l]).join('\u0000');
-              const current = byNode.get(key);
-              byNode.set(key, { labels: source.labels, value: current === undefined ? value(source) : aggregate(current.value, value(source)) });
-            }
-            for (const { labels, value: v } of byNode.values()) if (Number.isFinite(v)) this.set(labels, v);
-          },
-        }),
+      families.push(
+        registeredMetric(registry, name, SourcedGauge, () =>
+          new SourcedGauge({
+            name,
+            help,
+            labelNames: NODE_LABELS,
+            registers: [registry],
+            collect() {
+              this.reset();
+              const byNode = new Map<string, { labels: Labels; value: number }>();
+              for (const source of (this as SourcedGauge).sources) {
+                const key = NODE_LABELS.map((l) => source.labels[l]).join('\u0000');
+                const current = byNode.get(key);
+                byNode.set(key, { labels: source.labels, value: current === undefined ? value(source) : aggregate(current.value, value(source)) });
+              }
+              for (const { labels, value: v } of byNode.values()) if (Number.isFinite(v)) this.set(labels, v);
+            },
+          }),
+        ),
       );
     };
     nodeGauge(`${PREFIX}assigned_partitions`, 'Partitions assigned to the node (all executors).', (s) => [...s.assigned()].length, (a, b) => a + b);
     nodeGauge(`${PREFIX}inflight_window`, 'The adaptive load control window on records in flight (load_control: adaptative), summed over executors.', (s) => s.window(), (a, b) => a + b);
     const nodeCounter = (name: string, help: string, value: (source: MetricsSource) => number): void => {
       const reported = new Map<object, number>();
-      registeredMetric(registry, name, Counter, () =>
-        new Counter({
-          name,
-          help,
-          labelNames: NODE_LABELS,
-          registers: [registry],
-          collect() {
-            for (const source of sources) reportDelta(this, reported, source, source.labels, value(source));
-          },
-        }),
+      families.push(
+        registeredMetric(registry, name, SourcedCounter, () =>
+          new SourcedCounter({
+            name,
+            help,
+            labelNames: NODE_LABELS,
+            registers: [registry],
+            collect() {
+              for (const source of (this as SourcedCounter).sources) reportDelta(this, reported, source, source.labels, value(source));
+            },
+          }),
+        ),
       );
     };
     nodeCounter(`${PREFIX}rebalances_total`, 'Consumer group rebalances an executor went through (each new assignment counts once).', (s) => s.rebalances);
@@ -203,6 +257,6 @@ export class KafkaInputMetrics {
    * reported at the next scrape; it just has no assigned partition any more.
    */
   add(source: MetricsSource): void {
-    this.#sources.add(source);
+    for (const family of this.#families) family.sources.add(source);
   }
 }

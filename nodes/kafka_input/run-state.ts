@@ -13,11 +13,10 @@
  *   would re-read or skip what the old owner did).
  * - The `rate` load controller, so the cap is the node's and not each executor's.
  *
- * A run is identified by its metrics registry, the one object the runtime creates per run and
- * hands to every node instance, together with the punchline identity and the component name.
+ * It lives in the node's own scope (`NodeContext.shared`), which the runtime gives the executors of
+ * one node for one run.
  */
 import { randomUUID } from 'node:crypto';
-import type { Registry } from 'prom-client';
 import type { NodeContext } from '../../src/runtime/node-api.js';
 import type { PartitionTracker } from './partition-tracker.js';
 import type { LoadController } from './load-control.js';
@@ -31,23 +30,9 @@ export interface TopicPreparation {
 
 /** State shared by the executors of one node in one run. */
 export class NodeRunState {
-  static readonly #runs = new WeakMap<Registry, Map<string, NodeRunState>>();
-
   /** The state of `ctx`'s node in `ctx`'s run, created by the first executor that asks. */
   static of(ctx: NodeContext): NodeRunState {
-    let nodes = NodeRunState.#runs.get(ctx.metrics);
-    if (nodes === undefined) {
-      nodes = new Map();
-      NodeRunState.#runs.set(ctx.metrics, nodes);
-    }
-    const { tenant, channel, name } = ctx.punchline;
-    const key = `${tenant}\u0000${channel}\u0000${name}\u0000${ctx.component}`;
-    let state = nodes.get(key);
-    if (state === undefined) {
-      state = new NodeRunState();
-      nodes.set(key, state);
-    }
-    return state;
+    return ctx.shared('kafka_input:run', () => new NodeRunState());
   }
 
   /** Distinguishes this run's ephemeral consumer group from every other run's. */
