@@ -3,7 +3,7 @@
  * and the consumer group naming rules.
  */
 import type { CheckScope, PunchlineIdentity, SettingsProblem } from '../../src/runtime/node-api.js';
-import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
+import { dataStreams } from '../../src/runtime/node-api.js';
 import { checkClusterReference } from '../../src/libraries/kafka/cluster-resolution.js';
 import { checkHeaderFields } from './header-fields.js';
 import { commitsOffsets } from './offset-strategies.js';
@@ -78,7 +78,7 @@ export function checkKafkaInput(settings: KafkaInputSettings, scope: CheckScope)
   }
 
   problems.push(...checkHeaderFields(settings.headers_fields, '/settings/headers_fields'));
-  const published = new Set(scope.publish.filter((p) => p.stream !== ERRORS_STREAM).flatMap((p) => p.fields));
+  const published = new Set(dataStreams(scope.publish).flatMap((p) => p.fields));
   settings.headers_fields.forEach((entry, index) => {
     if (!published.has(entry.field)) {
       error(`/settings/headers_fields/${index}/field`, `header field "${entry.field}" is not published: its value would never reach a tuple`, `add "${entry.field}" to the fields of a publish stream`);
