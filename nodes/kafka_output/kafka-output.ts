@@ -6,10 +6,11 @@
  * the value and headers (`record-value.ts`, `record-headers.ts`). Then batches (`batching.ts`) go
  * to the cluster writers (`cluster-writer.ts`), which choose partitions, create topics, send, and
  * say per record whether it was written, failed or rejected. The outcome follows:
- * written → ack; failed → fail (the input replays); rejected → ack with an emission on
- * `_ppf_errors`. See the README for the user-facing contract.
+ * written → ack; failed → fail (the input replays); rejected → the node API's `reject()` (an
+ * emission on `_ppf_errors`, or a drop when it is not published), logged through the node's
+ * throttled log. See the README for the user-facing contract.
  */
-import { ERRORS_STREAM, ack, defineNode, fail } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM, ack, defineNode, fail, publishesErrors, reject } from '../../src/runtime/node-api.js';
 import type { CheckScope, FieldUse, NodeContext, Outcome, OutputInstance, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { effective, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
@@ -21,12 +22,9 @@ import { DestinationRouter, checkDestination, destinationFieldsRead, staticDesti
 import { KafkaOutputMetrics } from './metrics.js';
 import { HeaderFieldsEncoder } from './record-headers.js';
 import { recordKey } from './record-key.js';
-import { RecordRejection, rejectedOutcome } from './record-rejection.js';
+import { RecordRejection } from './record-rejection.js';
 import { ValueEncoder, checkValue, valueFieldsRead } from './record-value.js';
 import type { KafkaOutputSettings } from './settings.generated.js';
-
-/** How often at most a rejection is logged at warn level (the others are counted in the log line). */
-const REJECTION_LOG_INTERVAL_MS = 10_000;
 
 /** A tuple after routing and encoding: a record for a cluster writer, or the reason it has none. */
 type Prepared = { readonly tuple: Tuple; readonly writer: ClusterWriter; readonly record: OutgoingRecord } | { readonly tuple: Tuple; readonly rejection: RecordRejection };
@@ -41,7 +39,7 @@ function check(settings: KafkaOutputSettings, scope: CheckScope): SettingsProble
       problems.push({ path: `/publish/${index}/stream`, message: `kafka_output emits only on "${ERRORS_STREAM}": stream "${declaration.stream}" would stay empty`, severity: 'warning' });
     }
   });
-  if (!scope.publish.some((p) => p.stream === ERRORS_STREAM)) {
+  if (!publishesErrors(scope.publish)) {
     problems.push({
       path: '/settings',
       message: `records that can never be written (too large, invalid topic, value that does not encode) are acked and dropped: "${ERRORS_STREAM}" is not published`,
@@ -75,29 +73,9 @@ function writerOptions(settings: KafkaOutputSettings): WriterOptions {
   };
 }
 
-/** Logs rejections at warn level, at most one line per interval, with how many were not logged. */
-class RejectionLog {
-  #lastAt = -Infinity;
-  #silenced = 0;
-
-  constructor(private readonly ctx: NodeContext) {}
-
-  record(tuple: Tuple, rejection: RecordRejection): void {
-    const now = performance.now();
-    if (now - this.#lastAt < REJECTION_LOG_INTERVAL_MS) {
-      this.#silenced++;
-      return;
-    }
-    this.#lastAt = now;
-    const silenced = this.#silenced;
-    this.#silenced = 0;
-    const routed = this.ctx.publish.some((p) => p.stream === ERRORS_STREAM) ? `routed to ${ERRORS_STREAM}` : `dropped (${ERRORS_STREAM} is not published)`;
-    this.ctx.logger.warn({ kind: rejection.kind, stream: tuple.stream, ...(silenced > 0 && { notLogged: silenced }) }, `A record can never be written and is ${routed}: ${rejection.message}`);
-  }
-}
-
 function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance {
-  const metrics = new KafkaOutputMetrics(ctx, settings.metrics_max_topics);
+  // One handle per node: its executors share the topic label cap.
+  const metrics = ctx.shared('metrics', () => new KafkaOutputMetrics(ctx, settings.metrics_max_topics));
   const own = resolveCluster({ clusterId: settings.brokers ?? settings.cluster, bootstrapServers: settings['bootstrap.servers'], path: '/settings/brokers' }, ctx.platform);
   const options = writerOptions(settings);
   const ownWriter = new ClusterWriter(own, options, ctx.logger, metrics);
@@ -120,7 +98,7 @@ function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance
   });
   const values = new ValueEncoder(settings);
   const headers = new HeaderFieldsEncoder(settings.headers_fields);
-  const rejections = new RejectionLog(ctx);
+  const routed = publishesErrors(ctx.publish) ? `routed to ${ERRORS_STREAM}` : `dropped (${ERRORS_STREAM} is not published)`;
 
   const prepare = (tuple: Tuple): Prepared => {
     const destination = router.route(tuple);
@@ -141,8 +119,8 @@ function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance
   const outcomeOf = (tuple: Tuple, result: RecordResult | RecordRejection): Outcome => {
     if (result instanceof RecordRejection) {
       metrics.error(result.kind);
-      rejections.record(tuple, result);
-      return rejectedOutcome(tuple, result, ctx.label);
+      ctx.throttledLog.warn(`rejected:${result.kind}`, { kind: result.kind, stream: tuple.stream }, `A record can never be written and is ${routed}: ${result.message}`);
+      return reject(tuple, new PunchlineError('E_KAFKA_REJECTED', `${ctx.label}: ${result.message}`), ctx.publish);
     }
     switch (result.type) {
       case 'written':

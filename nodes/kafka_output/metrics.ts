@@ -3,16 +3,16 @@
  * written per topic, how many produce requests it took, how long the broker took to confirm, and
  * which errors happened, by kind.
  *
- * The families are registered once per registry (every executor of every `kafka_output` of a
- * punchline shares the run's registry) and each node instance gets a small handle bound to its
- * labels. Topic names come from data when a template or an override field picks them, so the
- * number of distinct `topic` label values per handle is capped: past the cap, counts go to
- * `topic="_other"` and the cardinality of the series stays bounded.
+ * The families are registered once per registry (`registeredMetric`: every `kafka_output` of a
+ * punchline shares the run's registry) and each node gets one handle bound to its labels, which
+ * its executors share (`ctx.shared`). Topic names come from data when a template or an override
+ * field picks them, so the number of distinct `topic` label values per node is capped: past the
+ * cap, counts go to `topic="_other"` and the cardinality of the series stays bounded.
  */
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { registeredMetric } from '../../src/runtime/node-api.js';
 import type { NodeContext } from '../../src/runtime/node-api.js';
-import { registeredMetric } from '../../src/core/registered-metric.js';
 
 /**
  * Why a record was not written, as a bounded set of label values:
@@ -40,15 +40,12 @@ interface Families {
   readonly latency: Histogram<string>;
 }
 
-const familiesByRegistry = new WeakMap<Registry, Families>();
-
+/** The families of `registry`, registered by the first node that asks. */
 function families(registry: Registry): Families {
-  let found = familiesByRegistry.get(registry);
-  if (found !== undefined) return found;
   const registers = [registry];
   const counter = (name: string, help: string, label: string): Counter<string> =>
     registeredMetric(registry, name, Counter, () => new Counter({ name, help, labelNames: [...BASE_LABELS, label], registers }));
-  found = {
+  return {
     records: counter('punchline_kafka_output_records_total', 'Records the broker confirmed, per topic.', 'topic'),
     bytes: counter('punchline_kafka_output_bytes_total', 'Bytes of key, value and headers of the records the broker confirmed, per topic (before compression).', 'topic'),
     batches: counter('punchline_kafka_output_batches_total', 'Produce requests (kafkajs sendBatch calls) that the broker confirmed, per cluster.', 'cluster'),
@@ -67,18 +64,16 @@ function families(registry: Registry): Families {
       }),
     ),
   };
-  familiesByRegistry.set(registry, found);
-  return found;
 }
 
-/** The metrics of one node instance, bound to its labels. */
+/** The metrics of one node, bound to its labels; its executors share it. */
 export class KafkaOutputMetrics {
   readonly #families: Families;
   readonly #labels: NodeContext['metricLabels'];
   readonly #maxTopics: number;
   readonly #topics = new Set<string>();
 
-  /** Registers the families on `ctx.metrics` if no other instance did yet. */
+  /** Registers the families on `ctx.metrics` if no other node did yet. */
   constructor(ctx: Pick<NodeContext, 'metrics' | 'metricLabels'>, maxTopics: number) {
     this.#families = families(ctx.metrics);
     this.#labels = ctx.metricLabels;
