@@ -16,53 +16,43 @@
  * - A fail-stop (`fail_action: exit`) or a header `CRASH` stops at once through `sink.fatal` and
  *   leaves the group without committing anything more.
  *
- * Rebalances: kafkajs revokes every partition at each rebalance (eager protocol) and reassigns.
- * When the assignment arrives, partitions no longer assigned have their tracker revoked (their
- * late acks are ignored, so they can never be committed by this member), partitions kept resume
- * where this member stood (kafkajs would rewind them to the last commit), new ones start per the
- * strategy. Before rejoining, the acked offsets are committed (best effort).
+ * The executor runs parts that each have one job: {@link GroupMembership} (the partitions owned,
+ * and what an assignment changes), {@link EmissionGate} (back-pressure and load control),
+ * {@link ReplayQueue} (what a failure leads to), {@link OffsetCommitter} (what is committed, when).
+ * It wires them to kafkajs and the runtime's sink, and decodes and emits the records. Before
+ * rejoining at a rebalance, the acked offsets are committed (best effort).
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext } from '../../src/runtime/node-api.js';
+import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, ThrottledLog } from '../../src/runtime/node-api.js';
 import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
-import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
+import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
-import type { DecodeError } from '../../src/libraries/codecs/decode-error.js';
-import { PartitionTracker } from './partition-tracker.js';
+import type { PartitionTracker } from './partition-tracker.js';
 import { RecordDecoder } from './record-decoding.js';
-import type { RecordPart } from './record-decoding.js';
 import type { HeaderDecodingProblem } from './header-fields.js';
 import { commitsOffsets, resolveEphemeralStarts } from './offset-strategies.js';
 import { consumerGroupId } from './settings-checks.js';
 import { pinningAssigner } from './partition-assigner.js';
-import type { MemberClaims } from './partition-assigner.js';
 import { AdaptiveWindow, TokenBucket, UNLIMITED } from './load-control.js';
 import type { LoadController } from './load-control.js';
-import { KafkaInputMetrics, PartitionCounters } from './metrics.js';
-import type { AssignedPartition, DecodeErrorCount, MetricsSource } from './metrics.js';
+import { EmissionGate } from './emission-gate.js';
+import { GroupMembership } from './group-membership.js';
+import { OffsetCommitter } from './offset-committer.js';
+import { ReplayQueue } from './replay-queue.js';
+import { ExecutorCounts, KafkaInputMetrics } from './metrics.js';
+import type { AssignedPartition, DecodeErrorCount, MetricsSource, PartitionCounters } from './metrics.js';
 import { NodeRunState } from './run-state.js';
 import type { TopicPreparation } from './run-state.js';
 import type { KafkaInputSettings } from './settings.generated.js';
 
-/** Longest wait for capacity between two heartbeats (the group must hear from us). */
-const HEARTBEAT_WAIT_MS = 1000;
 /** Kafka's default fetch wait: an idle member answers group events within this delay. */
 const FETCH_MAX_WAIT_MS = 500;
-/**
- * A partition stops being read while it tracks `max(MIN_TRACKED, TRACKED_PER_PENDING × max
- * pending)` records: acked records stay tracked behind an older unacked one until it resolves (at
- * worst at its timeout), and at 100k records/s that could otherwise be millions.
- */
-const TRACKED_PER_PENDING = 20;
-const MIN_TRACKED = 100_000;
 /** How long a fail-stop waits to leave the group before stopping the punchline anyway. */
 const LEAVE_GROUP_MS = 3000;
-/** At most one log line per kind of decoding error in this interval (counts are in the metrics). */
-const LOG_INTERVAL_MS = 10_000;
 
 /** A decoding error tuple, kept apart from record fields so a replay goes to `_ppf_errors` again. */
 class ErrorTuple {
@@ -72,13 +62,6 @@ class ErrorTuple {
 /** What a tracker keeps of an emitted record to re-emit it. */
 type Payload = Fields | ErrorTuple;
 type Tracker = PartitionTracker<Payload>;
-
-/** A failed record waiting for its smart replay. */
-interface Replay {
-  readonly tracker: Tracker;
-  readonly seq: number;
-  readonly epoch: number;
-}
 
 /**
  * The ack handle of one emission: one small object per record, routing the runtime's single call
@@ -101,94 +84,111 @@ class RecordHandle implements DeliveryHandle {
   }
 }
 
+/** The load controller `settings.load_control` asks for; `rate` is the node's, shared by its executors. */
+function loadController(settings: KafkaInputSettings, maxPending: number, run: NodeRunState): LoadController {
+  const now = performance.now();
+  switch (settings.load_control) {
+    case 'rate':
+      return run.rateController(() => new TokenBucket(settings.load_control_records_per_second ?? Infinity, now));
+    case 'adaptative':
+      return new AdaptiveWindow(maxPending, now);
+    case 'none':
+      return UNLIMITED;
+  }
+}
+
 /** One executor of a `kafka_input` node. */
 export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   readonly labels: Readonly<Record<string, string>>;
-  readonly partitionCounters = new Map<number, PartitionCounters>();
-  readonly decodeErrors = new Map<string, DecodeErrorCount>();
-  rebalances = 0;
-  commitFailures = 0;
 
   readonly #settings: KafkaInputSettings;
   readonly #ctx: NodeContext;
   readonly #label: string;
   readonly #logger: Logger;
+  readonly #throttledLog: ThrottledLog;
   readonly #topic: string;
   readonly #committing: boolean;
   readonly #smartReplay: boolean;
-  readonly #maxPending: number;
-  /** Records a partition may track (read, not yet below the commit point) before reading pauses. */
-  readonly #maxTracked: number;
   readonly #decoder: RecordDecoder;
   readonly #run: NodeRunState;
   readonly #metrics: KafkaInputMetrics;
-  readonly #load: LoadController;
-  readonly #trackers = new Map<number, Tracker>();
-  #replays: Replay[] = [];
-  #replayHead = 0;
-  #replayScheduled = false;
+  readonly #counts: ExecutorCounts;
+  readonly #gate: EmissionGate;
+  readonly #membership: GroupMembership<Payload>;
+  readonly #replays: ReplayQueue<Payload>;
+  readonly #committer: OffsetCommitter;
 
   #sink: InputSink | undefined;
   #cluster: ResolvedCluster | undefined;
   #consumer: Consumer | undefined;
-  #preparation: TopicPreparation | undefined;
-  #joins = 0;
-  #onFirstJoin: ((error?: PunchlineError) => void) | undefined;
 
-  /** No more emissions (stop, fail-stop, fatal). */
-  #stopping = false;
   /** Stopped by a fail-stop or a fatal error: nothing may be committed any more. */
   #halted = false;
   #activeBatches = 0;
   #batchesIdle: (() => void)[] = [];
-  #wakers: (() => void)[] = [];
-  /** Milliseconds the load controller asked to wait, or -1 when waiting for capacity. */
-  #wait = 0;
-  #commitTimer: NodeJS.Timeout | undefined;
   #orphanTimer: NodeJS.Timeout | undefined;
-  #commits: Promise<void> = Promise.resolve();
   #released: Promise<void> | undefined;
-  readonly #lastLogged = new Map<string, { at: number; suppressed: number }>();
 
   constructor(settings: KafkaInputSettings, ctx: NodeContext) {
     this.#settings = settings;
     this.#ctx = ctx;
     this.#label = ctx.label;
     this.#logger = ctx.logger;
+    this.#throttledLog = ctx.throttledLog;
     this.#topic = settings.topic;
     this.#committing = commitsOffsets(settings.start_offset_strategy);
     this.#smartReplay = settings.smart_replay;
-    this.#maxPending = ctx.topology['topology.max.spout.pending'];
-    this.#maxTracked = Math.max(MIN_TRACKED, TRACKED_PER_PENDING * this.#maxPending);
     this.#decoder = new RecordDecoder(settings, ctx.label);
     this.#run = NodeRunState.of(ctx);
     this.#metrics = KafkaInputMetrics.of(ctx);
     this.labels = ctx.metricLabels;
-    const now = performance.now();
-    switch (settings.load_control) {
-      case 'rate':
-        this.#load = this.#run.rateController(() => new TokenBucket(settings.load_control_records_per_second ?? Infinity, now));
-        break;
-      case 'adaptative':
-        this.#load = new AdaptiveWindow(this.#maxPending, now);
-        break;
-      case 'none':
-        this.#load = UNLIMITED;
-        break;
-    }
+    this.#counts = new ExecutorCounts(this.labels, this.#topic);
+    const maxPending = ctx.topology['topology.max.spout.pending'];
+    this.#gate = new EmissionGate(maxPending, loadController(settings, maxPending, this.#run));
+    this.#membership = new GroupMembership<Payload>({
+      topic: this.#topic,
+      label: this.#label,
+      pinned: settings.partition,
+      keepPayloads: this.#smartReplay,
+      committing: this.#committing,
+      lastTrackers: this.#run.lastTrackers,
+      seek: (partition, offset) => this.#seek(partition, offset),
+      logger: this.#logger,
+    });
+    this.#replays = new ReplayQueue<Payload>(settings, this.#label, this.#gate, this.#throttledLog, {
+      emit: (tracker, seq, epoch, payload) => {
+        const counters = this.#counts.of(tracker.partition);
+        counters.replayed++;
+        this.#emit(tracker, seq, epoch, payload, counters);
+      },
+      seek: (partition, offset) => this.#seek(partition, offset),
+      halt: (error) => this.#halt(error),
+    });
+    this.#committer = new OffsetCommitter({
+      topic: this.#topic,
+      label: this.#label,
+      committing: this.#committing,
+      intervalMs: settings.auto_commit_interval,
+      partitions: this.#membership.trackers,
+      logger: this.#logger,
+      translate: (error, action) => this.#translate(error, action),
+      observeLatency: (seconds) => this.#metrics.commitLatency.observe(this.labels, seconds),
+    });
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
   async start(sink: InputSink): Promise<void> {
     this.#sink = sink;
+    this.#gate.open(sink);
     const settings = this.#settings;
     const cluster = resolveCluster({ clusterId: settings.brokers, bootstrapServers: settings['bootstrap.servers'], path: '/settings/brokers' }, this.#ctx.platform);
     this.#cluster = cluster;
     const kafka = createKafkaClient(cluster, this.#logger);
-    this.#preparation = await this.#run.prepare(() => this.#prepare(kafka));
-    if (settings.partition !== undefined && settings.partition >= this.#preparation.partitions) {
-      throw new PunchlineError('E_CONFIG_INVALID', `${this.#label}: partition ${settings.partition} does not exist: topic "${this.#topic}" has ${this.#preparation.partitions} partitions`, {
+    const preparation = await this.#run.prepare(() => this.#prepare(kafka));
+    this.#membership.starts = preparation.starts;
+    if (settings.partition !== undefined && settings.partition >= preparation.partitions) {
+      throw new PunchlineError('E_CONFIG_INVALID', `${this.#label}: partition ${settings.partition} does not exist: topic "${this.#topic}" has ${preparation.partitions} partitions`, {
         context: { node: this.#label, path: '/settings/partition' },
       });
     }
@@ -196,18 +196,19 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     const sessionTimeout = settings.session_timeout_ms;
     const consumer = kafka.consumer({
       groupId,
-      partitionAssigners: [pinningAssigner(() => this.#claims(), this.#logger)],
+      partitionAssigners: [pinningAssigner(() => this.#membership.claims(), this.#logger)],
       sessionTimeout,
       heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
     });
     this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => this.#onGroupJoin(event.payload.memberAssignment));
-    consumer.on(consumer.events.REBALANCING, () => void this.#commit('rebalance'));
+    this.#committer.attach(consumer);
+    consumer.on(consumer.events.GROUP_JOIN, (event) => this.#membership.assigned(event.payload.memberAssignment));
+    consumer.on(consumer.events.REBALANCING, () => void this.#committer.commit('rebalance'));
     consumer.on(consumer.events.CRASH, (event) => this.#onCrash(event.payload.error, event.payload.restart));
-    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => this.#onCommitted(event.payload.topics));
-    const joined = new Promise<void>((resolve, reject) => (this.#onFirstJoin = (error) => (error === undefined ? resolve() : reject(error))));
+    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => this.#committer.committed(event.payload.topics));
+    const joined = this.#membership.firstJoin();
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: this.#topic, fromBeginning: true });
@@ -218,16 +219,12 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       throw this.#translate(error, `joining group "${groupId}" on topic "${this.#topic}"`);
     }
     this.#metrics.add(this);
-    if (this.#committing) {
-      this.#commitTimer = setInterval(() => void this.#commit('interval'), settings.auto_commit_interval);
-      this.#commitTimer.unref();
-    }
-    this.#logger.info({ topic: this.#topic, groupId, strategy: settings.start_offset_strategy, partitions: [...this.#trackers.keys()] }, `${this.#label}: consuming ${this.#topic}`);
+    this.#committer.startInterval();
+    this.#logger.info({ topic: this.#topic, groupId, strategy: settings.start_offset_strategy, partitions: [...this.#membership.trackers.keys()] }, `${this.#label}: consuming ${this.#topic}`);
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#wake();
+    this.#gate.stop();
     try {
       this.#consumer?.pause([{ topic: this.#topic }]);
     } catch {
@@ -242,8 +239,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   async close(): Promise<void> {
     clearTimeout(this.#orphanTimer);
-    clearInterval(this.#commitTimer);
-    await this.#commit('stop');
+    this.#committer.stopInterval();
+    await this.#committer.commit('stop');
     await this.#release('closed');
   }
 
@@ -259,22 +256,23 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
    */
   async #onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const tracker = this.#trackers.get(batch.partition);
-    if (tracker === undefined || this.#stopping) return;
+    const gate = this.#gate;
+    const tracker = this.#membership.trackers.get(batch.partition);
+    if (tracker === undefined || gate.stopping) return;
     this.#activeBatches++;
     let lastEmitted: string | undefined;
     try {
       tracker.highWatermark = Number(batch.highWatermark);
       const epoch = tracker.epoch;
-      const counters = this.#countersOf(batch.partition);
+      const counters = this.#counts.of(batch.partition);
       const heartbeat = (): Promise<void> => payload.heartbeat();
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
         if (tracker.position !== undefined && offset < tracker.position) continue;
-        if (tracker.size >= this.#maxTracked || !this.#mayEmit()) {
-          if (tracker.size >= this.#maxTracked && !(await this.#awaitTrackerRoom(tracker, heartbeat))) return;
-          if (!this.#mayEmit() && !(await this.#awaitTurn(heartbeat))) return;
+        if (!gate.hasRoom(tracker) || !gate.mayEmit()) {
+          if (!gate.hasRoom(tracker) && !(await gate.awaitRoom(tracker, heartbeat))) return;
+          if (!gate.mayEmit() && !(await gate.awaitTurn(heartbeat))) return;
           // A seek or a rebalance while waiting: this batch is no longer what to read.
           if (payload.isStale() || !payload.isRunning()) return;
         }
@@ -290,62 +288,6 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
         for (const resolve of waiters) resolve();
       }
     }
-  }
-
-  /** Whether one record may be emitted now; counts it against the load controller when so. */
-  #mayEmit(): boolean {
-    if (this.#stopping) return false;
-    const sink = this.#sink as InputSink;
-    if (sink.pending >= this.#maxPending) {
-      this.#wait = -1;
-      return false;
-    }
-    if (this.#load === UNLIMITED) return true;
-    this.#wait = this.#load.admit(sink.pending, performance.now());
-    return this.#wait === 0;
-  }
-
-  /** Waits until a record may be emitted (true) or the executor stops (false), heart-beating meanwhile. */
-  async #awaitTurn(heartbeat?: () => Promise<void>): Promise<boolean> {
-    while (!this.#stopping) {
-      if (this.#wait < 0) await Promise.race([(this.#sink as InputSink).capacity(), this.#nextWake(HEARTBEAT_WAIT_MS)]);
-      else await this.#nextWake(Math.min(this.#wait, HEARTBEAT_WAIT_MS));
-      // Throws when the group is rebalancing: kafkajs then rejoins, and this batch is abandoned.
-      if (heartbeat !== undefined) await heartbeat();
-      if (this.#mayEmit()) return true;
-    }
-    return false;
-  }
-
-  /**
-   * Waits until the partition tracks fewer than {@link #maxTracked} records (its oldest record was
-   * acked or timed out), heart-beating meanwhile. False when the executor stops or loses the
-   * partition. This bounds memory while one slow tuple holds a partition's commit point.
-   */
-  async #awaitTrackerRoom(tracker: Tracker, heartbeat: () => Promise<void>): Promise<boolean> {
-    while (!this.#stopping && !tracker.revoked && tracker.size >= this.#maxTracked) {
-      await this.#nextWake(HEARTBEAT_WAIT_MS);
-      await heartbeat();
-    }
-    return !this.#stopping && !tracker.revoked;
-  }
-
-  /** Resolves at the next ack, fail or stop, or after `ms`. */
-  #nextWake(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#wakers.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  #wake(): void {
-    if (this.#wakers.length === 0) return;
-    const wakers = this.#wakers;
-    this.#wakers = [];
-    for (const wake of wakers) wake();
   }
 
   /** Decodes and emits one record. False when the executor must stop (a header CRASH). */
@@ -365,11 +307,11 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       if (decoded.headerProblems.length > 0 && !this.#applyHeaderPolicy(decoded.headerProblems, topic)) return false;
       payload = decoded.fields;
     } else {
-      this.#countDecodeError(topic, decoded.part, decoded.error);
-      this.#logThrottled(`decode:${decoded.part}:${decoded.error.kind}`, decoded.error.message, { part: decoded.part, kind: decoded.error.kind });
+      this.#counts.decodeError(topic, decoded.part, decoded.error.kind);
+      this.#throttledLog.warn(`decode:${decoded.part}:${decoded.error.kind}`, { part: decoded.part, kind: decoded.error.kind }, decoded.error.message);
       payload = new ErrorTuple(decoded.fields);
     }
-    const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#clock());
+    const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#gate.clock());
     if (offset < tracker.rereadUntil) counters.replayed++;
     this.#emit(tracker, seq, tracker.epoch, payload, counters);
     return true;
@@ -385,13 +327,13 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   /** CRASH stops the punchline; WARN logs (throttled); PASS logs at debug level. All are counted. */
   #applyHeaderPolicy(problems: readonly HeaderDecodingProblem[], topic: string): boolean {
     for (const problem of problems) {
-      this.#countDecodeError(topic, 'header', problem.error);
+      this.#counts.decodeError(topic, 'header', problem.error.kind);
       switch (problem.policy) {
         case 'CRASH':
           this.#halt(problem.error);
           return false;
         case 'WARN':
-          this.#logThrottled(`header:${problem.header}:${problem.error.kind}`, `${problem.error.message}; the field is null`, { header: problem.header, field: problem.field, kind: problem.error.kind });
+          this.#throttledLog.warn(`header:${problem.header}:${problem.error.kind}`, { header: problem.header, field: problem.field, kind: problem.error.kind }, `${problem.error.message}; the field is null`);
           break;
         case 'PASS':
           this.#logger.debug({ header: problem.header, field: problem.field, kind: problem.error.kind }, `${problem.error.message}; the field is null`);
@@ -401,76 +343,23 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     return true;
   }
 
-  // ---- acks, failures, replays ----------------------------------------------------------------
+  // ---- acks and failures ----------------------------------------------------------------------
 
   /** @internal Called by a record's handle when its tuple tree is acked. */
   acked(tracker: Tracker, seq: number, epoch: number): void {
-    const now = this.#clock();
+    const now = this.#gate.clock();
     const latency = tracker.ack(seq, epoch, now);
     if (latency < 0) return;
-    this.#countersOf(tracker.partition).acked++;
-    this.#load.acked(latency, now);
-    this.#wake();
+    this.#counts.of(tracker.partition).acked++;
+    this.#gate.acked(latency, now);
   }
 
   /** @internal Called by a record's handle when its tuple tree failed or timed out. */
   failed(tracker: Tracker, seq: number, epoch: number, error: PunchlineError): void {
     if (tracker.fail(seq, epoch) === 'stale') return;
-    this.#countersOf(tracker.partition).failed++;
-    this.#wake();
-    // During a stop nothing is replayed; the record stays below the commit point for the next run.
-    if (this.#stopping) return;
-    const offset = String(tracker.offsetOf(seq));
-    const coordinates = recordCoordinates(tracker.topic, tracker.partition, offset);
-    if (this.#settings.fail_action === 'exit') {
-      this.#halt(
-        new PunchlineError('E_FAIL_STOP', `${this.#label}: record ${coordinates} failed with fail_action "exit": stopping without committing past it: ${error.message}`, {
-          cause: error,
-          context: { node: this.#label, topic: tracker.topic, partition: tracker.partition, offset },
-        }),
-      );
-      return;
-    }
-    this.#logThrottled('replay', `${this.#label}: record ${coordinates} failed (${error.message}); replaying`, { code: error.code });
-    if (this.#smartReplay) {
-      this.#replays.push({ tracker, seq, epoch });
-      this.#scheduleReplays();
-      return;
-    }
-    const rewindTo = tracker.rewind(seq, epoch);
-    if (rewindTo !== undefined) this.#seek(tracker.partition, rewindTo);
-  }
-
-  /**
-   * Re-emits failed records from memory (smart replay) on a later turn of the event loop: a
-   * failure reported synchronously inside `emit` must not re-emit from within that call, and a
-   * record that keeps failing must not monopolise the loop.
-   */
-  #scheduleReplays(): void {
-    if (this.#replayScheduled) return;
-    this.#replayScheduled = true;
-    setImmediate(() => void this.#pumpReplays());
-  }
-
-  async #pumpReplays(): Promise<void> {
-    try {
-      // Only the replays queued so far: those that fail again are taken at the next turn.
-      const end = this.#replays.length;
-      while (this.#replayHead < end) {
-        if (!this.#mayEmit() && !(await this.#awaitTurn())) return;
-        const replay = this.#replays[this.#replayHead++] as Replay;
-        const payload = replay.tracker.reemit(replay.seq, replay.epoch, this.#clock());
-        if (payload === undefined) continue;
-        const counters = this.#countersOf(replay.tracker.partition);
-        counters.replayed++;
-        this.#emit(replay.tracker, replay.seq, replay.epoch, payload, counters);
-      }
-    } finally {
-      this.#replays = this.#replays.slice(this.#replayHead);
-      this.#replayHead = 0;
-      this.#replayScheduled = false;
-      if (this.#replays.length > 0 && !this.#stopping) this.#scheduleReplays();
-    }
+    this.#counts.of(tracker.partition).failed++;
+    this.#gate.wake();
+    this.#replays.failed(tracker, seq, epoch, error);
   }
 
   /**
@@ -482,9 +371,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   #halt(error: PunchlineError): void {
     if (this.#halted) return;
     this.#halted = true;
-    this.#stopping = true;
-    clearInterval(this.#commitTimer);
-    this.#wake();
+    this.#committer.freeze();
+    this.#gate.stop();
     const left = this.#release(error.code === 'E_FAIL_STOP' ? 'fail-stop' : 'fatal error');
     let timer: NodeJS.Timeout | undefined;
     const bounded = new Promise<void>((resolve) => (timer = setTimeout(resolve, LEAVE_GROUP_MS)));
@@ -494,50 +382,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     });
   }
 
-  // ---- group membership -----------------------------------------------------------------------
-
-  /** What this member tells the group leader: its pinned partition, and what it owns now. */
-  #claims(): MemberClaims {
-    const pinned = this.#settings.partition;
-    return { pinned: pinned === undefined ? null : [pinned], owned: { [this.#topic]: [...this.#trackers.keys()] } };
-  }
-
-  #onGroupJoin(assignment: Readonly<Record<string, number[]>>): void {
-    const assigned = new Set(assignment[this.#topic] ?? []);
-    if (this.#joins++ > 0) this.rebalances++;
-    const revoked: number[] = [];
-    for (const [partition, tracker] of this.#trackers) {
-      if (assigned.has(partition)) continue;
-      tracker.revoke();
-      this.#trackers.delete(partition);
-      revoked.push(partition);
-    }
-    const added: number[] = [];
-    for (const partition of assigned) {
-      const kept = this.#trackers.get(partition);
-      if (kept !== undefined) {
-        // kafkajs rewinds every partition to its last commit at a rebalance: resume where we stood.
-        if (kept.position !== undefined) this.#seek(partition, kept.position);
-        continue;
-      }
-      added.push(partition);
-      const tracker: Tracker = new PartitionTracker(this.#topic, partition, this.#smartReplay);
-      if (!this.#committing) {
-        // An ephemeral group has no commits: resume from the previous owner in this run, else the strategy's start.
-        const start = this.#run.lastTrackers.get(partition)?.committable() ?? this.#preparation?.starts?.get(partition);
-        if (start !== undefined) {
-          tracker.position = start;
-          this.#seek(partition, start);
-        }
-      }
-      this.#run.lastTrackers.set(partition, tracker);
-      this.#trackers.set(partition, tracker);
-    }
-    this.#logger.info({ topic: this.#topic, partitions: [...assigned].sort((a, b) => a - b), added, revoked }, `${this.#label}: partitions assigned`);
-    const onFirstJoin = this.#onFirstJoin;
-    this.#onFirstJoin = undefined;
-    onFirstJoin?.();
-  }
+  // ---- group ----------------------------------------------------------------------------------
 
   #seek(partition: number, offset: number): void {
     try {
@@ -549,16 +394,9 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   /** kafkajs crashed the consumer: it left the group, so every in-flight record is someone else's now. */
   #onCrash(error: Error, restart: boolean): void {
-    for (const tracker of this.#trackers.values()) tracker.revoke();
-    this.#trackers.clear();
     const translated = this.#translate(error, `consuming topic "${this.#topic}"`);
-    const onFirstJoin = this.#onFirstJoin;
-    if (onFirstJoin !== undefined) {
-      this.#onFirstJoin = undefined;
-      onFirstJoin(translated);
-      return;
-    }
-    if (this.#stopping) return;
+    if (this.#membership.revokeAll(translated)) return;
+    if (this.#gate.stopping) return;
     if (restart) {
       this.#logger.warn({ code: translated.code }, `${translated.message}; the consumer restarts and rejoins the group`);
       return;
@@ -566,54 +404,12 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#halt(translated);
   }
 
-  // ---- commits --------------------------------------------------------------------------------
-
-  /** Commits, one at a time, the offset below which all is acked, for each assigned partition that moved. */
-  #commit(reason: 'interval' | 'rebalance' | 'stop'): Promise<void> {
-    this.#commits = this.#commits.then(() => this.#commitNow(reason));
-    return this.#commits;
-  }
-
-  async #commitNow(reason: string): Promise<void> {
-    const consumer = this.#consumer;
-    if (!this.#committing || this.#halted || consumer === undefined || this.#released !== undefined) return;
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    for (const tracker of this.#trackers.values()) {
-      const offset = tracker.committable();
-      if (offset === undefined || offset === tracker.lastCommitted) continue;
-      offsets.push({ topic: this.#topic, partition: tracker.partition, offset: String(offset) });
-    }
-    if (offsets.length === 0) return;
-    const started = performance.now();
-    try {
-      await consumer.commitOffsets(offsets);
-      this.#metrics.commitLatency.observe(this.labels, (performance.now() - started) / 1000);
-      this.#logger.debug({ reason, offsets }, `${this.#label}: committed`);
-    } catch (error) {
-      this.commitFailures++;
-      const translated = this.#translate(error, 'committing offsets');
-      this.#logger.warn({ reason, code: translated.code, offsets }, `${translated.message} (the next commit retries)`);
-    }
-  }
-
-  /** kafkajs confirmed a commit: the committed offsets to report. */
-  #onCommitted(topics: readonly { topic: string; partitions: readonly { partition: number | string; offset: string }[] }[]): void {
-    for (const { topic, partitions } of topics) {
-      if (topic !== this.#topic) continue;
-      for (const { partition, offset } of partitions) {
-        const tracker = this.#trackers.get(Number(partition));
-        if (tracker !== undefined) tracker.lastCommitted = Number(offset);
-      }
-    }
-  }
-
   /** Leaves the group and closes the connections (once). Commits nothing. */
   #release(reason: string): Promise<void> {
     this.#released ??= (async () => {
       clearTimeout(this.#orphanTimer);
-      clearInterval(this.#commitTimer);
-      for (const tracker of this.#trackers.values()) tracker.revoke();
-      this.#trackers.clear();
+      this.#committer.freeze();
+      this.#membership.revokeAll();
       try {
         await this.#consumer?.disconnect();
       } catch (error) {
@@ -649,54 +445,33 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     }
   }
 
-  /** The time of emissions and acks, for the load controller only: 0 without one (reading the clock twice per record costs). */
-  #clock(): number {
-    return this.#load === UNLIMITED ? 0 : performance.now();
-  }
-
   #translate(error: unknown, action: string): PunchlineError {
     if (error instanceof PunchlineError) return error;
     return translateKafkaError(error, this.#cluster as ResolvedCluster, action).within(this.#label, { node: this.#label });
   }
 
-  #countersOf(partition: number): PartitionCounters {
-    let counters = this.partitionCounters.get(partition);
-    if (counters === undefined) {
-      counters = new PartitionCounters({ ...this.labels, topic: this.#topic, partition: String(partition) });
-      this.partitionCounters.set(partition, counters);
-    }
-    return counters;
-  }
-
-  #countDecodeError(topic: string, part: RecordPart, error: DecodeError): void {
-    const key = `${part}\u0000${error.kind}`;
-    let count = this.decodeErrors.get(key);
-    if (count === undefined) {
-      count = { labels: { ...this.labels, topic, part, kind: error.kind }, count: 0 };
-      this.decodeErrors.set(key, count);
-    }
-    count.count++;
-  }
-
-  /** Logs a warning at most once per interval per key, saying how many were not logged. */
-  #logThrottled(key: string, message: string, fields: Record<string, unknown>): void {
-    const now = performance.now();
-    const last = this.#lastLogged.get(key);
-    if (last !== undefined && now - last.at < LOG_INTERVAL_MS) {
-      last.suppressed++;
-      return;
-    }
-    const suppressed = last?.suppressed ?? 0;
-    this.#lastLogged.set(key, { at: now, suppressed: 0 });
-    this.#logger.warn({ ...fields, ...(suppressed > 0 && { similarNotLogged: suppressed }) }, message);
-  }
-
   // ---- metrics source -------------------------------------------------------------------------
 
+  get partitionCounters(): ReadonlyMap<number, PartitionCounters> {
+    return this.#counts.partitionCounters;
+  }
+
+  get decodeErrors(): ReadonlyMap<string, DecodeErrorCount> {
+    return this.#counts.decodeErrors;
+  }
+
+  get rebalances(): number {
+    return this.#membership.rebalances;
+  }
+
+  get commitFailures(): number {
+    return this.#committer.failures;
+  }
+
   *assigned(): Iterable<AssignedPartition> {
-    for (const tracker of this.#trackers.values()) {
+    for (const tracker of this.#membership.trackers.values()) {
       yield {
-        labels: this.#countersOf(tracker.partition).labels,
+        labels: this.#counts.of(tracker.partition).labels,
         committed: () => tracker.lastCommitted,
         lag: () => {
           const point = this.#committing ? tracker.lastCommitted : tracker.committable();
@@ -707,6 +482,6 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   }
 
   window(): number {
-    return this.#load.window;
+    return this.#gate.window;
   }
 }

@@ -7,8 +7,10 @@
  * The node is split by concern: `settings-checks.ts` (validation, group names),
  * `offset-strategies.ts` (start positions), `partition-tracker.ts` (acks and commit points),
  * `record-decoding.ts` and `header-fields.ts` (records to fields), `partition-assigner.ts`
- * (groups and pinning), `load-control.ts`, `metrics.ts`, `run-state.ts` (what executors share),
- * and `kafka-consumer.ts`, which runs them together.
+ * (groups and pinning), `group-membership.ts` (the partitions an executor owns, per assignment),
+ * `emission-gate.ts` and `load-control.ts` (back-pressure), `replay-queue.ts` (what a failure
+ * leads to), `offset-committer.ts` (what is committed, when), `metrics.ts`, `run-state.ts` (what
+ * executors share), and `kafka-consumer.ts`, which runs them together.
  */
 import { defineNode } from '../../src/runtime/node-api.js';
 import { checkKafkaInput } from './settings-checks.js';
