@@ -18,9 +18,9 @@ export const printOutput = defineNode<PrintOutputSettings>({
   type: 'print_output',
   kind: 'output',
   schema: 'print_output.schema.json',
-  create: (settings, ctx) => ({
+  create: (settings) => ({
     write: wholeBatchWriter({ batchSize: settings.max_batch_size, batchTimeoutMs: settings.flush_interval_ms }, line, writeStdout, (error, size) =>
-      asPunchlineError(error, 'E_FILE_IO', `${ctx.label}: writing ${size} lines to stdout`),
+      asPunchlineError(error, 'E_FILE_IO', `writing ${size} lines to stdout`),
     ),
   }),
 });
