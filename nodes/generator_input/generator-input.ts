@@ -93,6 +93,7 @@ export const generatorInput = defineNode<GeneratorInputSettings>({
           while (!stopped && emitted < due && sink.pending < ctx.topology['topology.max.spout.pending']) emitOne(sink);
           await sleep(Math.max(1, Math.min(100, 1000 / perSecond)));
         } else {
+          // Resolves at a stop too, with `stopped` set: the loop then ends.
           await sink.capacity();
           for (let i = 0; i < CHUNK && !stopped && emitted < total && sink.pending < ctx.topology['topology.max.spout.pending']; i++) emitOne(sink);
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -39,27 +39,44 @@ export class TupleTree {
 
 /**
  * Tuples in flight for one input instance, and the waiters of its capacity: the back-pressure
- * behind `topology.max.spout.pending`.
+ * behind `topology.max.spout.pending`. Once {@link open} is false (the input is stopping, or the
+ * run aborted) nobody waits any more: a waiter parked behind a stuck output would otherwise keep
+ * the input's stop() from ever resolving.
  */
 export class InFlightCounter {
   count = 0;
   private waiters: (() => void)[] = [];
+  private stopped = false;
 
   constructor(readonly limit: number) {}
 
-  /** Resolves at once below the limit, else when enough trees settle. */
+  /** False once {@link stop} was called. */
+  get open(): boolean {
+    return !this.stopped;
+  }
+
+  /** Resolves at once below the limit or once stopped, else when enough trees settle or at {@link stop}. */
   capacity(): Promise<void> {
-    if (this.count < this.limit) return Promise.resolve();
+    if (this.count < this.limit || this.stopped) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   release(): void {
     this.count--;
-    if (this.waiters.length > 0 && this.count < this.limit) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
-    }
+    if (this.count < this.limit) this.wake();
+  }
+
+  /** Wakes every waiter and lets every later {@link capacity} resolve at once. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 }
 

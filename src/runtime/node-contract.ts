@@ -150,7 +150,7 @@ export interface TopologySettings {
   readonly 'topology.enable.message.timeouts': boolean;
   /** 0 turns acking off (at-most-once); any other value keeps it on. */
   readonly 'topology.acker.executors': number;
-  /** How long a graceful stop waits for in-flight tuples before giving up on them. */
+  /** The most a graceful stop takes, whatever the nodes do; in-flight tuples get it less a reserve for closing (see `Topology.stop`). */
   readonly 'topology.drain.timeout.secs': number;
 }
 
@@ -163,9 +163,12 @@ export interface DeliveryHandle {
 }
 
 /**
- * What an input emits into. Lifecycle: the runtime calls {@link InputInstance.start} with a sink,
- * the input emits until {@link InputInstance.stop}, then the runtime waits for the in-flight tuples
- * and calls {@link InputInstance.close}.
+ * What an input emits into, one sink per input instance. Lifecycle: the runtime calls
+ * {@link InputInstance.start} with the sink; the input emits until {@link InputInstance.stop};
+ * from the moment stop() is called {@link capacity} no longer waits and {@link stopping} is true;
+ * once stop() resolved (or the runtime gave up on it) the sink is sealed: an `emit` fails its
+ * handle at once. The same holds after a fail-stop or a fatal error elsewhere in the run, which
+ * call stop() and never close().
  */
 export interface InputSink {
   /**
@@ -175,12 +178,17 @@ export interface InputSink {
    */
   emit(fields: Fields, handle: DeliveryHandle, stream?: string): void;
   /**
-   * Resolves once this instance has fewer than `topology.max.spout.pending` tuples in flight.
-   * Inputs await it before fetching or emitting more: this is the back-pressure.
+   * Resolves once this instance has fewer than `topology.max.spout.pending` tuples in flight, or
+   * once the run stops or aborts (stop() was called on this instance): it never rejects and never
+   * outlives the run. Inputs await it before fetching or emitting more: this is the
+   * back-pressure. After awaiting it, check {@link stopping} (or the input's own stop flag)
+   * before emitting: room is not guaranteed once the run is stopping.
    */
   capacity(): Promise<void>;
   /** Tuples emitted and not yet acked or failed. */
   readonly pending: number;
+  /** True from the moment the runtime called {@link InputInstance.stop} on this instance. */
+  readonly stopping: boolean;
   /** A bounded input has emitted everything: the punchline may stop once all is acked. */
   end(): void;
   /**
@@ -190,28 +198,56 @@ export interface InputSink {
   fatal(error: PunchlineError): void;
 }
 
-/** A running input instance. */
+/**
+ * A running input instance. The runtime calls start() once; then stop() once, on a graceful stop
+ * and on a fail-stop or fatal error alike; then close() once, only after a graceful stop. A
+ * graceful stop is bounded by `topology.drain.timeout.secs`: stop() and close() that have not
+ * resolved by their phase's deadline are abandoned (logged, not awaited), and the process may exit
+ * while they run. The input owns its own teardown: it must leave no timer or socket that keeps the
+ * process alive after close(), or after stop() when close() never comes.
+ */
 export interface InputInstance {
   /**
    * Starts emitting into `sink`. Resolves once the input is running (connected, subscribed);
    * rejects with a PunchlineError when it cannot start (unreachable broker, bad credentials).
+   * Emitting happens after it resolves, from the input's own loop or callbacks.
    */
   start(sink: InputSink): Promise<void>;
-  /** Stops fetching. Resolves when the input will emit nothing more. Called once. */
+  /**
+   * Stops fetching. Resolves when the input will emit nothing more; what it emits after that
+   * fails. Set the input's stop flag before its first `await`: the runtime ends the sink's
+   * capacity() waits right after calling it, and a woken loop must see it is stopping. A
+   * rejection during a graceful stop ends the run with FATAL. Called once.
+   */
   stop(): Promise<void>;
-  /** Called after in-flight tuples are resolved (or the drain timed out): commit and release. */
+  /**
+   * Called after in-flight tuples are resolved (or failed at the drain deadline), never after a
+   * fail-stop or fatal error: commit what was acked and release. Bounded by the end of the drain
+   * timeout; a rejection ends the run with FATAL.
+   */
   close(): Promise<void>;
 }
 
-/** A running output instance. */
+/**
+ * A running output instance. The runtime calls start() once, subscribes `write` to its input
+ * tuples, and on a graceful stop completes them and calls close() once. Outputs close before
+ * inputs do, so an input commits only what an output confirmed.
+ */
 export interface OutputInstance {
-  /** Turns the tuples it receives into one outcome each, once the outside world confirmed them. */
+  /**
+   * Turns the tuples it receives into one outcome each, once the outside world confirmed them.
+   * On a graceful stop its input completes and it should complete once what it holds is flushed;
+   * if it has not by the drain deadline (a write that never returns) the runtime unsubscribes it,
+   * which must tear down its timers. A fail-stop or fatal error unsubscribes it at once.
+   */
   readonly write: OperatorFunction<Tuple, Outcome>;
   /** Called before any tuple arrives: connect. Rejects when it cannot start. */
   start?(): Promise<void>;
   /**
-   * Called after the upstream completed and `write` completed (so pending batches are flushed):
-   * release connections and files.
+   * Called once `write` completed (so pending batches are flushed) or was torn down at the drain
+   * deadline, and also, not awaited, after a fail-stop or fatal error: release connections and
+   * files. Bounded by the graceful stop's deadline: a close that has not resolved by then is
+   * abandoned (logged), and the process may exit while it runs.
    */
   close?(): Promise<void>;
 }

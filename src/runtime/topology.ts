@@ -3,12 +3,21 @@
  * contract enforced from the outcomes bolts and outputs yield.
  *
  * Lifecycle: `start()` starts outputs, then bolts, then inputs (so nothing is emitted before its
- * destination is ready). `stop()` is the graceful stop: inputs stop fetching; the streams complete
- * from the inputs down so that outputs flush what they buffer; in-flight tuples are awaited for at
- * most `topology.drain.timeout.secs` (the rest are failed); outputs close, then inputs close
- * (committing what was acked). `result` resolves once, with the exit code: 0 after a graceful
- * stop, `FAIL_STOP` when an input asked for a fail-stop, `FATAL` when a node could not start or
- * crashed (those two do not drain: they stop at once, committing nothing more).
+ * destination is ready). `stop()` is the graceful stop, and it returns within
+ * `topology.drain.timeout.secs` whatever a node does, in four phases that share that budget:
+ * 1. inputs stop fetching (their `capacity()` waits end, so an input parked behind a stuck output
+ *    sees it is stopping);
+ * 2. the streams complete from the inputs down so that outputs flush what they buffer, and the
+ *    in-flight tuples are awaited; phases 1 and 2 end at the budget less a reserve for closing (a
+ *    quarter of it, at most 5 s): then the tuples still in flight are failed (the next run replays
+ *    them) and the pipelines still running are torn down, their timers with them;
+ * 3. outputs close, until half the reserve is left;
+ * 4. inputs close (committing what was acked), until the budget is spent.
+ * A phase cut short logs which nodes it abandoned; what they still do is not awaited, and nothing
+ * of the runtime's keeps the process alive after `stop()` returns. `result` resolves once, with the
+ * exit code: 0 after a graceful stop, `FAIL_STOP` when an input asked for a fail-stop, `FATAL` when
+ * a node could not start or crashed (those two do not drain: they stop at once, committing nothing
+ * more).
  */
 import { Subject } from 'rxjs';
 import type { Subscription } from 'rxjs';
@@ -59,6 +68,55 @@ interface Publication {
   readonly receivers: Receiver[];
 }
 
+/** One executor of an input node and the state of the sink it emits into. */
+class Source {
+  /** Its `emit()` is over: its stop() resolved or was abandoned, or the run aborted. Later emits fail. */
+  sealed = false;
+  /** A late emit was warned about. */
+  lateWarned = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly instance: InputInstance,
+    /** `type[component]`, with `#executor` when the node has several. */
+    readonly label: string,
+    readonly counter: InFlightCounter,
+  ) {}
+
+  /**
+   * Calls the input's stop() (once, whoever asks: a graceful stop, then an abort), then ends its
+   * capacity() waits, so that a waiter wakes to find the input stopping.
+   */
+  stop(): Promise<void> {
+    if (this.stopping === undefined) {
+      try {
+        this.stopping = this.instance.stop();
+      } catch (error) {
+        this.stopping = Promise.reject(asPunchlineError(error, 'E_NODE_CRASHED', this.label));
+      }
+      this.counter.stop();
+    }
+    return this.stopping;
+  }
+}
+
+/** A step of a phase of the stop, named for the log when it is abandoned. */
+interface Step {
+  readonly label: string;
+  run(): Promise<void>;
+}
+
+/** Awaits `work` until `deadline` (a `performance.now()` reading): whether it settled in time. Rejects if it rejects in time. */
+async function within(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now()), false)));
+  try {
+    return await Promise.race([work.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One node at run time. */
 class RunningNode {
   readonly publications = new Map<string, Publication>();
@@ -69,10 +127,12 @@ class RunningNode {
   readonly subscribers = new Set<RunningNode>();
   readonly inputs: Subject<Tuple>[] = [];
   readonly pipelines: Promise<void>[] = [];
+  /** Every pipeline of the node completed. */
+  pipelinesDone = false;
   /** The running pipelines, unsubscribed by an abort so that no timer keeps the process alive. */
   readonly subscriptions: Subscription[] = [];
   readonly outputs: OutputInstance[] = [];
-  readonly sources: InputInstance[] = [];
+  readonly sources: Source[] = [];
   private nextExecutor = 0;
   /** Streams emitted on without being declared, warned about once each. */
   readonly undeclaredWarned = new Set<string>();
@@ -264,7 +324,10 @@ export class Topology {
         }),
       );
     }
-    void Promise.all(node.pipelines).then(() => this.completeDownstream(node));
+    void Promise.all(node.pipelines).then(() => {
+      node.pipelinesDone = true;
+      this.completeDownstream(node);
+    });
   }
 
   private async startInputs(node: RunningNode): Promise<void> {
@@ -274,19 +337,25 @@ export class Topology {
     for (let executor = 0; executor < declaration.executors; executor++) {
       const ctx = this.context(node, executor);
       const instance = definition.create(declaration.settings, ctx);
-      node.sources.push(instance);
-      this.inputInstances++;
       const counter = new InFlightCounter(this.punchline.topology['topology.max.spout.pending']);
+      const source = new Source(instance, declaration.executors > 1 ? `${node.label}#${executor}` : node.label, counter);
+      node.sources.push(source);
+      this.inputInstances++;
       this.owners.set(counter, node);
-      await instance.start(this.sinkFor(node, counter));
+      await instance.start(this.sinkFor(node, source));
     }
   }
 
-  private sinkFor(node: RunningNode, counter: InFlightCounter): InputSink {
+  private sinkFor(node: RunningNode, source: Source): InputSink {
     const defaultStreams = dataStreams(node.declaration.publish);
+    const counter = source.counter;
     let ended = false;
     return {
       emit: (fields: Fields, handle: DeliveryHandle, stream?: string) => {
+        if (source.sealed) {
+          this.refuseLateEmit(source, handle);
+          return;
+        }
         const streams: readonly StreamDeclaration[] = stream === undefined ? defaultStreams : node.declaration.publish.filter((p) => p.stream === stream);
         let deliveries = 0;
         for (const s of streams) deliveries += node.deliveriesOf(s.stream);
@@ -311,6 +380,9 @@ export class Topology {
       get pending() {
         return counter.count;
       },
+      get stopping() {
+        return !counter.open;
+      },
       end: () => {
         if (ended) return;
         ended = true;
@@ -329,6 +401,15 @@ export class Topology {
         receiver.deliver(new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
       }
     }
+  }
+
+  /** An emit after the input's stop() resolved or was given up on: nothing would carry the tuple, so it fails at once. */
+  private refuseLateEmit(source: Source, handle: DeliveryHandle): void {
+    if (!source.lateWarned) {
+      source.lateWarned = true;
+      this.options.logger.warn({ input: source.label }, `${source.label} emitted after its stop: the tuple is failed, not delivered (a bug in the node, or a stop that was abandoned)`);
+    }
+    handle.fail(new PunchlineError('E_TUPLE_FAILED', `${source.label}: emitted after its stop`));
   }
 
   private warnUndeclared(node: RunningNode, stream: string): void {
@@ -393,30 +474,61 @@ export class Topology {
     }
   }
 
-  /** The graceful stop. Safe to call more than once; later calls await the first. */
+  /**
+   * The graceful stop (see the file's comment for its phases). Returns within
+   * `topology.drain.timeout.secs`, whatever the nodes do. Safe to call more than once; later calls
+   * await the first.
+   */
   async stop(reason: string): Promise<RunResult> {
     if (this.state === 'stopping' || this.state === 'stopped') return this.result;
     this.state = 'stopping';
     const logger = this.options.logger;
+    const budgetMs = this.punchline.topology['topology.drain.timeout.secs'] * 1000;
+    const end = performance.now() + budgetMs;
+    const closeReserveMs = Math.min(budgetMs / 4, 5000);
+    const drainEnd = end - closeReserveMs;
     logger.info({ reason, inFlight: this.tracker.size }, 'stopping: inputs stop fetching, in-flight tuples drain');
     const inputs = this.nodes.filter((n) => n.declaration.definition.kind === 'input');
+    const sources = inputs.flatMap((n) => n.sources);
     try {
-      await Promise.all(inputs.flatMap((n) => n.sources.map((s) => s.stop())));
+      const unstopped = await this.phase(
+        sources.map((source) => ({
+          label: source.label,
+          run: async () => {
+            try {
+              await source.stop();
+            } finally {
+              source.sealed = true;
+            }
+          },
+        })),
+        drainEnd,
+        false,
+      );
+      for (const source of sources) source.sealed = true;
+      if (unstopped.length > 0) logger.warn({ inputs: unstopped }, `stop: ${unstopped.join(', ')} did not stop in time; what they emit from now on is failed`);
+      if (this.aborted) return this.result;
+
       for (const node of inputs) this.completeDownstream(node);
-      const drainMs = this.punchline.topology['topology.drain.timeout.secs'] * 1000;
       const pipelines = Promise.all(this.nodes.flatMap((n) => n.pipelines));
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        Promise.all([pipelines, this.tracker.idle()]).then(() => true),
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
-      ]);
-      clearTimeout(timer);
+      const drained = await within(Promise.all([pipelines, this.tracker.idle()]), drainEnd);
+      if (this.aborted) return this.result;
       if (!drained) {
-        const abandoned = this.tracker.failAll(new PunchlineError('E_TUPLE_FAILED', `not acked before the drain timeout (${drainMs / 1000}s) of a stop`));
-        logger.warn({ abandoned }, 'drain timed out: in-flight tuples failed, they will be replayed by the next run');
+        const abandoned = this.tracker.failAll(new PunchlineError('E_TUPLE_FAILED', `not acked before the drain timeout (${budgetMs / 1000}s) of a stop`));
+        const running = this.nodes.filter((n) => n.declaration.definition.kind !== 'input' && !n.pipelinesDone).map((n) => n.label);
+        // Tear down what has not completed (a write that never yields): its timers must not outlive the run.
+        for (const node of this.nodes) for (const subscription of node.subscriptions) subscription.unsubscribe();
+        logger.warn({ abandoned, running }, `drain timed out: ${abandoned} in-flight tuples failed (the next run replays them)${running.length > 0 ? `; ${running.join(', ')} had not finished and were torn down` : ''}`);
       }
-      for (const node of this.nodes) for (const output of node.outputs) await output.close?.();
-      for (const node of inputs) for (const source of node.sources) await source.close();
+
+      const outputs = this.nodes.flatMap((n) => n.outputs.map((output) => ({ label: n.label, run: async () => await output.close?.() })));
+      const unclosedOutputs = await this.phase(outputs, end - closeReserveMs / 2, true);
+      if (unclosedOutputs.length > 0) logger.warn({ outputs: unclosedOutputs }, `stop: ${unclosedOutputs.join(', ')} did not close in time, abandoned`);
+      if (this.aborted) return this.result;
+
+      const unclosedInputs = await this.phase(sources.map((source) => ({ label: source.label, run: () => source.instance.close() })), end, true);
+      if (unclosedInputs.length > 0) logger.warn({ inputs: unclosedInputs }, `stop: ${unclosedInputs.join(', ')} did not close in time, abandoned: what they had not committed is replayed by the next run`);
+      if (this.aborted) return this.result;
     } catch (error) {
       this.abort(EXIT.FATAL, asPunchlineError(error, 'E_NODE_CRASHED', 'stopping'));
       return this.result;
@@ -429,15 +541,57 @@ export class Topology {
     return this.result;
   }
 
+  /** Whether an abort ended the run while a stop was under way. */
+  private get aborted(): boolean {
+    return this.state === 'stopped';
+  }
+
+  /**
+   * Runs the steps of a stop phase, all at once or one after the other, until they are done or
+   * `deadline` (a `performance.now()` reading) passes; resolves with the labels of those not done
+   * in time (running or never started). A step that rejects in time rejects the phase; one that
+   * rejects after it was abandoned is logged.
+   */
+  private async phase(steps: readonly Step[], deadline: number, sequential: boolean): Promise<string[]> {
+    const done = new Set<Step>();
+    let abandoned = false;
+    const runStep = async (step: Step): Promise<void> => {
+      try {
+        await step.run();
+        done.add(step);
+      } catch (error) {
+        if (!abandoned) throw error;
+        this.options.logger.warn({ node: step.label, err: error }, `${step.label} failed after it was abandoned by the stop`);
+      }
+    };
+    const work = sequential
+      ? (async () => {
+          for (const step of steps) {
+            if (abandoned) return;
+            await runStep(step);
+          }
+        })()
+      : Promise.all(steps.map(runStep));
+    try {
+      await within(work, deadline);
+    } finally {
+      abandoned = true;
+    }
+    return steps.filter((step) => !done.has(step)).map((step) => step.label);
+  }
+
   /** Stops at once, without draining or committing: fail-stop and fatal errors. */
   private abort(exitCode: number, error: PunchlineError): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.tracker.stop();
-    // Best effort, not awaited: stop fetching, tear the pipelines down (their timers too) and
-    // release the outputs. Never close() an input: closing commits.
+    // Best effort, not awaited: stop fetching (and end capacity() waits), tear the pipelines down
+    // (their timers too) and release the outputs. Never close() an input: closing commits.
     for (const node of this.nodes) {
-      for (const source of node.sources) source.stop().catch(() => undefined);
+      for (const source of node.sources) {
+        source.stop().catch(() => undefined);
+        source.sealed = true;
+      }
       for (const subscription of node.subscriptions) subscription.unsubscribe();
       for (const output of node.outputs) output.close?.().catch(() => undefined);
     }
