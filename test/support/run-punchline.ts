@@ -9,6 +9,7 @@ import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-
 import type { PlatformConfig } from '../../src/runtime/config/platform-config.js';
 import { formatDiagnostic } from '../../src/runtime/validation/diagnostic.js';
 import { createLogger } from '../../src/runtime/logging.js';
+import type { Logger } from '../../src/runtime/logging.js';
 import { Topology } from '../../src/runtime/topology.js';
 import type { RunResult } from '../../src/runtime/topology.js';
 import { TEST_CATALOGUE } from './test-nodes.js';
@@ -19,12 +20,15 @@ export interface TestRun {
   readonly result: Promise<RunResult>;
 }
 
-/** Validates and starts a punchline; throws with every diagnostic when it is invalid. */
-export async function startPunchline(text: string, platform: PlatformConfig = DEFAULT_PLATFORM_CONFIG, file = '/tests/acme/unit/test.json5'): Promise<TestRun> {
+/**
+ * Validates and starts a punchline; throws with every diagnostic when it is invalid. Logs go
+ * nowhere unless `$PUNCHLINE_TEST_LOG_LEVEL` is set, or to `logger` for a test that reads them.
+ */
+export async function startPunchline(text: string, platform: PlatformConfig = DEFAULT_PLATFORM_CONFIG, file = '/tests/acme/unit/test.json5', logger?: Logger): Promise<TestRun> {
   const { punchline, diagnostics } = validatePunchlineDocument(parseJson5Document(file, text), TEST_CATALOGUE, platform);
   if (punchline === undefined) throw new Error(`invalid test punchline:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   const registry = new Registry();
-  const topology = new Topology(punchline, { platform, logger: createLogger({ level: process.env.PUNCHLINE_TEST_LOG_LEVEL ?? 'silent', pretty: false }), registry });
+  const topology = new Topology(punchline, { platform, logger: logger ?? createLogger({ level: process.env.PUNCHLINE_TEST_LOG_LEVEL ?? 'silent', pretty: false }), registry });
   await topology.start();
   return { topology, registry, result: topology.result };
 }

@@ -42,8 +42,11 @@ export function recorder(name: string): Recorder {
   return found;
 }
 
-/** Emits `count` tuples `{ id }` as fast as capacity allows, recording acks, fails and max pending. */
-const recordingInput = defineNode<{ recorder: string; count: number; record_ids: boolean; heap_sample_every?: number }>({
+/**
+ * Emits `count` tuples `{ id }` as fast as capacity allows, recording acks, fails and max pending.
+ * `stop_never_resolves` / `close_never_resolves` make a stuck input, for the bounds of a stop.
+ */
+const recordingInput = defineNode<{ recorder: string; count: number; record_ids: boolean; heap_sample_every?: number; stop_never_resolves: boolean; close_never_resolves: boolean }>({
   type: 'recording_input',
   kind: 'input',
   schema: schema('recording_input'),
@@ -54,6 +57,7 @@ const recordingInput = defineNode<{ recorder: string; count: number; record_ids:
     const run = async (sink: InputSink): Promise<void> => {
       for (let id = 0; id < settings.count && !stopped; id++) {
         await sink.capacity();
+        if (stopped) break;
         sink.emit({ id }, {
           ack: () => {
             seen.ackedCount++;
@@ -83,8 +87,9 @@ const recordingInput = defineNode<{ recorder: string; count: number; record_ids:
       async stop() {
         stopped = true;
         await loop;
+        if (settings.stop_never_resolves) await new Promise(() => undefined);
       },
-      close: () => Promise.resolve(),
+      close: () => (settings.close_never_resolves ? new Promise(() => undefined) : Promise.resolve()),
     };
   },
 });
@@ -123,8 +128,8 @@ const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_
   },
 });
 
-/** Acks tuples in batches after a delay: a deliberately slow output. */
-const slowOutput = defineNode<{ recorder?: string; batch_size: number; delay_ms: number }>({
+/** Acks tuples in batches after a delay: a deliberately slow output (or, with `close_never_resolves`, a stuck one). */
+const slowOutput = defineNode<{ recorder?: string; batch_size: number; delay_ms: number; close_never_resolves: boolean }>({
   type: 'slow_output',
   kind: 'output',
   schema: schema('slow_output'),
@@ -143,6 +148,7 @@ const slowOutput = defineNode<{ recorder?: string; batch_size: number; delay_ms:
             return batch.map((t) => ack(t));
           }),
         ),
+      ...(settings.close_never_resolves && { close: () => new Promise<void>(() => undefined) }),
     };
   },
 });
