@@ -7,7 +7,9 @@
  *    run on a machine fetches them with Maven) and passes its details to test processes through
  *    the `PUNCHLINE_TEST_*` variables of test/support/kafka.ts.
  * 3. Runs `node --test` on the files, one file at a time by default
- *    (`PUNCHLINE_TEST_CONCURRENCY=n` for more), output forwarded as it comes.
+ *    (`PUNCHLINE_TEST_CONCURRENCY=n` for more), output forwarded as it comes. Each file must exit
+ *    on its own: one still alive `PUNCHLINE_TEST_EXIT_GRACE_MS` (10 s) after its last test fails,
+ *    with what keeps it alive (test/support/exit-watchdog.mjs); no forced exit hides it.
  * 4. Whatever happened — failure, Ctrl-C, SIGTERM — stops the test processes, the shared broker
  *    and every cluster a test started under the run folder.
  *
@@ -198,12 +200,12 @@ async function main(): Promise<number> {
     const timeoutMs = Number(process.env.PUNCHLINE_TEST_TIMEOUT_MS ?? '600000');
     say(`running ${files.length} test file(s)`);
     runner = spawn(process.execPath, [
-      // Passed on to each test file's process, like the tsx loader: its verdicts must not be cut off by the forced exit.
+      // Passed on to each test file's process, like the tsx loader: its verdicts must not be cut off by its exit.
       '--import', pathToFileURL(join(ROOT, 'test', 'support', 'blocking-stdout.mjs')).href,
+      // A file that leaves a client connected fails, rather than hanging the run or being forced out.
+      '--import', pathToFileURL(join(ROOT, 'test', 'support', 'exit-watchdog.mjs')).href,
       '--import', 'tsx',
       '--test',
-      // A test that leaves a client connected must not hang the run once its tests are done.
-      '--test-force-exit',
       `--test-concurrency=${concurrency}`,
       `--test-timeout=${timeoutMs}`,
       '--test-reporter=spec', '--test-reporter-destination=stdout',
