@@ -3,7 +3,9 @@
  *
  * Every error the runtime or a node raises is a {@link PunchlineError} with a stable `code` from
  * {@link ERROR_CATALOGUE}. Retry and routing decisions read `retriable` and `code`, never the
- * message. Messages are lowercase context chains, outermost context first:
+ * message. For Kafka errors, `retriable` comes from the one classifier of the Kafka client layer
+ * (`classifyKafkaError` in `src/libraries/kafka/error-classification.ts`), so the same broker
+ * answer is retried (or not) the same way by every node and the CLI. Messages are lowercase context chains, outermost context first:
  * `kafka_input[input]: decoding record mytopic/3@1042: value length 9000 past end of buffer`.
  *
  * `docs/errors.md` is generated from the catalogue (`npm run gen`) and CI checks it is fresh.
@@ -19,6 +21,7 @@ export const ERROR_CATALOGUE = {
   E_UNKNOWN_CLUSTER: { retriable: false, summary: 'a node names a Kafka cluster the platform config does not declare', fix: 'declare it under `kafka.clusters` or use one of the known ids' },
   E_KAFKA_UNREACHABLE: { retriable: true, summary: 'no broker of a cluster answered in time', fix: 'check the broker addresses and that the brokers run' },
   E_KAFKA_AUTH: { retriable: false, summary: 'a broker refused the SASL credentials', fix: 'check the mechanism, user and password of the cluster' },
+  E_KAFKA_DENIED: { retriable: false, summary: 'a broker denied an operation to the logged-in user (an ACL: topic, group or cluster authorization)', fix: 'grant the user the operation the message names, or log in as another user' },
   E_KAFKA_TLS: { retriable: false, summary: 'the TLS handshake with a broker failed', fix: 'check the CA, the client certificate and the broker host name' },
   E_KAFKA_PROTOCOL: { retriable: true, summary: 'a Kafka request failed', fix: 'see the cause; the client retries what can be retried' },
   E_KAFKA_WRITE: { retriable: true, summary: 'a record could not be written to Kafka after the client retries', fix: 'check the broker and the topic; the tuple fails and is replayed by its input' },

@@ -11,6 +11,7 @@ import { describeBrokerVersion, inferBrokerVersion } from './broker-version.js';
 import { createKafkaClient } from './client-factory.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
+import { classifyKafkaError } from './error-classification.js';
 import { translateKafkaError } from './kafka-errors.js';
 import { describeLogin } from './sasl-options.js';
 import { tlsConnectionOptions } from './tls-options.js';
@@ -81,7 +82,9 @@ export async function checkClusterConnection(cluster: ResolvedCluster, logger: L
     };
   } catch (error) {
     const failure = translateKafkaError(error, cluster, 'connecting');
-    const refusedLogin = failure.code === 'E_KAFKA_AUTH' || (failure.code === 'E_KAFKA_TLS' && /client certificate/.test(failure.message));
+    // A refused SASL login or client certificate proves a broker answered.
+    const { kind, reason } = classifyKafkaError(error);
+    const refusedLogin = kind === 'authentication' || reason === 'client_certificate_refused';
     return { cluster, reachable: refusedLogin, authenticated: refusedLogin ? false : undefined, error: failure };
   } finally {
     await admin.disconnect().catch(() => undefined);
