@@ -20,7 +20,7 @@ import { PunchlineError } from '../../src/core/errors.js';
 import type { Tuple } from '../../src/runtime/node-api.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
-import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
+import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import { acquireProducer } from './shared-producers.js';
 import type { ProducerLease } from './shared-producers.js';
 import { partitionFor } from './partitioning/partition-for.js';
@@ -64,53 +64,19 @@ export interface WriterOptions {
   readonly topicCreation: { readonly enabled: boolean; readonly partitions: number; readonly replication_factor: number };
 }
 
-/** Broker error types that no retry can fix for the record concerned. */
-const REJECTED_TYPES: Readonly<Record<string, RejectionKind>> = {
-  MESSAGE_TOO_LARGE: 'too_large',
-  RECORD_LIST_TOO_LARGE: 'too_large',
-  INVALID_TOPIC_EXCEPTION: 'invalid_topic',
-  INVALID_RECORD: 'invalid_record',
-  INVALID_TIMESTAMP: 'invalid_record',
-};
-
-/** Broker error types after which our view of a topic's partitions may be wrong. */
-const STALE_METADATA_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-
 /** How long a topic's partition count is trusted (the Java client's `metadata.max.age.ms`). */
 const METADATA_MAX_AGE_MS = 5 * 60_000;
 
 const ACKS: Readonly<Record<WriterOptions['acks'], number>> = { all: -1, '1': 1, '0': 0 };
 
-interface ErrorLink {
-  readonly type?: unknown;
-  readonly cause?: unknown;
-  readonly originalError?: unknown;
-  readonly errors?: unknown;
-}
-
-/** The kafkajs error types in an error's wrapping chain (and in aggregate errors), outermost first. */
-function errorTypes(error: unknown): string[] {
-  const types: string[] = [];
-  const seen = new Set<unknown>();
-  const visit = (current: unknown, depth: number): void => {
-    if (current === null || typeof current !== 'object' || seen.has(current) || depth > 8) return;
-    seen.add(current);
-    const link = current as ErrorLink;
-    if (typeof link.type === 'string') types.push(link.type);
-    if (Array.isArray(link.errors)) for (const inner of link.errors as unknown[]) visit(inner, depth + 1);
-    visit(link.originalError ?? link.cause, depth + 1);
-  };
-  visit(error, 0);
-  return types;
-}
-
-/** The rejection kind when the error says a record can never be written, else undefined. */
+/**
+ * The rejection kind when the error says a record can never be written (the classifier of the
+ * Kafka layer finds it not retriable, and the fault the record's), else undefined.
+ */
 export function rejectionKindOf(error: unknown): RejectionKind | undefined {
-  for (const type of errorTypes(error)) {
-    const kind = REJECTED_TYPES[type];
-    if (kind !== undefined) return kind;
-  }
-  return undefined;
+  const { kind, reason, retriable } = classifyKafkaError(error);
+  if (retriable || kind !== 'rejected_record') return undefined;
+  return reason === 'too_large' || reason === 'invalid_topic' ? reason : 'invalid_record';
 }
 
 interface CachedCount {
@@ -209,7 +175,7 @@ export class ClusterWriter {
       const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
       return partitions > 0 ? partitions : undefined;
     } catch (error) {
-      if (errorTypes(error).includes('UNKNOWN_TOPIC_OR_PARTITION')) return undefined;
+      if (classifyKafkaError(error).kind === 'unknown_topic_or_partition') return undefined;
       throw translateKafkaError(error, this.#cluster, `reading the metadata of topic "${topic}"`);
     }
   }
@@ -226,12 +192,14 @@ export class ClusterWriter {
       await this.#connectedAdmin().createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
       this.#logger.info({ topic, partitions, replicationFactor }, `Created topic "${topic}" with ${how}.`);
     } catch (error) {
-      const types = errorTypes(error);
+      const classification = classifyKafkaError(error);
+      const types = classification.brokerErrorTypes;
       if (types.includes('TOPIC_ALREADY_EXISTS')) return;
-      const invalid = types.includes('INVALID_TOPIC_EXCEPTION');
+      const invalid = classification.reason === 'invalid_topic';
       const reason = types.find((t) => t !== 'UNKNOWN_SERVER_ERROR') ?? translateKafkaError(error, this.#cluster, 'creating').message;
       throw new PunchlineError(invalid ? 'E_KAFKA_REJECTED' : 'E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": creating topic "${topic}" with ${how} failed: ${reason}`, {
         cause: error,
+        retriable: classification.retriable,
         hint: invalid ? 'the broker refuses this topic name' : 'check topic_creation.partitions / replication_factor against the cluster (and its ACLs), or create the topic beforehand',
       });
     }
@@ -262,7 +230,8 @@ export class ClusterWriter {
     records.forEach((record, index) => {
       const count = partitions.get(record.topic);
       if (count instanceof PunchlineError) {
-        if (count.code === 'E_KAFKA_REJECTED') results[index] = { type: 'rejected', rejection: new RecordRejection('invalid_topic', count.message) };
+        // Not retriable and the topic's fault (its name): no replay can help, the record is rejected.
+        if (!count.retriable && count.code === 'E_KAFKA_REJECTED') results[index] = { type: 'rejected', rejection: new RecordRejection('invalid_topic', count.message) };
         else results[index] = { type: 'failed', kind: count.code === 'E_KAFKA_WRITE' ? 'topic_missing' : 'write_failed', error: count };
         return;
       }
@@ -339,11 +308,10 @@ export class ClusterWriter {
       }
       return undefined;
     }
-    const types = errorTypes(error);
-    if (types.some((t) => STALE_METADATA_TYPES.has(t))) for (const { record } of chunk) this.#partitions.delete(record.topic);
+    if (classifyKafkaError(error).staleMetadata) for (const { record } of chunk) this.#partitions.delete(record.topic);
     const topics = [...new Set(chunk.map((c) => c.record.topic))];
     const translated = translateKafkaError(error, this.#cluster, `writing ${chunk.length} record${chunk.length === 1 ? '' : 's'} to ${topics.map((t) => `"${t}"`).join(', ')}`);
-    const failure = new PunchlineError('E_KAFKA_WRITE', translated.message, { cause: error, ...(translated.hint === undefined ? {} : { hint: translated.hint }) });
+    const failure = new PunchlineError('E_KAFKA_WRITE', translated.message, { cause: error, retriable: translated.retriable, ...(translated.hint === undefined ? {} : { hint: translated.hint }) });
     this.#logger.warn({ topics, records: chunk.length, code: translated.code }, `A produce request failed after the client's retries; its ${chunk.length} tuples fail: ${translated.message}`);
     for (const item of chunk) results[item.index] = { type: 'failed', kind: 'write_failed', error: failure };
     return failure;
