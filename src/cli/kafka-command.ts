@@ -13,6 +13,7 @@ import {
   cliBrokerStateDir,
   openKafkaCluster,
   startKafkaCluster,
+  StateFolderMismatchError,
 } from '../tools/local-broker/index.js';
 import type { ClientAuth, KafkaCluster } from '../tools/local-broker/index.js';
 import { rm } from 'node:fs/promises';
@@ -197,10 +198,10 @@ function explainForCli(error: unknown): unknown {
   if (error instanceof PunchlineError && error.code === 'E_PORT_IN_USE') {
     return new PunchlineError('E_PORT_IN_USE', error.message, { cause: error, hint: 'use --port N to move every listener, or stop the other program' });
   }
-  if (error instanceof PunchlineError && error.code === 'E_USAGE' && error.message.includes('does not match')) {
+  if (error instanceof StateFolderMismatchError) {
     return new PunchlineError('E_USAGE', error.message, {
       cause: error,
-      hint: error.message.includes('running') ? 'punchline kafka stop first to change its options' : 'give its own options, or add --fresh to delete it and start anew',
+      hint: error.running ? 'punchline kafka stop first to change its options' : 'give its own options, or add --fresh to delete it and start anew',
     });
   }
   return error;

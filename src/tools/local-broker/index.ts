@@ -2,7 +2,7 @@
  * The embedded Apache Kafka broker: what the CLI (`punchline kafka`), the test harness and
  * benchmarks use to run a real cluster on loopback. Import from here, not from the modules.
  */
-export { startKafkaCluster, openKafkaCluster, describeManifest, KafkaCluster } from './kafka-cluster.js';
+export { startKafkaCluster, openKafkaCluster, describeManifest, KafkaCluster, StateFolderMismatchError } from './kafka-cluster.js';
 export type { StartKafkaClusterOptions, KafkaClusterDetails, KafkaNodeDetails, KafkaNodeHealth, KafkaSecurityDetails, StopOptions } from './kafka-cluster.js';
 export type { ClientAuth, KafkaNodePorts } from './cluster-manifest.js';
 export { CLIENT_AUTH_MODES } from './cluster-manifest.js';

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PunchlineError } from '../../core/errors.js';
+import type { ErrorContext, PunchlineErrorOptions } from '../../core/errors.js';
 import {
   brokerLogFile,
   brokerPidFile,
@@ -373,6 +374,29 @@ export class KafkaCluster implements KafkaClusterDetails {
 }
 
 /**
+ * `E_USAGE`: the state folder holds a cluster whose options differ from the requested ones.
+ * `running` says whether it runs, which decides the fix (stop it first, or start it fresh); a
+ * caller that words the fix in its own terms (the CLI's options) reads it instead of the message.
+ */
+export class StateFolderMismatchError extends PunchlineError {
+  constructor(message: string, readonly running: boolean, options: PunchlineErrorOptions = {}) {
+    super('E_USAGE', message, options);
+  }
+
+  /** Keeps the class and `running` through added context. */
+  override within(prefix: string, context: ErrorContext = {}): StateFolderMismatchError {
+    const wrapped = new StateFolderMismatchError(`${prefix}: ${this.message}`, this.running, {
+      cause: this.cause,
+      context: { ...this.context, ...context },
+      retriable: this.retriable,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+    });
+    wrapped.stack = this.stack;
+    return wrapped;
+  }
+}
+
+/**
  * Starts a local cluster (or resumes the stopped one in `options.stateDir`) and resolves once
  * every node answers a metadata request listing the whole cluster.
  *
@@ -417,7 +441,7 @@ async function startOrResume(options: StartKafkaClusterOptions): Promise<KafkaCl
       const mismatches = describeMismatches(manifest, settings, options);
       if (mismatches.length > 0) {
         const running = pids.some((pid) => pid !== undefined);
-        throw new PunchlineError('E_USAGE', `${stateDir} holds a ${running ? 'running' : 'stopped'} ${describeManifest(manifest)} cluster, which does not match the requested ${mismatches.join(', ')}`, {
+        throw new StateFolderMismatchError(`${stateDir} holds a ${running ? 'running' : 'stopped'} ${describeManifest(manifest)} cluster, which does not match the requested ${mismatches.join(', ')}`, running, {
           hint: running ? 'stop it first to change its options, or use its own options' : 'start it with its own options, or start fresh (deleting its data)',
         });
       }
