@@ -21,8 +21,7 @@ import type { Tuple } from '../../src/runtime/node-api.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
-import { acquireProducer } from './shared-producers.js';
-import type { ProducerLease } from './shared-producers.js';
+import type { ProducerLease, ProducerPool } from './shared-producers.js';
 import { partitionFor } from './partitioning/partition-for.js';
 import type { PartitionAlgorithm } from './partitioning/partition-for.js';
 import type { KafkaOutputMetrics } from './metrics.js';
@@ -97,12 +96,15 @@ export class ClusterWriter {
   /** The node's logger with the cluster, for this writer's own lines. */
   readonly #logger: Logger;
   readonly #metrics: KafkaOutputMetrics;
+  /** The run's shared producers (`ctx.connection`), where the lease comes from. */
+  readonly #producers: ProducerPool;
   #lease: ProducerLease | undefined;
   #admin: Admin | undefined;
   readonly #partitions = new Map<string, CachedCount>();
   readonly #lookups = new Map<string, Promise<number>>();
 
-  constructor(cluster: ResolvedCluster, options: WriterOptions, logger: Logger, metrics: KafkaOutputMetrics) {
+  constructor(cluster: ResolvedCluster, options: WriterOptions, logger: Logger, metrics: KafkaOutputMetrics, producers: ProducerPool) {
+    this.#producers = producers;
     this.#cluster = cluster;
     this.#options = options;
     this.#clientLogger = logger;
@@ -118,7 +120,7 @@ export class ClusterWriter {
   /** Borrows the cluster's shared producer and connects an admin client. Throws a translated error when the cluster is unreachable. */
   async connect(): Promise<void> {
     const { idempotent, maxInFlightRequests, retries } = this.#options;
-    this.#lease = await acquireProducer(
+    this.#lease = await this.#producers.acquire(
       this.#cluster,
       { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent, maxInFlightRequests, retry: { retries } },
       this.#clientLogger,

@@ -23,6 +23,7 @@ import { KafkaOutputMetrics } from './metrics.js';
 import { HeaderFieldsEncoder } from './record-headers.js';
 import { recordKey } from './record-key.js';
 import { RecordRejection } from './record-rejection.js';
+import { PRODUCER_POOL, ProducerPool } from './shared-producers.js';
 import { ValueEncoder, checkValue, valueFieldsRead } from './record-value.js';
 import type { KafkaOutputSettings } from './settings.generated.js';
 
@@ -78,14 +79,17 @@ function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance
   const metrics = ctx.shared('metrics', () => new KafkaOutputMetrics(ctx, settings.metrics_max_topics));
   const own = resolveCluster({ clusterId: settings.brokers ?? settings.cluster, bootstrapServers: settings['bootstrap.servers'], path: '/settings/brokers' }, ctx.platform);
   const options = writerOptions(settings);
-  const ownWriter = new ClusterWriter(own, options, ctx.logger, metrics);
+  // Producers are shared by every kafka_output of the run, per cluster and options.
+  const producers = ctx.connection(PRODUCER_POOL, () => new ProducerPool());
+  if (!(producers instanceof ProducerPool)) throw new Error(`${ctx.label}: the run's "${PRODUCER_POOL}" connection is not a kafka_output producer pool`);
+  const ownWriter = new ClusterWriter(own, options, ctx.logger, metrics, producers);
   const writers = new Map<string, ClusterWriter>([[own.id, ownWriter]]);
   const writerFor = (clusterId: string | undefined): ClusterWriter => {
     if (clusterId === undefined) return ownWriter;
     let writer = writers.get(clusterId);
     if (writer === undefined) {
       const cluster: ResolvedCluster = resolveCluster({ clusterId, path: '/settings/routes' }, ctx.platform);
-      writer = new ClusterWriter(cluster, options, ctx.logger, metrics);
+      writer = new ClusterWriter(cluster, options, ctx.logger, metrics, producers);
       writers.set(clusterId, writer);
     }
     return writer;

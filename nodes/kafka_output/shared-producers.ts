@@ -1,6 +1,10 @@
 /**
- * One connected kafkajs producer per cluster (and producer options) in a process, shared by every
+ * One connected kafkajs producer per cluster (and producer options) in a run, shared by every
  * output that writes to that cluster, and disconnected when the last of them lets go.
+ *
+ * The pool is a connection of the run, never module state: `kafka_output` takes it from the node
+ * API, `ctx.connection(PRODUCER_POOL, () => new ProducerPool())`, so every node of one run shares
+ * one pool and two runs in a process (tests, tools) share nothing.
  *
  * Why sharing is safe: a kafkajs producer is a connection pool plus a metadata cache; concurrent
  * `send()` calls from several callers are supported and each resolves or rejects on its own. What
@@ -8,10 +12,10 @@
  * is refused, and different producer options (idempotence, in-flight limit, partitioner) get
  * different producers. Consumers are never shared: each is one member of a consumer group.
  *
- * Lifecycle: {@link acquireProducer} in a node's start, `lease.release()` in its stop, exactly
- * once per lease (a second call does nothing). The first acquirer connects; callers arriving
- * meanwhile wait for the same connection and all get its error if it fails (after which the next
- * acquire tries again). The last release disconnects. Nothing here retries on its own.
+ * Lifecycle: {@link ProducerPool.acquire} in a node's start, `lease.release()` in its close,
+ * exactly once per lease (a second call does nothing). The first acquirer connects; callers
+ * arriving meanwhile wait for the same connection and all get its error if it fails (after which
+ * the next acquire tries again). The last release disconnects. Nothing here retries on its own.
  */
 import type { ICustomPartitioner, Producer, ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -42,78 +46,84 @@ interface PoolEntry {
   holders: number;
 }
 
-const pool = new Map<string, PoolEntry>();
+/** The `ctx.connection` key of the run's producer pool. */
+export const PRODUCER_POOL = 'kafka:producers';
 
-/** Functions (partitioners) have no JSON form; each distinct one gets a stable number. */
-const functionIds = new WeakMap<ICustomPartitioner, number>();
-let nextFunctionId = 0;
+/** The shared producers of one run, by cluster and options. */
+export class ProducerPool {
+  readonly #entries = new Map<string, PoolEntry>();
+  /** Functions (partitioners) have no JSON form; each distinct one gets a stable number. */
+  readonly #functionIds = new WeakMap<ICustomPartitioner, number>();
+  #nextFunctionId = 0;
 
-function partitionerId(partitioner: ICustomPartitioner | undefined): number | undefined {
-  if (partitioner === undefined) return undefined;
-  let id = functionIds.get(partitioner);
-  if (id === undefined) {
-    id = nextFunctionId++;
-    functionIds.set(partitioner, id);
+  /** How many shared producers are connected or connecting now (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
   }
-  return id;
-}
 
-/** Same cluster declaration (after any bootstrap.servers override) and same options share a producer. */
-function poolKey(cluster: ResolvedCluster, options: SharedProducerOptions): string {
-  const { createPartitioner, ...plain } = options;
-  return JSON.stringify([cluster.id, cluster.config, plain, partitionerId(createPartitioner)]);
-}
+  #partitionerId(partitioner: ICustomPartitioner | undefined): number | undefined {
+    if (partitioner === undefined) return undefined;
+    let id = this.#functionIds.get(partitioner);
+    if (id === undefined) {
+      id = this.#nextFunctionId++;
+      this.#functionIds.set(partitioner, id);
+    }
+    return id;
+  }
 
-/**
- * Borrows the connected producer of `cluster` for `options`, connecting it if this is the first
- * lease. Throws a translated `PunchlineError` (`E_KAFKA_UNREACHABLE`, `E_KAFKA_TLS`,
- * `E_KAFKA_AUTH`, `E_FILE_IO` …) when it cannot connect, and `E_USAGE` for a transactional id.
- */
-export async function acquireProducer(cluster: ResolvedCluster, options: SharedProducerOptions, logger: Logger): Promise<ProducerLease> {
-  if ('transactionalId' in options) {
-    throw new PunchlineError('E_USAGE', `kafka cluster "${cluster.id}": a transactional producer cannot be shared`, { hint: 'create it with createKafkaClient(...).producer()' });
+  /** Same cluster declaration (after any bootstrap.servers override) and same options share a producer. */
+  #key(cluster: ResolvedCluster, options: SharedProducerOptions): string {
+    const { createPartitioner, ...plain } = options;
+    return JSON.stringify([cluster.id, cluster.config, plain, this.#partitionerId(createPartitioner)]);
   }
-  const key = poolKey(cluster, options);
-  let entry = pool.get(key);
-  if (entry === undefined) {
-    const producer = createKafkaClient(cluster, logger).producer(options);
-    const created: PoolEntry = {
-      producer,
-      holders: 0,
-      connected: producer.connect().catch((error: unknown) => {
-        if (pool.get(key) === created) pool.delete(key);
-        throw translateKafkaError(error, cluster, 'connecting a producer');
-      }),
-    };
-    entry = created;
-    pool.set(key, entry);
-    logger.debug({ cluster: cluster.id }, 'Connecting the shared producer of the cluster.');
-  }
-  entry.holders++;
-  const held = entry;
-  try {
-    await held.connected;
-  } catch (error) {
-    held.holders--;
-    throw error;
-  }
-  let released = false;
-  return {
-    producer: held.producer,
-    cluster,
-    release: async () => {
-      if (released) return;
-      released = true;
+
+  /**
+   * Borrows the connected producer of `cluster` for `options`, connecting it if this is the first
+   * lease. Throws a translated `PunchlineError` (`E_KAFKA_UNREACHABLE`, `E_KAFKA_TLS`,
+   * `E_KAFKA_AUTH`, `E_FILE_IO` …) when it cannot connect, and `E_USAGE` for a transactional id.
+   */
+  async acquire(cluster: ResolvedCluster, options: SharedProducerOptions, logger: Logger): Promise<ProducerLease> {
+    if ('transactionalId' in options) {
+      throw new PunchlineError('E_USAGE', `kafka cluster "${cluster.id}": a transactional producer cannot be shared`, { hint: 'create it with createKafkaClient(...).producer()' });
+    }
+    const entries = this.#entries;
+    const key = this.#key(cluster, options);
+    let entry = entries.get(key);
+    if (entry === undefined) {
+      const producer = createKafkaClient(cluster, logger).producer(options);
+      const created: PoolEntry = {
+        producer,
+        holders: 0,
+        connected: producer.connect().catch((error: unknown) => {
+          if (entries.get(key) === created) entries.delete(key);
+          throw translateKafkaError(error, cluster, 'connecting a producer');
+        }),
+      };
+      entry = created;
+      entries.set(key, entry);
+      logger.debug({ cluster: cluster.id }, 'Connecting the shared producer of the cluster.');
+    }
+    entry.holders++;
+    const held = entry;
+    try {
+      await held.connected;
+    } catch (error) {
       held.holders--;
-      if (held.holders > 0) return;
-      if (pool.get(key) === held) pool.delete(key);
-      logger.debug({ cluster: cluster.id }, 'Disconnecting the shared producer of the cluster: its last user released it.');
-      await held.producer.disconnect();
-    },
-  };
-}
-
-/** How many shared producers are connected or connecting now (for tests and diagnostics). */
-export function sharedProducerCount(): number {
-  return pool.size;
+      throw error;
+    }
+    let released = false;
+    return {
+      producer: held.producer,
+      cluster,
+      release: async () => {
+        if (released) return;
+        released = true;
+        held.holders--;
+        if (held.holders > 0) return;
+        if (entries.get(key) === held) entries.delete(key);
+        logger.debug({ cluster: cluster.id }, 'Disconnecting the shared producer of the cluster: its last user released it.');
+        await held.producer.disconnect();
+      },
+    };
+  }
 }

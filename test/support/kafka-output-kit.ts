@@ -6,6 +6,7 @@
  */
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { KafkaCluster, KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import type { KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
@@ -144,13 +145,15 @@ export interface RunningPunchline {
   readonly result: Promise<RunResult>;
 }
 
-/** Validates and starts a punchline; throws with every diagnostic when it is invalid. */
-export async function startTestPunchline(text: string, platform: PlatformConfig): Promise<RunningPunchline> {
+/**
+ * Validates and starts a punchline; throws with every diagnostic when it is invalid. Logs go to
+ * `logger` when given, else nowhere (or per `PUNCHLINE_TEST_LOG_LEVEL`).
+ */
+export async function startTestPunchline(text: string, platform: PlatformConfig, logger?: Logger): Promise<RunningPunchline> {
   const { punchline, diagnostics } = validatePunchlineDocument(parseJson5Document('/tests/acme/kafka/output.json5', text), CATALOGUE, platform);
   if (punchline === undefined) throw new Error(`invalid test punchline:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   const registry = new Registry();
-  const logger = createLogger({ level: process.env.PUNCHLINE_TEST_LOG_LEVEL ?? 'silent', pretty: false });
-  const topology = new Topology(punchline, { platform, logger, registry });
+  const topology = new Topology(punchline, { platform, logger: logger ?? createLogger({ level: process.env.PUNCHLINE_TEST_LOG_LEVEL ?? 'silent', pretty: false }), registry });
   await topology.start();
   return { topology, registry, result: topology.result };
 }
