@@ -122,7 +122,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   #cluster: ResolvedCluster | undefined;
   #consumer: Consumer | undefined;
 
-  /** Stopped by a fail-stop or a fatal error: nothing may be committed any more. */
+  /** Stopped by a fail-stop or a fatal error (once: the committer is frozen, the group left). */
   #halted = false;
   #activeBatches = 0;
   #batchesIdle: (() => void)[] = [];
