@@ -9,7 +9,7 @@
  * the logger redacts secret keys besides.
  *
  * A `Kafka` object holds no connection; its producers, consumers and admins do, and whoever
- * creates one disconnects it. To share a producer per cluster, use `acquireProducer`.
+ * creates one disconnects it. Outputs share one producer per cluster through the `ProducerPool` of kafka_output, which the run hands them (`ctx.connection`).
  */
 import { Kafka } from 'kafkajs';
 import type { KafkaConfig, RetryOptions } from 'kafkajs';
