@@ -8,7 +8,7 @@
  *    the `PUNCHLINE_TEST_*` variables of test/support/kafka.ts.
  * 3. Runs `node --test` on the files, one file at a time by default
  *    (`PUNCHLINE_TEST_CONCURRENCY=n` for more), output forwarded as it comes. Each file must exit
- *    on its own: one still alive `PUNCHLINE_TEST_EXIT_GRACE_MS` (10 s) after its last test fails,
+ *    on its own: one still alive `PUNCHLINE_TEST_EXIT_GRACE_MS` (60 s) after its last test fails,
  *    with what keeps it alive (test/support/exit-watchdog.mjs); no forced exit hides it.
  * 4. Whatever happened — failure, Ctrl-C, SIGTERM — stops the test processes, the shared broker
  *    and every cluster a test started under the run folder.
