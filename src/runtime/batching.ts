@@ -59,7 +59,7 @@ export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<T,
 }
 
 /**
- * The output operator: `prepare` each tuple on arrival (synchronous: routing and encoding), then
+ * The output operator: `prepare` each tuple of a batch when the batch closes (synchronous: routing and encoding), then
  * `send` the prepared batches. `send` must resolve with one outcome per item and never reject: a
  * rejection would stop the punchline as a node crash.
  */
