@@ -214,11 +214,18 @@ export async function partitionCount(cluster: KafkaClusterDetails, topic: string
  * Every record `topic` holds now (up to its high watermarks), in partition then offset order.
  * Throws if they cannot all be read within `deadlineMs`, naming how many were missing.
  */
-export async function readTopic(cluster: KafkaClusterDetails, topic: string, deadlineMs = 60_000): Promise<ReadRecord[]> {
+export async function readTopic(cluster: KafkaClusterDetails, topic: string, deadlineMs = 60_000, atLeast = 0): Promise<ReadRecord[]> {
   const kafka = kafkaClient(cluster);
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
+  // `atLeast`: records written without an answer from the broker (acks 0) may still be on their
+  // way when the writer is done; wait until the topic holds that many before reading.
+  const waitUntil = performance.now() + deadlineMs;
+  let ends = await admin.fetchTopicOffsets(topic);
+  while (ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) < atLeast && performance.now() < waitUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ends = await admin.fetchTopicOffsets(topic);
+  }
   await admin.disconnect();
   const remaining = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
   for (const [partition, high] of remaining) if (high === 0n) remaining.delete(partition);
