@@ -65,7 +65,7 @@ export interface KafkaOutputSettings {
    */
   topic_field_path: string[];
   /**
-   * The record key is the first of these fields that is present and not empty (e.g. `["userId", "anonymousId"]`; `["id"]` for alerts). None gives a record without a key.
+   * The record key is the first of these fields that is present and not empty (e.g. `["userId", "anonymousId"]`; `["id"]` for alerts); else an empty key when one is present and empty (`""`). None present gives a record without a key.
    */
   key_fields: string[];
   /**

@@ -169,3 +169,24 @@ describe('partitionFor takes keys as bytes or text and checks the partition coun
     });
   }
 });
+
+// Kapacitor's own partitioner vectors for an empty key (Java's murmur2 and sarama's fnv-1a agree):
+// a present, empty key is hashed; only crc32 sends it to a random partition, as Kapacitor does.
+describe("an empty key lands where Kapacitor's vectors put it", () => {
+  const cases: readonly { algorithm: (typeof PARTITION_ALGORITHMS)[number]; key: Uint8Array | string; partitions: number; expected: number | 'random' }[] = [
+    { algorithm: 'murmur2', key: '', partitions: 1000, expected: 681 },
+    { algorithm: 'murmur2', key: new Uint8Array(0), partitions: 1000, expected: 681 },
+    { algorithm: 'fnv-1a', key: '', partitions: 1000, expected: 35 },
+    { algorithm: 'fnv-1a', key: new Uint8Array(0), partitions: 1000, expected: 35 },
+    { algorithm: 'crc32', key: '', partitions: 1000, expected: 'random' },
+    { algorithm: 'crc32', key: new Uint8Array(0), partitions: 1000, expected: 'random' },
+  ];
+  for (const { algorithm, key, partitions, expected } of cases) {
+    it(`${algorithm}: an empty ${typeof key === 'string' ? 'text' : 'byte'} key of a ${partitions}-partition topic → ${expected}`, () => {
+      const low = partitionFor(algorithm, key, partitions, () => 0);
+      const high = partitionFor(algorithm, key, partitions, () => 0.999999);
+      if (expected === 'random') assert.deepEqual([low, high], [0, partitions - 1]);
+      else assert.deepEqual([low, high], [expected, expected]);
+    });
+  }
+});
