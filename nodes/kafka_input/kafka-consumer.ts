@@ -19,8 +19,11 @@
  * The executor runs parts that each have one job: {@link GroupMembership} (the partitions owned,
  * and what an assignment changes), {@link EmissionGate} (back-pressure and load control),
  * {@link ReplayQueue} (what a failure leads to), {@link OffsetCommitter} (what is committed, when).
- * It wires them to kafkajs and the runtime's sink, and decodes and emits the records. Before
- * rejoining at a rebalance, the acked offsets are committed (best effort).
+ * It wires them to kafkajs and the runtime's sink, and decodes and emits the records. Each
+ * assignment and each ack that moves a commit point is reported to the committer (it commits the
+ * first acked progress after a join, and after every half `topology.max.spout.pending` records).
+ * When a heartbeat learns that the group rebalances, the acked offsets are committed before the
+ * batch gives up and kafkajs rejoins (a rebalance kafkajs finds itself is committed best effort).
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -169,6 +172,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       label: this.#label,
       committing: this.#committing,
       intervalMs: settings.auto_commit_interval,
+      progressRecords: Math.max(1, Math.floor(maxPending / 2)),
       partitions: this.#membership.trackers,
       logger: this.#logger,
       translate: (error, action) => this.#translate(error, action),
@@ -204,7 +208,10 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     });
     this.#consumer = consumer;
     this.#committer.attach(consumer);
-    consumer.on(consumer.events.GROUP_JOIN, (event) => this.#membership.assigned(event.payload.memberAssignment));
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.#membership.assigned(event.payload.memberAssignment);
+      this.#committer.joined();
+    });
     consumer.on(consumer.events.REBALANCING, () => void this.#committer.commit('rebalance'));
     consumer.on(consumer.events.CRASH, (event) => this.#onCrash(event.payload.error, event.payload.restart));
     consumer.on(consumer.events.COMMIT_OFFSETS, (event) => this.#committer.committed(event.payload.topics));
@@ -265,7 +272,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       tracker.highWatermark = Number(batch.highWatermark);
       const epoch = tracker.epoch;
       const counters = this.#counts.of(batch.partition);
-      const heartbeat = (): Promise<void> => payload.heartbeat();
+      const heartbeat = (): Promise<void> => this.#heartbeat(payload);
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
@@ -287,6 +294,20 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
         this.#batchesIdle = [];
         for (const resolve of waiters) resolve();
       }
+    }
+  }
+
+  /**
+   * Heart-beats while a batch waits. When the answer is that the group rebalances, the partitions
+   * are about to be let go: what is acked is committed first (the group still accepts this
+   * generation's commits until every member rejoined), then kafkajs rejoins.
+   */
+  async #heartbeat(payload: EachBatchPayload): Promise<void> {
+    try {
+      await payload.heartbeat();
+    } catch (error) {
+      if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') await this.#committer.commit('rebalance');
+      throw error;
     }
   }
 
@@ -348,8 +369,10 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   /** @internal Called by a record's handle when its tuple tree is acked. */
   acked(tracker: Tracker, seq: number, epoch: number): void {
     const now = this.#gate.clock();
+    const passed = tracker.passed;
     const latency = tracker.ack(seq, epoch, now);
     if (latency < 0) return;
+    if (tracker.passed !== passed) this.#committer.advanced(tracker.passed - passed);
     this.#counts.of(tracker.partition).acked++;
     this.#gate.acked(latency, now);
   }

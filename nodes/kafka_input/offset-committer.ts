@@ -2,9 +2,17 @@
  * The offset commits of one `kafka_input` executor: for each assigned partition that moved, the
  * offset below which every record is acked (`PartitionTracker.committable`), never further.
  *
- * Commits run one at a time, in the order asked (every `auto_commit_interval`, before a rebalance,
- * at close), so a slow commit is never overtaken by an older offset. A commit that fails is
- * counted and logged; the next one retries, since it commits the same point or a later one. Once
+ * When: every `auto_commit_interval`; as soon as acked progress follows a (re)join (a process
+ * killed a few seconds after it joined must not replay everything it did); whenever the commit
+ * points moved over `progressRecords` records since the last commit (so what a crash replays stays
+ * near `topology.max.spout.pending` however long the interval); when a rebalance is about to take
+ * partitions away; at close. Records a crash replays are those read past the last commit, so these
+ * triggers, not the interval, bound duplicates under crash loops.
+ *
+ * Commits run one at a time, in the order asked, so a slow commit is never overtaken by an older
+ * offset; at most one progress commit waits behind a running one (it commits whatever is acked when
+ * it runs), so a fast stream of acks never piles commits up. A commit that fails is counted and
+ * logged; the next one retries, since it commits the same point or a later one. Once
  * {@link OffsetCommitter.freeze}d (fail-stop, fatal error, group left) nothing is committed any
  * more: a stop that did not drain must not move the commit point.
  *
@@ -23,7 +31,7 @@ export interface OffsetCommitTarget {
 }
 
 /** Why a commit is made, in the debug log. */
-export type CommitReason = 'interval' | 'rebalance' | 'stop';
+export type CommitReason = 'interval' | 'joined' | 'progress' | 'rebalance' | 'stop';
 
 /** What an offset committer needs of its executor. */
 export interface OffsetCommitterOptions {
@@ -33,6 +41,11 @@ export interface OffsetCommitterOptions {
   /** false for the start strategies that commit nothing (ephemeral groups): every commit is a no-op. */
   readonly committing: boolean;
   readonly intervalMs: number;
+  /**
+   * Commit as soon as the commit points moved over this many records since the last commit
+   * (the executor passes half of `topology.max.spout.pending`).
+   */
+  readonly progressRecords: number;
   /** The partitions assigned now, by partition number. */
   readonly partitions: ReadonlyMap<number, CommittedPartition>;
   readonly logger: Logger;
@@ -50,6 +63,12 @@ export class OffsetCommitter {
   #frozen = false;
   #timer: NodeJS.Timeout | undefined;
   #commits: Promise<void> = Promise.resolve();
+  /** Records the commit points passed since the last commit started. */
+  #progress = 0;
+  /** A (re)join happened and nothing was committed since: the first acked progress commits. */
+  #joined = false;
+  /** A progress or join commit is asked for and has not started yet. */
+  #triggered = false;
 
   constructor(private readonly options: OffsetCommitterOptions) {}
 
@@ -75,6 +94,27 @@ export class OffsetCommitter {
     this.stopInterval();
   }
 
+  /**
+   * The group gave this member its partitions (the first join or a rebalance): the next acked
+   * progress is committed at once, not at the next interval.
+   */
+  joined(): void {
+    this.#joined = true;
+  }
+
+  /**
+   * A partition's commit point passed `records` more records (called on the ack path, O(1)).
+   * Asks for a commit after a (re)join, or once the progress since the last commit reaches
+   * `progressRecords`, unless such a commit already waits.
+   */
+  advanced(records: number): void {
+    this.#progress += records;
+    if (this.#triggered || !this.options.committing || this.#frozen) return;
+    if (!this.#joined && this.#progress < this.options.progressRecords) return;
+    this.#triggered = true;
+    void this.commit(this.#joined ? 'joined' : 'progress');
+  }
+
   /** Commits, after the commits already asked for, the acked offset of every partition that moved. Never rejects. */
   commit(reason: CommitReason): Promise<void> {
     this.#commits = this.#commits.then(() => this.#commitNow(reason));
@@ -84,7 +124,11 @@ export class OffsetCommitter {
   async #commitNow(reason: CommitReason): Promise<void> {
     const target = this.#target;
     const { topic, label, logger } = this.options;
+    if (reason === 'joined' || reason === 'progress') this.#triggered = false;
     if (!this.options.committing || this.#frozen || target === undefined) return;
+    // What is committed now covers the progress so far.
+    const progressed = this.#progress;
+    this.#progress = 0;
     const offsets: { topic: string; partition: number; offset: string }[] = [];
     for (const tracker of this.options.partitions.values()) {
       const offset = tracker.committable();
@@ -92,6 +136,9 @@ export class OffsetCommitter {
       offsets.push({ topic, partition: tracker.partition, offset: String(offset) });
     }
     if (offsets.length === 0) return;
+    // The first commit after a (re)join that carries acked progress serves it (not one that only
+    // re-commits a start position before anything was acked).
+    if (progressed > 0) this.#joined = false;
     const started = performance.now();
     try {
       await target.commitOffsets(offsets);

@@ -2,7 +2,9 @@
  * The offset committer (pure, a fake consumer): it commits, per partition that moved, the offset
  * below which all is acked; commits run one after the other; a failed commit is counted and the
  * next one retries; once frozen (fail-stop, group left) nothing is committed, not even a commit
- * already asked for; the strategies that commit nothing never commit.
+ * already asked for; the strategies that commit nothing never commit. Besides the interval, the
+ * first acked progress after a (re)join is committed at once, and so is every `progressRecords`
+ * records of progress, with at most one such commit waiting and never past an unacked record.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +45,7 @@ function setUp(options: Partial<OffsetCommitterOptions> = {}) {
     label: 'kafka_input[input]',
     committing: true,
     intervalMs: 10,
+    progressRecords: 1_000_000,
     partitions: trackers,
     logger: pino({ level: 'silent' }),
     translate: (error) => new PunchlineError('E_KAFKA_PROTOCOL', String(error), { retriable: true }),
@@ -52,12 +55,22 @@ function setUp(options: Partial<OffsetCommitterOptions> = {}) {
   const consumer = new FakeConsumer();
   consumer.onCommitted = (offsets) => committer.committed([{ topic: 'logs', partitions: offsets }]);
   committer.attach(consumer);
+  /** Acks a record as the consumer does: the committer hears how far the commit point moved. */
+  const ack = (tracker: PartitionTracker<undefined>, seq: number): void => {
+    const passed = tracker.passed;
+    tracker.ack(seq, tracker.epoch, 0);
+    if (tracker.passed !== passed) committer.advanced(tracker.passed - passed);
+  };
   /** Reads `count` records of `partition` from `from`, acking them. */
   const readAndAck = (partition: number, from: number, count: number): void => {
     const tracker = trackers.get(partition)!;
-    for (let offset = from; offset < from + count; offset++) tracker.ack(tracker.append(offset, undefined, 0), tracker.epoch, 0);
+    for (let offset = from; offset < from + count; offset++) ack(tracker, tracker.append(offset, undefined, 0));
   };
-  return { trackers, committer, consumer, latencies, readAndAck };
+  /** Lets queued commits run. */
+  const settle = async (): Promise<void> => {
+    await committer.commit('interval');
+  };
+  return { trackers, committer, consumer, latencies, readAndAck, ack, settle };
 }
 
 describe('offset committer', () => {
@@ -130,6 +143,83 @@ describe('offset committer', () => {
     ephemeral.committer.startInterval();
     await ephemeral.committer.commit('stop');
     await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(ephemeral.consumer.commits, []);
+  });
+
+  it('commits the first acked progress after each (re)join at once, without waiting for the interval', async () => {
+    const { committer, consumer, readAndAck, settle, trackers } = setUp();
+    readAndAck(0, 0, 3);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(consumer.commits, [], 'before a join, progress waits for the interval');
+
+    committer.joined();
+    const tracker = trackers.get(1)!;
+    tracker.position = 50;
+    tracker.append(50, undefined, 0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(consumer.commits, [], 'read but not acked: nothing to commit yet');
+    readAndAck(0, 3, 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(consumer.commits, [[{ topic: 'logs', partition: 0, offset: '4' }, { topic: 'logs', partition: 1, offset: '50' }]]);
+
+    readAndAck(0, 4, 5);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(consumer.commits.length, 1, 'after the first commit, progress waits for the interval or the threshold');
+
+    committer.joined();
+    readAndAck(0, 9, 1);
+    await settle();
+    assert.deepEqual(consumer.commits[1], [{ topic: 'logs', partition: 0, offset: '10' }], 'a rebalance re-arms it');
+  });
+
+  it('commits whenever the commit points moved over progressRecords records, one commit at a time', async () => {
+    const { consumer, readAndAck, settle } = setUp({ progressRecords: 10 });
+    // Ten rounds of twelve acks, a commit's time apart: each round passes the threshold.
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 12; i++) readAndAck(i % 2, round * 6 + Math.floor(i / 2), 1);
+      await new Promise((resolve) => setTimeout(resolve, 8));
+    }
+    assert.equal(consumer.commits.length, 10, 'one commit per round');
+    // A burst of acks while a commit runs: one commit waits behind it, covering the whole burst.
+    for (let offset = 60; offset < 100; offset++) {
+      readAndAck(offset % 2, offset, 1);
+      if (offset === 75) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await settle();
+    assert.equal(consumer.maxInFlight, 1, 'never two commits at once');
+    assert.equal(consumer.commits.length, 12, 'the burst of 40 acks made two commits, not four');
+    const last = new Map(consumer.commits.flat().map((c) => [c.partition, c.offset]));
+    assert.deepEqual([...last], [[0, '99'], [1, '100']]);
+
+    const quiet = setUp({ progressRecords: 10 });
+    quiet.readAndAck(0, 0, 9);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(quiet.consumer.commits, [], 'below the threshold: nothing yet');
+  });
+
+  it('counts only progress of the commit point: acks behind an unacked record neither trigger nor pass it', async () => {
+    const { committer, consumer, trackers, readAndAck, ack } = setUp({ progressRecords: 10 });
+    const tracker = trackers.get(0)!;
+    tracker.position = 0;
+    const held = tracker.append(0, undefined, 0);
+    readAndAck(0, 1, 50);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(consumer.commits, [], 'the commit point has not moved');
+    ack(tracker, held);
+    await committer.commit('interval');
+    assert.deepEqual(consumer.commits, [[{ topic: 'logs', partition: 0, offset: '51' }]]);
+  });
+
+  it('triggers nothing once frozen, nor for the strategies that commit nothing', async () => {
+    const frozen = setUp({ progressRecords: 1 });
+    frozen.committer.freeze();
+    frozen.committer.joined();
+    frozen.readAndAck(0, 0, 5);
+    const ephemeral = setUp({ committing: false, progressRecords: 1 });
+    ephemeral.committer.joined();
+    ephemeral.readAndAck(0, 0, 5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(frozen.consumer.commits, []);
     assert.deepEqual(ephemeral.consumer.commits, []);
   });
 });

@@ -37,6 +37,12 @@ export class PartitionTracker<P> {
   highWatermark: number | undefined;
   /** Records below this offset read after a rewind are replays (for the replayed count). */
   rereadUntil = -1;
+  /**
+   * Records the commit point has passed since this tracker was built (acked, with every older
+   * record acked too). The committer reads how far it moved from this, to commit after a lot of
+   * progress rather than only on a timer.
+   */
+  passed = 0;
 
   #offsets: Float64Array;
   #states: Uint8Array;
@@ -141,6 +147,7 @@ export class PartitionTracker<P> {
         this.#head = (this.#head + 1) & this.#mask;
         this.#headSeq++;
         this.#size--;
+        this.passed++;
       }
     }
     return latency;

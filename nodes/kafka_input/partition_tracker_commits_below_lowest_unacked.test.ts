@@ -1,7 +1,8 @@
 /**
  * The partition tracker (pure, no broker): the offset it lets the node commit is always the
  * lowest offset not acked yet; late acks of rewound or revoked records change nothing; failed
- * records hold the commit point until they are re-emitted and acked.
+ * records hold the commit point until they are re-emitted and acked; it counts the records the
+ * commit point passed.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,5 +130,18 @@ describe('partition tracker', () => {
     assert.equal(t.committable(), next - open.length);
     for (const handle of open) t.ack(handle.seq, handle.epoch, 1);
     assert.equal(t.committable(), next);
+  });
+
+  it('counts the records the commit point passed, and only those (what the committer measures progress by)', () => {
+    const t = tracker();
+    const handles = appendAll(t, [10, 11, 12, 15]);
+    t.ack(handles[1]!.seq, handles[1]!.epoch, 1);
+    t.ack(handles[3]!.seq, handles[3]!.epoch, 1);
+    assert.equal(t.passed, 0, 'acked behind an unacked record: the commit point has not moved');
+    t.ack(handles[0]!.seq, handles[0]!.epoch, 1);
+    assert.equal(t.passed, 2);
+    t.ack(handles[2]!.seq, handles[2]!.epoch, 1);
+    assert.equal(t.passed, 4, 'records, not offsets: the gap 13-14 counts for nothing');
+    assert.equal(t.committable(), 16);
   });
 });
