@@ -45,7 +45,7 @@ export interface KafkaInputSettings {
    */
   partition?: number;
   /**
-   * Milliseconds between offset commits (last_committed only). Offsets are also committed when a partition is revoked and at a graceful stop.
+   * Milliseconds between offset commits (last_committed only). Offsets are also committed as soon as acked progress follows a join or a rebalance, whenever the commit point moved over half topology.max.spout.pending records since the last commit, when a partition is revoked, and at a graceful stop.
    */
   auto_commit_interval: number;
   /**

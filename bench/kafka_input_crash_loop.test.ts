@@ -1,0 +1,109 @@
+/**
+ * The crash loop of issue "Nothing a user or a producer sends stops a punchline", item 9: how many
+ * records a `kafka_input` → `file_output` punchline writes twice when it is killed -9 again and
+ * again. Out of `npm test` (it takes a few minutes); run it with
+ *
+ *     npm test -- bench/kafka_input_crash_loop.test.ts
+ *     CRASH_KILLS=20 CRASH_RECORDS=400000 npm test -- bench/kafka_input_crash_loop.test.ts
+ *
+ * A topic of 4 partitions is loaded with `CRASH_RECORDS` ids, then the punchline (default settings
+ * but `session_timeout_ms: 6000`, so a restart does not wait 30 s for the group to drop the killed
+ * member; commits do not depend on it) is started, killed -9 at a random moment 0.5-3.5 s after it
+ * starts writing, and restarted, `CRASH_KILLS` times; a last run completes the topic.
+ *
+ * Per kill, the duplicates it causes are the records already in the file at the kill and not below
+ * the group's committed offsets (the next run reads them again): unique ids written − Σ committed.
+ * At the end: ids lost (must be 0), total duplicates, the most times one id was written. Printed
+ * as `crash loop: …` lines on stderr.
+ */
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCli, waitFor } from '../test/support/cli.js';
+import type { CliRun } from '../test/support/cli.js';
+import { committedOffsets, countIds, createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../test/support/kafka-input-kit.js';
+import type { KafkaTestKit } from '../test/support/kafka-input-kit.js';
+
+const KILLS = Number(process.env.CRASH_KILLS ?? 20);
+const RECORDS = Number(process.env.CRASH_RECORDS ?? 400_000);
+const PARTITIONS = 4;
+/** The default `topology.max.spout.pending`, which the duplicates of one kill should stay under. */
+const MAX_PENDING = 2000;
+
+let kit: KafkaTestKit;
+before(async () => (kit = await openKafkaTestKit()));
+after(async () => kit.close());
+
+/** The ids in the file, parsed object by object (a line torn by a kill runs into the next one). */
+async function idsIn(path: string): Promise<number[]> {
+  if (!existsSync(path)) return [];
+  const text = await readFile(path, 'utf8');
+  return [...text.matchAll(/\{"id":"(\d+)"\}/g)].map((match) => Number(match[1]));
+}
+
+it(`kill -9 ${KILLS} times over ${RECORDS} records: no id lost, duplicates per kill reported`, { timeout: 1_800_000 }, async () => {
+  const topic = await createTopic(kit, 'crashloop', PARTITIONS);
+  for (let first = 0; first < RECORDS; first += 20_000) {
+    const count = Math.min(20_000, RECORDS - first);
+    await produce(kit, topic, idRecords(first, count).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % PARTITIONS })));
+  }
+  const group = uniqueName('crashloop');
+  const dir = join(kit.dir, 'acme', 'crashloop');
+  await mkdir(dir, { recursive: true });
+  const out = outputFile(kit, 'crashloop');
+  const file = join(dir, 'crashloop.json5');
+  await writeFile(
+    file,
+    `{
+      version: "1", type: "punchline",
+      dag: [
+        { type: "kafka_input", component: "input",
+          settings: { brokers: "test", topic: "${topic}", "group.id": "${group}", session_timeout_ms: 6000 },
+          publish: [{ stream: "logs", fields: ["id"] }] },
+        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
+      ],
+    }`,
+  );
+  const start = (): CliRun => startCli(['run', file, '--config', kit.platformFile], { PUNCHLINE_LOG_LEVEL: 'warn' });
+  const perKill: number[] = [];
+  let run: CliRun | undefined;
+  try {
+    for (let kill = 1; kill <= KILLS; kill++) {
+      run = start();
+      const before = (await idsIn(out)).length;
+      await waitFor(async () => (await idsIn(out)).length > before, 120_000, `run ${kill} to write`);
+      await sleep(500 + Math.random() * 3000);
+      run.child.kill('SIGKILL');
+      const { signal } = await run.exit;
+      assert.equal(signal, 'SIGKILL', `run ${kill} was killed`);
+      const written = new Set(await idsIn(out)).size;
+      const committed = (await committedOffsets(kit, group, topic)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
+      perKill.push(Math.max(0, written - committed));
+      process.stderr.write(`crash loop: kill ${kill}: ${written} ids written, ${committed} committed, ${written - committed} to be written again\n`);
+    }
+    const last = start();
+    run = last;
+    await waitFor(() => last.stderr().includes('"msg":"running"') || last.stdout().includes('"msg":"running"'), 120_000, 'the last run to start').catch(() => undefined);
+    await waitFor(async () => new Set(await idsIn(out)).size >= RECORDS, 600_000, 'every record after the last restart');
+    run.child.kill('SIGTERM');
+    await run.exit;
+  } finally {
+    run?.child.kill('SIGKILL');
+  }
+  const ids = await idsIn(out);
+  const counts = countIds(ids);
+  let lost = 0;
+  for (let id = 0; id < RECORDS; id++) if (!counts.has(id)) lost++;
+  const duplicates = ids.length - counts.size;
+  const most = Math.max(...counts.values());
+  const mean = Math.round(perKill.reduce((a, b) => a + b, 0) / perKill.length);
+  process.stderr.write(
+    `crash loop: ${KILLS} kills, ${RECORDS} records: ${lost} lost, ${duplicates} duplicates (${Math.round(duplicates / KILLS)} per kill), ` +
+      `per kill mean ${mean} max ${Math.max(...perKill)} [${perKill.join(' ')}], one id written at most ${most} times\n`,
+  );
+  assert.equal(lost, 0, 'no id is lost');
+  assert.ok(Math.max(...perKill) <= MAX_PENDING, `each kill makes at most ${MAX_PENDING} duplicates (max ${Math.max(...perKill)})`);
+});
