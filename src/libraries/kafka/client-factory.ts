@@ -12,7 +12,8 @@
  * creates one disconnects it. Outputs share one producer per cluster through the `ProducerPool` of kafka_output, which the run hands them (`ctx.connection`).
  */
 import { Kafka } from 'kafkajs';
-import type { KafkaConfig, RetryOptions } from 'kafkajs';
+import type { Admin, AdminConfig, Consumer, ConsumerConfig, KafkaConfig, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
+import type { BrokerContacts } from './broker-contacts.js';
 import type { Logger } from 'pino';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
@@ -57,5 +58,37 @@ export function kafkaConfig(cluster: ResolvedCluster, logger: Logger, options: K
  * settings. Throws `E_FILE_IO` when a file the declaration names cannot be read.
  */
 export function createKafkaClient(cluster: ResolvedCluster, logger: Logger, options: KafkaClientOptions = {}): Kafka {
-  return new Kafka(kafkaConfig(cluster, logger, options));
+  const config = kafkaConfig(cluster, logger, options);
+  return cluster.contacts === undefined ? new Kafka(config) : new ContactRecordingKafka(config, cluster.contacts);
+}
+
+/**
+ * A kafkajs client whose producers, consumers and admins record every broker that answers them
+ * in the cluster's {@link BrokerContacts}, for error messages that say which brokers answered.
+ */
+class ContactRecordingKafka extends Kafka {
+  readonly #contacts: BrokerContacts;
+
+  constructor(config: KafkaConfig, contacts: BrokerContacts) {
+    super(config);
+    this.#contacts = contacts;
+  }
+
+  override producer(config?: ProducerConfig): Producer {
+    const producer = super.producer(config);
+    producer.on(producer.events.REQUEST, ({ payload }) => this.#contacts.answered(payload.broker, payload.apiName));
+    return producer;
+  }
+
+  override consumer(config: ConsumerConfig): Consumer {
+    const consumer = super.consumer(config);
+    consumer.on(consumer.events.REQUEST, ({ payload }) => this.#contacts.answered(payload.broker, payload.apiName));
+    return consumer;
+  }
+
+  override admin(config?: AdminConfig): Admin {
+    const admin = super.admin(config);
+    admin.on(admin.events.REQUEST, ({ payload }) => this.#contacts.answered(payload.broker, payload.apiName));
+    return admin;
+  }
 }

@@ -9,12 +9,18 @@ import { PunchlineError } from '../../core/errors.js';
 import type { SettingsProblem } from '../../core/settings-problem.js';
 import { closestName } from '../../core/closest-name.js';
 import { CLUSTER_DEFAULTS, withClusterDefaults } from './cluster-defaults.js';
+import { BrokerContacts } from './broker-contacts.js';
 
 /** A cluster ready for the client factory. */
 export interface ResolvedCluster {
   /** The cluster id, or `bootstrap` when only `bootstrap.servers` was given. */
   readonly id: string;
   readonly config: KafkaClusterConfig;
+  /**
+   * The brokers that answered the clients made from this cluster (recorded by the client factory),
+   * so an error can say which brokers answered besides the one that failed. Absent: not tracked.
+   */
+  readonly contacts?: BrokerContacts;
 }
 
 /** How a node names its cluster. */
@@ -80,14 +86,14 @@ export function resolveCluster(reference: ClusterReference, platform: ClusterCat
   const bootstrap = reference.bootstrapServers === undefined ? undefined : parseBootstrap(reference.bootstrapServers);
   if (reference.clusterId === undefined) {
     if (bootstrap === undefined) throw new PunchlineError('E_UNKNOWN_CLUSTER', 'no Kafka cluster named and no bootstrap.servers given');
-    return { id: 'bootstrap', config: withClusterDefaults({ brokers: bootstrap }) };
+    return { id: 'bootstrap', config: withClusterDefaults({ brokers: bootstrap }), contacts: new BrokerContacts() };
   }
   const declared = platform.kafka.clusters[reference.clusterId];
   if (declared === undefined) {
     const { message, hint } = unknownCluster(reference.clusterId, platform);
     throw new PunchlineError('E_UNKNOWN_CLUSTER', message, { hint });
   }
-  return { id: reference.clusterId, config: bootstrap === undefined ? declared : { ...declared, brokers: bootstrap } };
+  return { id: reference.clusterId, config: bootstrap === undefined ? declared : { ...declared, brokers: bootstrap }, contacts: new BrokerContacts() };
 }
 
 /** Kapacitor's rule: a zero timeout or batch setting means its default. */

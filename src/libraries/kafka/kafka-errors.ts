@@ -51,6 +51,8 @@ function word(c: KafkaErrorClassification, cluster: ResolvedCluster): Wording {
   const { timeoutMs } = effective(config);
   const login = describeLogin(config.sasl);
   const unreachable = `no broker answered at ${brokers}`;
+  const oneDown = oneBrokerDown(c, cluster);
+  if (oneDown !== undefined) return oneDown;
   switch (c.reason) {
     case 'sasl_mechanism_not_enabled':
       return {
@@ -126,6 +128,40 @@ function word(c: KafkaErrorClassification, cluster: ResolvedCluster): Wording {
     default:
       return { text: c.message };
   }
+}
+
+/** The unreachable reasons, as a broker that failed while others answered: what it did to the client. */
+const FAILED_ONE: Partial<Record<KafkaErrorClassification['reason'], (timeoutMs: number, tls: boolean) => string>> = {
+  connection_refused: () => 'refused connections',
+  connect_timeout: (timeoutMs, tls) => `accepted no ${tls ? 'TLS' : 'TCP'} connection within ${timeoutMs} ms`,
+  no_kafka_answer: (timeoutMs) => `gave no Kafka answer within ${timeoutMs} ms`,
+  connection_closed: () => 'closed the connection before answering',
+  no_broker: () => 'could not be reached',
+};
+
+/**
+ * An unreachable broker while other brokers of the cluster answer this client: the failing broker
+ * (from the classification) and the answering ones (from the cluster's {@link BrokerContacts}), and
+ * what the request needed it for. `undefined` when no other broker answered recently (then no
+ * broker answered, and the usual wording says so) or the error names no broker.
+ */
+function oneBrokerDown(c: KafkaErrorClassification, cluster: ResolvedCluster): Wording | undefined {
+  const failed = c.broker;
+  const what = FAILED_ONE[c.reason];
+  if (c.kind !== 'unreachable' || failed === undefined || what === undefined || cluster.contacts === undefined) return undefined;
+  const { timeoutMs } = effective(cluster.config);
+  // Recent enough to be the same outage: kafkajs' retries of one request last about this long.
+  const rank = (broker: string): number => (cluster.config.brokers.includes(broker) ? cluster.config.brokers.indexOf(broker) : cluster.config.brokers.length);
+  const answered = cluster.contacts.answeredWithin(Math.max(30_000, 3 * timeoutMs)).filter((b) => b !== failed).sort((a, b) => rank(a) - rank(b));
+  if (answered.length === 0) return undefined;
+  const roles = cluster.contacts.rolesOf(failed);
+  const needed = roles.length === 0
+    ? 'the cluster metadata names it the leader of a partition, or the group coordinator, this request needs'
+    : roles.map((role) => (role === 'group coordinator' ? "it is the coordinator of this client's consumer group" : 'it leads partitions this client reads or writes')).join(', and ');
+  return {
+    text: `broker ${failed} ${what(timeoutMs, cluster.config.tls?.enabled === true)} (${answered.join(', ')} answered)${attempts(c)}: ${needed}`,
+    hint: `start ${failed} again, or wait until its partitions and coordinators move to live replicas (topics need a replication factor above 1 for that)`,
+  };
 }
 
 function noBroker(c: KafkaErrorClassification, unreachable: string): Wording {
