@@ -43,6 +43,8 @@ export const DECODE_ERROR_KINDS = [
   'unknown_schema',
   /** A Confluent-framed value does not start with the magic byte 0. */
   'bad_magic',
+  /** The record value is null (a tombstone): nothing to decode, and the node's policy says so. */
+  'null_value',
 ] as const;
 
 /** One of {@link DECODE_ERROR_KINDS}. */
