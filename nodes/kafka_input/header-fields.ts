@@ -4,8 +4,13 @@
  * Each entry is compiled once into a small decoder (text decoder resolved, byte order chosen), so
  * decoding a record is a lookup and a fixed-size read per entry. Decoding never logs and never
  * exits: it writes values into the tuple's fields and returns which entries failed with their
- * `on_decoding_error` policy, and the node applies CRASH / WARN / PASS. That keeps this module pure
- * and the policy visible in one place of the node.
+ * `on_decoding_error` policy, and the node applies DEAD_LETTER / CRASH / WARN / PASS. That keeps
+ * this module pure and the policy visible in one place of the node.
+ *
+ * Headers come from producers, so nothing they hold may throw here: a header whose value is null
+ * (Java `new RecordHeader(name, null)`, `kcat -H name`, the console producer's `null.marker`)
+ * reads as `null`, like a missing header, and header names are looked up as own keys only (a
+ * header named `constructor` or `__proto__` is a header like any other).
  */
 import { TextDecoder } from 'node:util';
 import type { FieldValue, SettingsProblem } from '../../src/runtime/node-api.js';
@@ -16,12 +21,17 @@ import { readUtf8 } from '../../src/libraries/codecs/strict-utf8.js';
 /** The value types a header can be read as. */
 export type HeaderValueType = 'string' | 'integer' | 'long' | 'bytes';
 
-/** What the node does when a header does not decode: exit, warn and emit null, or emit null quietly. */
-export type HeaderDecodingErrorPolicy = 'CRASH' | 'WARN' | 'PASS';
+/**
+ * What the node does when a header does not decode: route the whole record to `_ppf_errors`
+ * (`DEAD_LETTER`, the default: a bad header can never stop a punchline), stop the punchline
+ * (`CRASH`, a fail-stop for who asks for one), or emit the record with a null field, with a
+ * throttled warning (`WARN`) or a debug log (`PASS`).
+ */
+export type HeaderDecodingErrorPolicy = 'DEAD_LETTER' | 'CRASH' | 'WARN' | 'PASS';
 
 /**
  * One `headers_fields` entry, with Punch's names. The settings schema fills the defaults before
- * the node compiles it (`encoding: "UTF_8"`, `ordering: "big_endian"`, `on_decoding_error: "CRASH"`),
+ * the node compiles it (`encoding: "UTF_8"`, `ordering: "big_endian"`, `on_decoding_error: "DEAD_LETTER"`),
  * so all keys are present here.
  */
 export interface HeaderFieldSetting {
@@ -42,11 +52,14 @@ export interface HeaderFieldSetting {
   readonly on_decoding_error: HeaderDecodingErrorPolicy;
 }
 
+/** One header value as Kafka clients hand it over: `null` when the producer sent no value. */
+export type HeaderValue = Buffer | string | null;
+
 /**
  * Record headers as Kafka clients hand them over (kafkajs `IHeaders`): a value, or several when
  * the header key repeats (then the last one is read, like Java's `Headers.lastHeader`).
  */
-export type RecordHeaders = Readonly<Record<string, Buffer | string | readonly (Buffer | string)[] | undefined>>;
+export type RecordHeaders = Readonly<Record<string, HeaderValue | readonly HeaderValue[] | undefined>>;
 
 /** One header that did not decode, and what the node must do about it. */
 export interface HeaderDecodingProblem {
@@ -94,15 +107,15 @@ export class HeaderFieldsDecoder {
 
   /**
    * Writes every configured field into `target`: the decoded value, or `null` when the header is
-   * missing or did not decode. Returns the entries that did not decode (a shared empty array
+   * missing, has a null value (the last one, when it repeats), or did not decode. Returns the entries that did not decode (a shared empty array
    * when all did, so the common case allocates nothing).
    */
   decodeInto(headers: RecordHeaders | undefined, target: Record<string, FieldValue>): readonly HeaderDecodingProblem[] {
     let problems: HeaderDecodingProblem[] | undefined;
     for (const compiled of this.#fields) {
       const { setting } = compiled;
-      const raw = lastValue(headers?.[setting.header]);
-      if (raw === undefined) {
+      const raw = headers === undefined || !Object.hasOwn(headers, setting.header) ? undefined : lastValue(headers[setting.header]);
+      if (raw === undefined || raw === null) {
         target[setting.field] = null;
         continue;
       }
@@ -177,9 +190,11 @@ function resolveEncoding(label: string): string | undefined {
   return undefined;
 }
 
-function lastValue(value: Buffer | string | readonly (Buffer | string)[] | undefined): Buffer | string | undefined {
-  if (value === undefined || typeof value === 'string' || Buffer.isBuffer(value)) return value;
-  return value[value.length - 1];
+/** The value to read: the last of a repeated header; undefined for anything a client should not give. */
+function lastValue(value: unknown): HeaderValue | undefined {
+  const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
+  if (last === null || typeof last === 'string' || Buffer.isBuffer(last)) return last;
+  return undefined;
 }
 
 function readUtf8Header(bytes: Buffer): FieldValue | DecodeError {

@@ -117,7 +117,7 @@ describe('headers_fields', () => {
     });
   }
 
-  it('on_decoding_error CRASH (the default) stops the punchline (exit code 1) with a decoding error naming the record', async () => {
+  it('on_decoding_error CRASH (when asked for) stops the punchline (exit code 1) with a decoding error naming the record', async () => {
     // Through the command: a punchline stopped by a fatal error is not torn down in-process.
     const topic = await createTopic(kit, 'headers-crash');
     await produce(kit, topic, [
@@ -134,7 +134,7 @@ describe('headers_fields', () => {
       `{
         version: "1", type: "punchline",
         dag: [
-          { type: "kafka_input", component: "input", settings: { brokers: "test", topic: "${topic}", start_offset_strategy: "earliest", value_codec: { type: "string" }, headers_fields: [{ header: "n", field: "n", type: "long" }] },
+          { type: "kafka_input", component: "input", settings: { brokers: "test", topic: "${topic}", start_offset_strategy: "earliest", value_codec: { type: "string" }, headers_fields: [{ header: "n", field: "n", type: "long", on_decoding_error: "CRASH" }] },
             publish: [{ stream: "logs", fields: ["value", "n"] }] },
           { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
         ],

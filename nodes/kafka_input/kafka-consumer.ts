@@ -13,8 +13,9 @@
  * - `stop()` stops emitting and pauses fetching; the group membership stays, so that `close()`,
  *   called once in-flight tuples are resolved, can commit, then leave the group. Nothing is ever
  *   committed in `stop()`.
- * - A fail-stop (`fail_action: exit`) or a header `CRASH` stops at once through `sink.fatal` and
- *   leaves the group without committing anything more.
+ * - A fail-stop (`fail_action: exit`) or a header `CRASH` (only when asked for: the default is
+ *   `DEAD_LETTER`) stops at once through `sink.fatal` and leaves the group without committing
+ *   anything more.
  *
  * The executor runs parts that each have one job: {@link GroupMembership} (the partitions owned,
  * and what an assignment changes), {@link EmissionGate} (back-pressure and load control),
@@ -28,7 +29,7 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, ThrottledLog } from '../../src/runtime/node-api.js';
-import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
@@ -113,6 +114,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   readonly #committing: boolean;
   readonly #smartReplay: boolean;
   readonly #decoder: RecordDecoder;
+  /** Whether error tuples reach a stream, or are dropped (counted, and said in the warning). */
+  readonly #publishesErrors: boolean;
   readonly #run: NodeRunState;
   readonly #metrics: KafkaInputMetrics;
   readonly #counts: ExecutorCounts;
@@ -142,6 +145,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#committing = commitsOffsets(settings.start_offset_strategy);
     this.#smartReplay = settings.smart_replay;
     this.#decoder = new RecordDecoder(settings, ctx.label);
+    this.#publishesErrors = publishesErrors(ctx.publish);
     this.#run = NodeRunState.of(ctx);
     this.#metrics = KafkaInputMetrics.of(ctx);
     this.labels = ctx.metricLabels;
@@ -323,13 +327,24 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       headers: message.headers,
     });
     counters.read++;
+    if (decoded.headerProblems.length > 0 && !this.#applyHeaderPolicy(decoded.headerProblems, topic)) return false;
+    if (decoded.nullValue) this.#counts.decodeError(topic, 'value', 'null_value');
     let payload: Payload;
-    if (decoded.ok) {
-      if (decoded.headerProblems.length > 0 && !this.#applyHeaderPolicy(decoded.headerProblems, topic)) return false;
-      payload = decoded.fields;
+    if (decoded.outcome === 'tuple') payload = decoded.fields;
+    else if (decoded.outcome === 'skip') {
+      // on_null_value "skip": no tuple; the record is done at once, so its offset is committed.
+      const seq = tracker.append(offset, undefined, this.#gate.clock());
+      this.acked(tracker, seq, tracker.epoch);
+      return true;
     } else {
-      this.#counts.decodeError(topic, decoded.part, decoded.error.kind);
-      this.#throttledLog.warn(`decode:${decoded.part}:${decoded.error.kind}`, { part: decoded.part, kind: decoded.error.kind }, decoded.error.message);
+      // Header problems were counted with their policy; a null value just above.
+      if (decoded.part !== 'header' && !decoded.nullValue) this.#counts.decodeError(topic, decoded.part, decoded.error.kind);
+      const where = this.#publishesErrors ? 'routed to _ppf_errors' : 'dropped: the node does not publish _ppf_errors';
+      this.#throttledLog.warn(
+        `decode:${decoded.part}:${decoded.error.kind}`,
+        { part: decoded.part, kind: decoded.error.kind, ...(decoded.error.hint !== undefined && { hint: decoded.error.hint }) },
+        `${decoded.error.message}; the record is ${where}`,
+      );
       payload = new ErrorTuple(decoded.fields);
     }
     const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#gate.clock());
@@ -345,11 +360,16 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     else (this.#sink as InputSink).emit(payload, handle);
   }
 
-  /** CRASH stops the punchline; WARN logs (throttled); PASS logs at debug level. All are counted. */
+  /**
+   * CRASH stops the punchline; WARN logs (throttled); PASS logs at debug level; DEAD_LETTER made
+   * the record an error tuple already (logged with it). All are counted.
+   */
   #applyHeaderPolicy(problems: readonly HeaderDecodingProblem[], topic: string): boolean {
     for (const problem of problems) {
       this.#counts.decodeError(topic, 'header', problem.error.kind);
       switch (problem.policy) {
+        case 'DEAD_LETTER':
+          break;
         case 'CRASH':
           this.#halt(problem.error);
           return false;

@@ -3,10 +3,15 @@
  *
  * - The value: with the `lumberjack` codec (the default) every key of the record's map becomes a
  *   field, and `publish` picks the ones to pass on; with any other codec the value is one field,
- *   `value`. A `null` value (a tombstone) gives no field from the map, or `value: null`.
+ *   `value`. A `null` value (a tombstone) follows `on_null_value`: an error tuple (`dead_letter`,
+ *   the default), a tuple with no field from the map or `value: null` (`emit`), or nothing
+ *   (`skip`).
+ * - Every object of fields inherits nothing ({@link newFieldMap}): a key or a published field named
+ *   `__proto__`, `constructor` or `toString` is an ordinary field, null when the record lacks it.
  * - The key, with `key_codec` only, is the field `key`; a record without a key gives `key: null`.
- * - `headers_fields` add their fields (null when the header is missing or, with WARN / PASS, when
- *   it does not decode); header problems are returned for the node to apply the policy.
+ * - `headers_fields` add their fields (null when the header is missing or null or, with WARN /
+ *   PASS, when it does not decode); header problems are returned for the node to apply the
+ *   policy. A problem under `DEAD_LETTER` makes the record an error tuple (part `header`).
  * - The reserved fields `_ppf_topic_name`, `_ppf_partition_id`, `_ppf_partition_offset` and
  *   `_ppf_kafka_timestamp` (epoch ms) are set last, so a record cannot forge them.
  *
@@ -14,7 +19,7 @@
  * views of kafkajs' Buffers: a Buffer serialises through `JSON.stringify` as `{type, data}` (its
  * `toJSON` runs before any replacer), which would surprise every output writing JSON.
  *
- * A key or value that does not decode becomes an error tuple for the `_ppf_errors` stream:
+ * A key, value or `DEAD_LETTER` header that does not decode becomes an error tuple for the `_ppf_errors` stream:
  * `_ppf_error_message` (with the node label and the `topic/partition@offset` coordinates),
  * `_ppf_error_document` (the record value as bytes, so a dead-letter output can write it back
  * unchanged), and the reserved fields. It is never dropped silently.
@@ -22,6 +27,7 @@
 import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
 import { recordCoordinates } from '../../src/core/errors.js';
 import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
+import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
 import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { HeaderFieldsDecoder } from './header-fields.js';
@@ -43,10 +49,16 @@ export interface KafkaRecord {
   readonly headers?: RecordHeaders | undefined;
 }
 
-/** What a record decodes to. */
+/**
+ * What a record decodes to: a tuple, an error tuple for `_ppf_errors`, or nothing (a null value
+ * under `on_null_value: skip`). `headerProblems` are every header that did not decode, for the
+ * node to count and to apply their policy to (a `CRASH` among them stops the punchline whatever
+ * the outcome); `nullValue` says the value was null, which the node counts whatever it becomes.
+ */
 export type DecodedRecord =
-  | { readonly ok: true; readonly fields: Fields; readonly headerProblems: readonly HeaderDecodingProblem[] }
-  | { readonly ok: false; readonly fields: Fields; readonly error: DecodeError; readonly part: RecordPart };
+  | { readonly outcome: 'tuple'; readonly fields: Fields; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: boolean }
+  | { readonly outcome: 'error'; readonly fields: Fields; readonly error: DecodeError; readonly part: RecordPart; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: boolean }
+  | { readonly outcome: 'skip'; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: true };
 
 type MutableFields = Record<string, FieldValue>;
 
@@ -63,9 +75,10 @@ export class RecordDecoder {
   readonly #headers: HeaderFieldsDecoder | undefined;
   /** Fields of `bytes` headers, turned into plain byte views. */
   readonly #byteHeaderFields: readonly string[];
+  readonly #onNullValue: KafkaInputSettings['on_null_value'];
 
   constructor(
-    settings: Pick<KafkaInputSettings, 'key_codec' | 'value_codec' | 'headers_fields'>,
+    settings: Pick<KafkaInputSettings, 'key_codec' | 'value_codec' | 'headers_fields' | 'on_null_value'>,
     /** `type[component]`, the prefix of error messages. */
     private readonly label: string,
   ) {
@@ -74,30 +87,53 @@ export class RecordDecoder {
     this.#key = settings.key_codec === undefined ? undefined : codecOf(settings.key_codec);
     this.#headers = settings.headers_fields.length === 0 ? undefined : new HeaderFieldsDecoder(settings.headers_fields, '/settings/headers_fields');
     this.#byteHeaderFields = settings.headers_fields.filter((h) => h.type === 'bytes').map((h) => h.field);
+    this.#onNullValue = settings.on_null_value;
   }
 
   decode(record: KafkaRecord): DecodedRecord {
+    const nullValue = record.value === null;
+    if (nullValue && this.#onNullValue !== 'emit') {
+      if (this.#onNullValue === 'skip') return { outcome: 'skip', headerProblems: NONE, nullValue };
+      const error = new DecodeError('null_value', 'value is null (a tombstone)', { hint: 'set on_null_value to "emit" or "skip" to take tombstones' });
+      return this.#errorTuple(record, this.#locate(error, record, 'value'), 'value', NONE);
+    }
     let fields: MutableFields;
     let part: RecordPart = 'value';
     try {
       const value = this.#value.decode(record.value);
-      if (!this.#spreadValue) fields = { value: plainBytes(value) };
-      else fields = value === null ? {} : (value as MutableFields);
+      if (!this.#spreadValue) {
+        fields = newFieldMap();
+        fields.value = plainBytes(value);
+      } else fields = value === null ? newFieldMap() : (value as MutableFields);
       if (this.#key !== undefined) {
         part = 'key';
         fields.key = plainBytes(this.#key.decode(record.key));
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
-      const located = this.#locate(error, record, part);
-      const errorFields: MutableFields = { [ERROR_MESSAGE_FIELD]: located.message, [ERROR_DOCUMENT_FIELD]: plainBytes(record.value) };
-      setReserved(errorFields, record);
-      return { ok: false, fields: errorFields, error: located, part };
+      return this.#errorTuple(record, this.#locate(error, record, part), part, NONE);
     }
-    const headerProblems = this.#headers === undefined ? NONE : this.#headers.decodeInto(record.headers, fields);
+    if (this.#headers === undefined) {
+      setReserved(fields, record);
+      return { outcome: 'tuple', fields, headerProblems: NONE, nullValue };
+    }
+    const problems = this.#headers.decodeInto(record.headers, fields);
     for (const field of this.#byteHeaderFields) fields[field] = plainBytes(fields[field] ?? null);
     setReserved(fields, record);
-    return { ok: true, fields, headerProblems: headerProblems.length === 0 ? NONE : headerProblems.map((p) => ({ ...p, error: this.#locate(p.error, record, 'header') })) };
+    if (problems.length === 0) return { outcome: 'tuple', fields, headerProblems: NONE, nullValue };
+    const located = problems.map((p) => ({ ...p, error: this.#locate(p.error, record, 'header') }));
+    const deadLetter = located.find((p) => p.policy === 'DEAD_LETTER');
+    if (deadLetter === undefined) return { outcome: 'tuple', fields, headerProblems: located, nullValue };
+    return this.#errorTuple(record, deadLetter.error, 'header', located);
+  }
+
+  /** The error tuple of a record: message, the value byte for byte, and the reserved fields. */
+  #errorTuple(record: KafkaRecord, error: DecodeError, part: RecordPart, headerProblems: readonly HeaderDecodingProblem[]): DecodedRecord {
+    const fields = newFieldMap();
+    fields[ERROR_MESSAGE_FIELD] = error.message;
+    fields[ERROR_DOCUMENT_FIELD] = plainBytes(record.value);
+    setReserved(fields, record);
+    return { outcome: 'error', fields, error, part, headerProblems, nullValue: record.value === null };
   }
 
   /** The error with the node label and record coordinates in front: `kafka_input[in]: decoding record t/3@42: …`. */

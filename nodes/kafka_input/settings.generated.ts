@@ -67,6 +67,10 @@ export interface KafkaInputSettings {
   key_codec?: RecordCodecSetting;
   value_codec: RecordCodecSetting1;
   /**
+   * What a record whose value is null (a tombstone) becomes: dead_letter, a tuple on the _ppf_errors stream; emit, a tuple whose value fields are null (every lumberjack key, or `value`); skip, no tuple (acked at once). Always counted as a decode error of kind null_value. A 0-byte value is not null: the codec decodes it.
+   */
+  on_null_value: 'dead_letter' | 'emit' | 'skip';
+  /**
    * Record headers copied into tuple fields; each field must be published.
    */
   headers_fields: HeaderFieldSetting[];
@@ -123,7 +127,7 @@ export interface HeaderFieldSetting {
    */
   ordering: 'big_endian' | 'little_endian';
   /**
-   * CRASH: log and stop the punchline (exit code 1); WARN: log a warning and set the field to null; PASS: set it to null, logged at debug level.
+   * DEAD_LETTER: the whole record goes to the _ppf_errors stream (counted; acked and committed past, so the input goes on); CRASH: log and stop the punchline (exit code 1), committing nothing past the record, on every restart until the record is gone; WARN: log a warning and set the field to null; PASS: set it to null, logged at debug level. A header with a null value is not an error: the field is null, as for a missing header.
    */
-  on_decoding_error: 'CRASH' | 'WARN' | 'PASS';
+  on_decoding_error: 'DEAD_LETTER' | 'CRASH' | 'WARN' | 'PASS';
 }
