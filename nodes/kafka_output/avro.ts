@@ -10,6 +10,14 @@
  *
  * Encode errors say which field broke the schema and what it expected, because "invalid record"
  * alone sends users to a hex dump.
+ *
+ * Two gaps between tuple values and avsc's defaults are closed here:
+ * - `bytes` and `fixed` take any `Uint8Array` (what `kafka_input` and the codecs produce), not
+ *   only the Node `Buffer` avsc checks for;
+ * - `long` is exact over the whole signed 64-bit range: a safe integer number, a `bigint`, or a
+ *   decimal string (how a value beyond ±(2^53−1) travels in a tuple) is written exactly, where
+ *   avsc's default long refuses anything a double cannot hold. Decoding gives a number when it
+ *   is safe and the decimal string otherwise.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -71,6 +79,83 @@ interface CompiledSchema {
   readonly type: AvroType;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const DECIMAL_INTEGER = /^-?\d{1,19}$/;
+
+/** The exact integer a long field is given as, or undefined when it is not one of int64. */
+function longValue(value: unknown): bigint | undefined {
+  let n: bigint;
+  if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
+  else if (typeof value === 'string' && DECIMAL_INTEGER.test(value)) n = BigInt(value);
+  else return undefined;
+  return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
+}
+
+/** A number when a double holds it exactly, else its decimal text: both are field values. */
+function longFieldValue(n: bigint): number | string {
+  return n >= SAFE_MIN && n <= SAFE_MAX ? Number(n) : n.toString();
+}
+
+function requireLong(value: unknown): bigint {
+  const n = longValue(value);
+  if (n === undefined) throw new Error(`${describeValue(value)} is not a 64-bit integer`);
+  return n;
+}
+
+/**
+ * avsc's `long`, exact over int64 (see the module comment). avsc packs the 8 little-endian
+ * two's-complement bytes `toBuffer` gives into Avro's zig-zag varint, and unpacks them for
+ * `fromBuffer`.
+ */
+const EXACT_LONG = avro.types.LongType.__with({
+  fromBuffer: (bytes: Buffer): number | string => longFieldValue(bytes.readBigInt64LE(0)),
+  toBuffer: (value: unknown): Buffer => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigInt64LE(requireLong(value), 0);
+    return bytes;
+  },
+  fromJSON: (value: unknown): number | string => longFieldValue(requireLong(value)),
+  toJSON: (value: unknown): number | string => longFieldValue(requireLong(value)),
+  isValid: (value: unknown): boolean => longValue(value) !== undefined,
+  compare: (a: unknown, b: unknown): number => {
+    const x = requireLong(a);
+    const y = requireLong(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  },
+});
+
+/**
+ * `value` with every `Uint8Array` that is not a `Buffer` viewed as one (no copy), as avsc's
+ * `bytes` and `fixed` types want; the same object when there is none.
+ */
+function withBuffers(value: FieldValue): FieldValue {
+  if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (Array.isArray(value)) {
+    const items = value as readonly FieldValue[];
+    let out: FieldValue[] | undefined;
+    items.forEach((item, index) => {
+      const converted = withBuffers(item);
+      if (converted !== item) (out ??= [...items])[index] = converted;
+    });
+    return out ?? items;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const object = value as { readonly [key: string]: FieldValue };
+    let out: { [key: string]: FieldValue } | undefined;
+    for (const key in object) {
+      const item = object[key] as FieldValue;
+      const converted = withBuffers(item);
+      if (converted !== item) (out ??= { ...object })[key] = converted;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
 /** The most schema mismatches one encode error lists; the rest are counted. */
 const MAX_LISTED_MISMATCHES = 5;
 
@@ -121,10 +206,11 @@ export class AvroCodec {
       });
     }
     let body: Buffer;
+    const avscValue = withBuffers(value);
     try {
-      body = compiled.type.toBuffer(value);
+      body = compiled.type.toBuffer(avscValue);
     } catch (error) {
-      throw new PunchlineError('E_KAFKA_REJECTED', `avro schema "${schemaId}": ${describeMismatches(compiled.type, value, error)}`, { cause: error });
+      throw new PunchlineError('E_KAFKA_REJECTED', `avro schema "${schemaId}": ${describeMismatches(compiled.type, avscValue, error)}`, { cause: error });
     }
     return compiled.confluentId !== undefined && this.wireFormat === 'confluent' ? frameConfluent(compiled.confluentId, body) : body;
   }
@@ -196,7 +282,8 @@ function compileDeclaration(declaration: AvroSchemaDeclaration, wireFormat: Avro
   let type: AvroType;
   try {
     // avsc checks the JSON itself; its declared parameter type is only a hint.
-    type = avro.Type.forSchema(json as Parameters<typeof avro.Type.forSchema>[0], { omitRecordMethods: true });
+    // A registry per schema: avsc adds the schema's named types to it. `long` is the exact one.
+    type = avro.Type.forSchema(json as Parameters<typeof avro.Type.forSchema>[0], { omitRecordMethods: true, registry: { long: EXACT_LONG } });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PunchlineError('E_CONFIG_INVALID', `avro schema "${id}": not a valid avro schema: ${reason}`, {

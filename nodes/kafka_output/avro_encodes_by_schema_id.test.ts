@@ -63,6 +63,35 @@ describe('avro encoding by schema id', () => {
   });
 });
 
+describe('avro longs are exact over int64, and bytes take any Uint8Array', () => {
+  const codec = new AvroCodec([{ id: 'n', schema: 'long' }]);
+  /** Zig-zag varints per the Avro spec, written out by hand. */
+  const cases: readonly { input: string | number; bytes: string; decoded: string | number }[] = [
+    { input: '9223372036854775807', bytes: 'feffffffffffffffff01', decoded: '9223372036854775807' },
+    { input: '-9223372036854775808', bytes: 'ffffffffffffffffff01', decoded: '-9223372036854775808' },
+    { input: '9007199254740993', bytes: '8280808080808020', decoded: '9007199254740993' },
+    { input: Number.MAX_SAFE_INTEGER, bytes: 'feffffffffffff1f', decoded: Number.MAX_SAFE_INTEGER },
+    { input: '-1', bytes: '01', decoded: -1 },
+  ];
+  for (const { input, bytes, decoded } of cases) {
+    it(`writes the long ${JSON.stringify(input)} exactly and reads it back as ${JSON.stringify(decoded)}`, () => {
+      const encoded = codec.encode('n', input);
+      assert.equal(encoded.toString('hex'), bytes);
+      assert.deepEqual(codec.decode(encoded, 'n'), decoded);
+    });
+  }
+  for (const input of ['9223372036854775808', '-9223372036854775809', '12a', 1.5, '']) {
+    it(`rejects ${JSON.stringify(input)} for a long`, () => {
+      assert.throws(() => codec.encode('n', input), (error: unknown) => error instanceof PunchlineError && /expected long/.test(error.message));
+    });
+  }
+  it('writes a Uint8Array that is not a Buffer to bytes and fixed fields', () => {
+    const both = new AvroCodec([{ id: 'b', schema: { type: 'record', name: 'B', fields: [{ name: 'b', type: 'bytes' }, { name: 'f', type: { type: 'fixed', name: 'F', size: 2 } }] } }]);
+    const view = new Uint8Array([9, 1, 2, 3]).subarray(1, 3);
+    assert.equal(both.encode('b', { b: view, f: view }).toString('hex'), '0401020102');
+  });
+});
+
 describe('avro encoding says which field does not match the schema', () => {
   const codec = new AvroCodec([{ id: 'schema001', schema: event }]);
   const cases: readonly { name: string; input: Parameters<AvroCodec['encode']>[1]; message: RegExp }[] = [

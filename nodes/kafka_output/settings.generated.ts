@@ -97,7 +97,7 @@ export interface KafkaOutputSettings {
    */
   template?: string;
   /**
-   * For the avro format: the schemas, and which one each record uses.
+   * For the avro format: the schemas, and which one each record uses. `bytes` and `fixed` fields take byte fields as they are; a `long` is exact over int64, given as an integer or, beyond ±(2^53−1), as its decimal text.
    */
   avro?: {
     /**
