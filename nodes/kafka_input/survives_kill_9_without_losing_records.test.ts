@@ -6,8 +6,13 @@
  * acked records, and a record is acked only once its line is written. Duplicates (records
  * written and not yet committed when the process died) are allowed and reported.
  *
+ * A second case kills a run with the default `auto_commit_interval` (10 s) two seconds after it
+ * starts writing: it must have committed its acked progress already (the first acked progress
+ * after a join is committed at once, then every half `topology.max.spout.pending` records), so the
+ * restart writes again at most max pending records.
+ *
  * Runtime: each restart waits for the group to forget the killed member (the 6 s session
- * timeout, the broker's minimum), so the test takes about a minute and a half.
+ * timeout, the broker's minimum), so the test takes about two minutes.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli, waitFor } from '../../test/support/cli.js';
 import type { CliRun } from '../../test/support/cli.js';
-import { createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
+import { committedOffsets, countIds, createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
 import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 const RECORDS = 100_000;
@@ -95,4 +100,58 @@ it(`loses no record when the punchline is killed -9 ${KILLS} times while ${RECOR
   for (let id = 0; id < RECORDS; id++) assert.ok(unique.has(id), `record ${id} is in the file`);
   const duplicates = ids.length - unique.size;
   process.stderr.write(`kill -9 x${KILLS}: ${ids.length} lines for ${RECORDS} records, ${duplicates} duplicates\n`);
+});
+
+it('has committed its acked progress when killed -9 two seconds after joining, with the default commit interval', { timeout: 180_000 }, async () => {
+  const records = 100_000;
+  const maxPending = 2000; // the default topology.max.spout.pending
+  const topic = await createTopic(kit, 'earlykill', 2);
+  for (let first = 0; first < records; first += 20_000) {
+    await produce(kit, topic, idRecords(first, 20_000).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % 2 })));
+  }
+  const group = uniqueName('earlykill');
+  const dir = join(kit.dir, 'acme', 'earlykill');
+  await mkdir(dir, { recursive: true });
+  const out = outputFile(kit, 'earlykill');
+  const file = join(dir, 'earlykill.json5');
+  await writeFile(
+    file,
+    `{
+      version: "1", type: "punchline",
+      dag: [
+        { type: "kafka_input", component: "input",
+          settings: { brokers: "test", topic: "${topic}", "group.id": "${group}", session_timeout_ms: 6000 },
+          publish: [{ stream: "logs", fields: ["id"] }] },
+        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
+      ],
+    }`,
+  );
+  const start = (): CliRun => startCli(['run', file, '--config', kit.platformFile], { PUNCHLINE_LOG_LEVEL: 'info' });
+  let run: CliRun = start();
+  try {
+    await waitFor(async () => (await idsIn(out)).length > 0, 60_000, 'the first run to write');
+    await sleep(2000);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const written = new Set(await idsIn(out)).size;
+    const committed = (await committedOffsets(kit, group, topic)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
+    assert.ok(committed > 0, `the killed run committed its acked progress (${written} ids written, nothing committed)`);
+    assert.ok(written - committed <= maxPending, `at most ${maxPending} written records above the commit (${written} written, ${committed} committed)`);
+
+    run = start();
+    const last = run;
+    await waitFor(() => last.stderr().includes('"msg":"running"'), 60_000, 'the second run to start');
+    await waitFor(async () => new Set(await idsIn(out)).size >= records, 120_000, 'every record after the restart');
+    run.child.kill('SIGTERM');
+    const { code, stderr } = await run.exit;
+    assert.equal(code, 0, stderr);
+  } finally {
+    run.child.kill('SIGKILL');
+  }
+  const ids = await idsIn(out);
+  const counts = countIds(ids);
+  for (let id = 0; id < records; id++) assert.ok(counts.has(id), `record ${id} is in the file`);
+  const duplicates = ids.length - counts.size;
+  process.stderr.write(`kill -9 two seconds after joining: ${duplicates} duplicates on restart\n`);
+  assert.ok(duplicates <= maxPending, `the restart wrote at most ${maxPending} records again (${duplicates})`);
 });
