@@ -123,7 +123,9 @@ export const alert = defineNode<AlertSettings>({
     return reads;
   },
   create(settings, ctx) {
-    const failed = lambdaFailureCounter(ctx);
+    const sources: Record<string, string> = {};
+    for (const name of LAMBDA_SETTINGS) if (settings[name] !== undefined) sources[name] = settings[name];
+    const failed = lambdaFailureCounter(ctx, { sources, outcome: 'the tuple does not match' });
     const eventsMetric = eventsCounter(ctx);
     const eventsByLevel = new Map(['OK', 'INFO', 'WARNING', 'CRITICAL'].map((level) => [level, eventsMetric.labels({ ...ctx.metricLabels, level })]));
     const lambdas: { -readonly [K in keyof LevelLambdas]: LevelLambdas[K] } = {};

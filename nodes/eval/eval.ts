@@ -59,7 +59,7 @@ export const evalBolt = defineNode<EvalSettings>({
     });
     const keep = settings.keep;
     const computed = expressions.map((e) => e.as);
-    const failed = lambdaFailureCounter(ctx);
+    const failed = lambdaFailureCounter(ctx, { sources: Object.fromEntries(settings.expressions.map(({ as, lambda }) => [as, lambda])), outcome: 'the tuple is rejected' });
     const streams = dataStreams(ctx.publish).map((p) => p.stream);
     const scopeBuilderOf = perStream((names) => compileExtension(names, computed));
     const scopeOf = (tuple: Tuple): Record<string, FieldValue> => scopeBuilderOf(tuple)(tuple.fields, computed.map((name) => tuple.fields[name] ?? null));

@@ -22,7 +22,7 @@ export const filter = defineNode<FilterSettings>({
   create(settings, ctx) {
     const where = compileLambda(settings.where, { predicate: true });
     const state = where.newState();
-    const failed = lambdaFailureCounter(ctx);
+    const failed = lambdaFailureCounter(ctx, { sources: { where: settings.where }, outcome: 'the tuple is dropped' });
     const streams = dataStreams(ctx.publish).map((p) => p.stream);
     return (tuples) =>
       tuples.pipe(

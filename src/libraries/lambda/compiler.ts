@@ -119,7 +119,9 @@ class TreeCompiler {
     const left = this.compile(node.left, false);
     const right = this.compile(node.right, false);
     const type = this.staticBinaryType(node, left, right);
-    return { node, type, evaluate: compileBinary(node.operator, left.evaluate, right.evaluate, node.left.position, node.right.position, node.position) };
+    const fieldOf = (operand: LambdaNode): string | undefined => (operand.kind === 'reference' && operand.name !== TIME_REFERENCE ? operand.name : undefined);
+    const fields = { left: fieldOf(node.left), right: fieldOf(node.right) };
+    return { node, type, evaluate: compileBinary(node.operator, left.evaluate, right.evaluate, node.left.position, node.right.position, node.position, fields) };
   }
 
   /** The static type of a binary node, or a compile error when the operand types can never work. */

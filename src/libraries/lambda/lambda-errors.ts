@@ -31,16 +31,40 @@ export type LambdaFailure = 'missing-field' | 'type-mismatch' | 'invalid-argumen
  */
 export class LambdaEvaluationError extends PunchlineError {
   readonly failure: LambdaFailure;
-  /** The field concerned, for `missing-field`. */
+  /** The field concerned: the missing one for `missing-field`, the mismatched one for `type-mismatch` when a field was an operand. */
   readonly field: string | undefined;
   /** The problem without the position, e.g. `mismatched types int + float`. */
   readonly problem: string;
+  /** For a `type-mismatch` on a field: what the field held and what it met, so a warning can say why the data never fits. */
+  readonly mismatch: TypeMismatchDetail | undefined;
 
-  constructor(failure: LambdaFailure, problem: string, position: SourcePosition, field?: string) {
+  constructor(failure: LambdaFailure, problem: string, position: SourcePosition, field?: string, mismatch?: TypeMismatchDetail) {
     const where = position.line === 1 ? `column ${position.column}` : `line ${position.line}, column ${position.column}`;
     super('E_LAMBDA', `at ${where}: ${problem}`, { context: { line: position.line, column: position.column } });
     this.failure = failure;
-    this.field = field;
+    this.field = field ?? mismatch?.field;
     this.problem = problem;
+    this.mismatch = mismatch;
   }
+}
+
+/** A type mismatch on a field operand: the field, its runtime type and value, and the other side. */
+export interface TypeMismatchDetail {
+  readonly field: string;
+  /** The field's runtime type as a user names it (`string`, `int`, `float`, `bool`…). */
+  readonly fieldType: string;
+  /** The field's value as JSON, shortened to 40 characters: its shape, not the whole record. */
+  readonly fieldValue: string;
+  /** The operator the field met (`>`, `+`, `=~`, `AND`…). */
+  readonly operator: string;
+  /** The type of the other operand, or undefined for a unary operator. */
+  readonly otherType: string | undefined;
+  /** The other operand is a field too: its name. */
+  readonly otherField: string | undefined;
+}
+
+/** A value's JSON, shortened for a log line. */
+export function valueShape(value: unknown): string {
+  const json = value instanceof RegExp ? String(value) : JSON.stringify(value) ?? String(value);
+  return json.length <= 40 ? json : `${json.slice(0, 37)}...`;
 }

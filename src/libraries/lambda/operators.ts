@@ -12,7 +12,7 @@
  * - a numeric string next to a number acts as that number (see numeric-strings.ts).
  */
 import type { BinaryOperator } from './ast.js';
-import { LambdaEvaluationError } from './lambda-errors.js';
+import { LambdaEvaluationError, valueShape } from './lambda-errors.js';
 import { numericStringType } from './numeric-strings.js';
 import { RUNTIME_TYPES, typeName, type Evaluator, type Frame, type RuntimeValue } from './runtime-types.js';
 import type { SourcePosition } from './source-position.js';
@@ -28,10 +28,33 @@ function isNumber(type: number): boolean {
   return ((NUMBER_TYPES >> type) & 1) === 1;
 }
 
-function mismatch(operator: string, left: number, right: number, position: SourcePosition): LambdaEvaluationError {
+/** The field names of a binary operator's operands, when they are field references (for failure messages). */
+export interface OperandFields {
+  readonly left: string | undefined;
+  readonly right: string | undefined;
+}
+
+const NO_FIELDS: OperandFields = { left: undefined, right: undefined };
+
+/**
+ * A type mismatch of a binary operator. When an operand is a field, the error carries the field,
+ * its type and value (the left one when both are fields), so a bolt can say what the data held.
+ */
+function mismatch(operator: string, left: number, right: number, position: SourcePosition, l?: RuntimeValue, r?: RuntimeValue, fields: OperandFields = NO_FIELDS): LambdaEvaluationError {
   const mixesNumbers = (left === INT && right === FLOAT) || (left === FLOAT && right === INT);
   const hint = mixesNumbers ? ' (convert one side with float() or int())' : '';
-  return new LambdaEvaluationError('type-mismatch', `mismatched types ${typeName(left)} ${operator} ${typeName(right)}${hint}`, position);
+  const problem = `mismatched types ${typeName(left)} ${operator} ${typeName(right)}${hint}`;
+  const onLeft = fields.left !== undefined;
+  const field = onLeft ? fields.left : fields.right;
+  if (field === undefined) return new LambdaEvaluationError('type-mismatch', problem, position);
+  return new LambdaEvaluationError('type-mismatch', problem, position, field, {
+    field,
+    fieldType: typeName(onLeft ? left : right),
+    fieldValue: valueShape(onLeft ? l : r),
+    operator,
+    otherType: typeName(onLeft ? right : left),
+    otherField: onLeft ? fields.right : undefined,
+  });
 }
 
 /** Integer arithmetic result: stays a field int only when both sides came from data. */
@@ -43,15 +66,15 @@ function intResultType(leftWasField: boolean, rightWasField: boolean): number {
  * The general case of every binary operator except AND, OR, =~ and !~: applies the numeric-string
  * rule, resolves field ints against the other side, then checks and computes.
  */
-export function combine(frame: Frame, operator: BinaryOperator, l: RuntimeValue, lt: number, r: RuntimeValue, rt: number, position: SourcePosition): RuntimeValue {
+export function combine(frame: Frame, operator: BinaryOperator, l: RuntimeValue, lt: number, r: RuntimeValue, rt: number, position: SourcePosition, fields: OperandFields = NO_FIELDS): RuntimeValue {
   if (lt === STRING && isNumber(rt)) {
     const parsed = numericStringType(l as string);
-    if (parsed === 0) throw mismatch(operator, lt, rt, position);
+    if (parsed === 0) throw mismatch(operator, lt, rt, position, l, r, fields);
     l = Number(l);
     lt = parsed;
   } else if (rt === STRING && isNumber(lt)) {
     const parsed = numericStringType(r as string);
-    if (parsed === 0) throw mismatch(operator, lt, rt, position);
+    if (parsed === 0) throw mismatch(operator, lt, rt, position, l, r, fields);
     r = Number(r);
     rt = parsed;
   }
@@ -64,7 +87,7 @@ export function combine(frame: Frame, operator: BinaryOperator, l: RuntimeValue,
     case '==':
     case '!=': {
       const comparable = (isNumber(lt) && isNumber(rt)) || (lt === rt && lt !== REGEX);
-      if (!comparable) throw mismatch(operator, lt, rt, position);
+      if (!comparable) throw mismatch(operator, lt, rt, position, l, r, fields);
       frame.type = BOOL;
       return operator === '==' ? l === r : l !== r;
     }
@@ -73,7 +96,7 @@ export function combine(frame: Frame, operator: BinaryOperator, l: RuntimeValue,
     case '>':
     case '>=': {
       const ordered = (isNumber(lt) && isNumber(rt)) || (lt === rt && (lt === STRING || lt === DURATION || lt === TIME));
-      if (!ordered) throw mismatch(operator, lt, rt, position);
+      if (!ordered) throw mismatch(operator, lt, rt, position, l, r, fields);
       frame.type = BOOL;
       if (operator === '<') return l < r;
       if (operator === '<=') return l <= r;
@@ -81,7 +104,7 @@ export function combine(frame: Frame, operator: BinaryOperator, l: RuntimeValue,
       return l >= r;
     }
     default:
-      return arithmetic(frame, operator, l, lt, r, rt, position, leftWasField, rightWasField);
+      return arithmetic(frame, operator, l, lt, r, rt, position, leftWasField, rightWasField, fields);
   }
 }
 
@@ -95,6 +118,7 @@ function arithmetic(
   position: SourcePosition,
   leftWasField: boolean,
   rightWasField: boolean,
+  fields: OperandFields,
 ): RuntimeValue {
   const a = l as number;
   const b = r as number;
@@ -142,7 +166,7 @@ function arithmetic(
       return result.value;
     }
   }
-  throw mismatch(operator, lt, rt, position);
+  throw mismatch(operator, lt, rt, position, l, r, fields);
 }
 
 function durationArithmetic(operator: BinaryOperator, a: number, lt: number, b: number, rt: number): { type: number; value: number } | undefined {
@@ -158,15 +182,18 @@ function durationArithmetic(operator: BinaryOperator, a: number, lt: number, b: 
   return undefined;
 }
 
-/** Compiles a binary operator over two compiled operands. `position` is the operator's. */
-export function compileBinary(operator: BinaryOperator, left: Evaluator, right: Evaluator, leftPosition: SourcePosition, rightPosition: SourcePosition, position: SourcePosition): Evaluator {
+/**
+ * Compiles a binary operator over two compiled operands. `position` is the operator's; `fields`
+ * names the operands that are field references, for the messages of type mismatches.
+ */
+export function compileBinary(operator: BinaryOperator, left: Evaluator, right: Evaluator, leftPosition: SourcePosition, rightPosition: SourcePosition, position: SourcePosition, fields: OperandFields = NO_FIELDS): Evaluator {
   switch (operator) {
     case 'AND':
     case 'OR':
       return compileLogical(operator, left, right, leftPosition, rightPosition);
     case '=~':
     case '!~':
-      return compileRegexMatch(operator === '=~', left, right, position);
+      return compileRegexMatch(operator === '=~', left, right, position, fields);
     case '<':
       return (f) => {
         const l = left(f);
@@ -177,7 +204,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l < r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '<=':
       return (f) => {
@@ -189,7 +216,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l <= r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '>':
       return (f) => {
@@ -201,7 +228,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l > r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '>=':
       return (f) => {
@@ -213,7 +240,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l >= r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '==':
       return (f) => {
@@ -225,7 +252,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l === r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '!=':
       return (f) => {
@@ -237,7 +264,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = BOOL;
           return l !== r;
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '+':
       return (f) => {
@@ -249,7 +276,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = FLOAT;
           return (l as number) + (r as number);
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '-':
       return (f) => {
@@ -261,7 +288,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = FLOAT;
           return (l as number) - (r as number);
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '*':
       return (f) => {
@@ -273,7 +300,7 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = FLOAT;
           return (l as number) * (r as number);
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     case '/':
       return (f) => {
@@ -285,14 +312,14 @@ export function compileBinary(operator: BinaryOperator, left: Evaluator, right: 
           f.type = FLOAT;
           return (l as number) / (r as number);
         }
-        return combine(f, operator, l, lt, r, rt, position);
+        return combine(f, operator, l, lt, r, rt, position, fields);
       };
     default:
       return (f) => {
         const l = left(f);
         const lt = f.type;
         const r = right(f);
-        return combine(f, operator, l, lt, r, f.type, position);
+        return combine(f, operator, l, lt, r, f.type, position, fields);
       };
   }
 }
@@ -318,12 +345,12 @@ function compileLogical(operator: 'AND' | 'OR', left: Evaluator, right: Evaluato
   };
 }
 
-function compileRegexMatch(matches: boolean, left: Evaluator, right: Evaluator, position: SourcePosition): Evaluator {
+function compileRegexMatch(matches: boolean, left: Evaluator, right: Evaluator, position: SourcePosition, fields: OperandFields): Evaluator {
   return (f) => {
     const l = left(f);
     const lt = f.type;
     const r = right(f);
-    if (lt !== STRING || f.type !== REGEX) throw mismatch(matches ? '=~' : '!~', lt, f.type, position);
+    if (lt !== STRING || f.type !== REGEX) throw mismatch(matches ? '=~' : '!~', lt, f.type, position, l, r, fields);
     f.type = BOOL;
     return (r as RegExp).test(l as string) === matches;
   };
