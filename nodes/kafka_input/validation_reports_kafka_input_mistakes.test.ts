@@ -74,6 +74,7 @@ describe('kafka_input validation', () => {
       smart_replay: true,
       load_control: 'none',
       value_codec: { type: 'lumberjack', multiple_frames: 'error' },
+      on_null_value: 'dead_letter',
       headers_fields: [],
       session_timeout_ms: 30000,
     });
