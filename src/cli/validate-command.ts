@@ -1,7 +1,7 @@
 /**
  * `punchline validate <file|dir…>`: every punchline, `platform.json5` and `channel_structure.json5`
  * given, or found under a folder, checked against its schema (and punchlines against the graph
- * rules). Prints every problem; exits 2 if any.
+ * rules). Prints every problem; exits 2 if any, 1 if a file could not be read.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -10,14 +10,17 @@ import { findPlatformConfig, loadPlatformConfig, PLATFORM_CONFIG_FILE, readPlatf
 import { loadPunchline } from '../runtime/config/load-punchline.js';
 import { CHANNEL_STRUCTURE_FILE, readChannelStructure } from '../runtime/config/channel-structure.js';
 import type { NodeDefinition } from '../runtime/node-api.js';
-import { PunchlineError } from '../core/errors.js';
+import { asPunchlineError, PunchlineError } from '../core/errors.js';
 import { EXIT } from '../runtime/exit-codes.js';
 import { printDiagnostics, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
 
+/** The files under `path` (itself when it is not a folder: reading it will say what is wrong). Symbolic links to folders are not followed, so a link loop cannot trap the walk. */
 async function expand(path: string): Promise<string[]> {
-  if (!(await stat(path)).isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return [path];
   const nested = await Promise.all(
     entries
       .filter((e) => e.isDirectory() || e.name.endsWith('.json5') || e.name.endsWith('.json'))
@@ -34,25 +37,29 @@ export function registerValidateCommand(program: Command, catalogue: readonly No
       const files = (await Promise.all(paths.map(expand))).flat();
       if (files.length === 0) throw new PunchlineError('E_USAGE', `no punchline found under ${paths.join(', ')}`);
       let errors = 0;
+      /** A file that could not be read: exit 1 (I/O) rather than 2 (fix the file). */
+      let unreadable = false;
       for (const file of files) {
-        if (basename(file) === PLATFORM_CONFIG_FILE) {
-          const { diagnostics } = await readPlatformConfig(file);
-          printDiagnostics(diagnostics);
-          errors += diagnostics.filter((d) => d.severity === 'error').length;
-          continue;
-        }
         try {
+          if (basename(file) === PLATFORM_CONFIG_FILE) {
+            const { diagnostics } = await readPlatformConfig(file);
+            printDiagnostics(diagnostics);
+            errors += diagnostics.filter((d) => d.severity === 'error').length;
+            continue;
+          }
           const platform = await loadPlatformConfig(options.config ?? findPlatformConfig(undefined, file), file);
           const { diagnostics } = basename(file) === CHANNEL_STRUCTURE_FILE ? await readChannelStructure(file, platform) : await loadPunchline(file, catalogue, platform, options);
           printDiagnostics(diagnostics);
           errors += diagnostics.filter((d) => d.severity === 'error').length;
         } catch (error) {
-          if (!(error instanceof PunchlineError)) throw error;
-          process.stderr.write(`${error.describe()}\n`);
+          // One file's failure never stops the others from being checked.
+          const failure = error instanceof PunchlineError ? error : asPunchlineError(error, 'E_NODE_CRASHED', `${file}: internal error while validating`);
+          if (failure.code === 'E_FILE_IO' || failure.code === 'E_NODE_CRASHED') unreadable = true;
+          process.stderr.write(`${failure.describe()}\n`);
           errors++;
         }
       }
       process.stderr.write(errors === 0 ? `${files.length} file${files.length === 1 ? '' : 's'} valid\n` : `${errors} error${errors === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}\n`);
-      process.exitCode = errors === 0 ? EXIT.OK : EXIT.USAGE;
+      process.exitCode = errors === 0 ? EXIT.OK : unreadable ? EXIT.FATAL : EXIT.USAGE;
     });
 }

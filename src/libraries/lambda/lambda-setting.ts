@@ -8,6 +8,15 @@ import { PunchlineError } from '../../core/errors.js';
 import { compileLambda, findQuotingMistakes } from './index.js';
 import type { CompileLambdaOptions } from './index.js';
 
+/** The setting a path names, as a user wrote it: `/settings/expressions/0/lambda` is `expressions[0].lambda`. */
+function settingName(path: string): string {
+  return path
+    .replace(/^\/settings\//, '')
+    .split('/')
+    .map((token, index) => (/^\d+$/.test(token) ? `[${token}]` : index === 0 ? token : `.${token}`))
+    .join('');
+}
+
 /** Problems of the lambda at `path` (relative to the node declaration). */
 export function checkLambdaSetting(source: string, path: string, knownFields: Iterable<string>, options: CompileLambdaOptions = {}): SettingsProblem[] {
   try {
@@ -15,6 +24,6 @@ export function checkLambdaSetting(source: string, path: string, knownFields: It
     return findQuotingMistakes(lambda, knownFields).map((w) => ({ path, message: w.message, hint: w.hint, severity: 'warning' as const }));
   } catch (error) {
     if (!(error instanceof PunchlineError)) throw error;
-    return [{ path, message: error.message, ...(error.hint !== undefined && { hint: error.hint }), severity: 'error' }];
+    return [{ path, message: `the lambda in "${settingName(path)}" does not compile: ${error.message}`, ...(error.hint !== undefined && { hint: error.hint }), severity: 'error' }];
   }
 }

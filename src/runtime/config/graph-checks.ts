@@ -10,6 +10,7 @@ import type { PlatformConfig } from './platform-config.js';
 import { diagnose } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
 import { suggestName } from '../../core/closest-name.js';
+import { PunchlineError } from '../../core/errors.js';
 
 function fieldsOf(node: NodeDeclaration, stream: string): readonly string[] | undefined {
   return node.publish.find((p) => p.stream === stream)?.fields;
@@ -49,7 +50,23 @@ function findCycle(nodes: readonly NodeDeclaration[], byName: ReadonlyMap<string
   return undefined;
 }
 
-/** Every cross-node problem of the DAG, plus each node's own semantic checks. */
+/**
+ * Runs a node's validation code. An error it throws is reported at the node (`report`: as an
+ * error diagnostic, with its own path when it carries one) instead of ending the validation
+ * with a stack trace.
+ */
+function nodeCode<T>(node: NodeDeclaration, out: Diagnostic[], document: Json5Document, run: () => T, report = false): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    if (!report) return undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = error instanceof PunchlineError ? error.hint : undefined;
+    out.push(diagnose(document, node.pointer, `${node.type}[${node.component}]: checking its settings failed: ${message}`, { hint }));
+    return undefined;
+  }
+}
+
 /** A node whose type is unknown: its name and subscriptions still take part in the graph checks. */
 export interface UntypedNode {
   readonly component: string;
@@ -57,6 +74,7 @@ export interface UntypedNode {
   readonly subscribe: NodeDeclaration['subscribe'];
 }
 
+/** Every cross-node problem of the DAG, plus each node's own semantic checks. */
 export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: readonly UntypedNode[], document: Json5Document, platform: PlatformConfig): Diagnostic[] {
   const untyped = new Set(untypedNodes.map((n) => n.component));
   const out: Diagnostic[] = [];
@@ -122,7 +140,9 @@ export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: read
     // Node code only runs on settings its schema accepted.
     if (!node.settingsValid) continue;
     const fieldsIn = incomingFields(node, byName);
-    const reads = node.definition.fieldsRead?.(node.settings) ?? [];
+    // A node's fieldsRead may compile what its check() reports (a lambda that does not compile):
+    // the check says it at the right path, so a throw here only means "no field to check".
+    const reads = nodeCode(node, out, document, () => node.definition.fieldsRead?.(node.settings)) ?? [];
     for (const { field, path } of reads) {
       if (!fieldsIn.has(field)) {
         out.push(diagnose(document, `${node.pointer}${path}`, `field "${field}" is not published by any stream ${node.component} subscribes to`, {
@@ -130,7 +150,7 @@ export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: read
         }));
       }
     }
-    for (const problem of node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, platform }) ?? []) {
+    for (const problem of nodeCode(node, out, document, () => node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, platform }), true) ?? []) {
       out.push(diagnose(document, `${node.pointer}${problem.path}`, problem.message, { hint: problem.hint, severity: problem.severity }));
     }
   }

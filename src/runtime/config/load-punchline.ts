@@ -56,6 +56,32 @@ function isRawNode(value: unknown): value is RawNode {
   return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function isSubscription(value: unknown): value is Subscription {
+  return isObject(value) && isString(value.component) && isString(value.stream);
+}
+
+function isStreamDeclaration(value: unknown): value is StreamDeclaration {
+  return isObject(value) && isString(value.stream) && Array.isArray(value.fields) && value.fields.every(isString);
+}
+
+/**
+ * Whether the parts of a node the graph checks and the node's code read have the types the
+ * envelope schema says. When not, the schema has reported them, and the node only takes part in
+ * the graph checks by its name, so no code meets a number where it expects a name.
+ */
+function isWellFormed(entry: RawNode): boolean {
+  return (
+    (entry.component === undefined || isString(entry.component)) &&
+    (entry.settings === undefined || isObject(entry.settings)) &&
+    (entry.executors === undefined || typeof entry.executors === 'number') &&
+    (entry.publish === undefined || (Array.isArray(entry.publish) && entry.publish.every(isStreamDeclaration))) &&
+    (entry.subscribe === undefined || (Array.isArray(entry.subscribe) && entry.subscribe.every(isSubscription)))
+  );
+}
+
 /** The result of validating a punchline: the punchline itself only when there is no error. */
 export interface ValidationResult {
   readonly punchline?: Punchline;
@@ -76,7 +102,7 @@ export function validatePunchlineDocument(
   const unsetPointers = new Set(unset.map((u) => u.pointer));
   const schemaProblems = (relative: string, data: unknown, base: string): Diagnostic[] =>
     validateAgainstSchema(relative, data, document, base).filter((d) => !unsetPointers.has(d.path));
-  diagnostics.push(...schemaProblems('punchline.schema.json', value, ''));
+  for (const diagnostic of schemaProblems('punchline.schema.json', value, '')) diagnostics.push(diagnostic);
   const raw = value as Partial<RawPunchline> | null;
   const dag = Array.isArray(raw?.dag) ? raw.dag : [];
   const byType = new Map(catalogue.map((definition) => [definition.type, definition]));
@@ -88,14 +114,16 @@ export function validatePunchlineDocument(
     if (!isRawNode(entry)) return;
     const pointer = `/dag/${index}`;
     const definition = byType.get(entry.type);
-    if (definition === undefined) {
-      untyped.push({ component: entry.component ?? entry.type, pointer, subscribe: entry.subscribe ?? [] });
-      diagnostics.push(diagnose(document, `${pointer}/type`, `unknown node type "${entry.type}"`, { hint: suggestName(entry.type, [...byType.keys()]) }));
+    if (definition === undefined || !isWellFormed(entry)) {
+      // A malformed node's subscriptions are checked once the schema errors are fixed.
+      const subscribe = definition === undefined && Array.isArray(entry.subscribe) && entry.subscribe.every(isSubscription) ? entry.subscribe : [];
+      untyped.push({ component: isString(entry.component) ? entry.component : entry.type, pointer, subscribe });
+      if (definition === undefined) diagnostics.push(diagnose(document, `${pointer}/type`, `unknown node type "${entry.type}"`, { hint: suggestName(entry.type, [...byType.keys()]) }));
       return;
     }
     const settings = entry.settings ?? {};
     const settingsDiagnostics = schemaProblems(isAbsolute(definition.schema) ? definition.schema : `nodes/${definition.schema}`, settings, `${pointer}/settings`);
-    diagnostics.push(...settingsDiagnostics);
+    for (const diagnostic of settingsDiagnostics) diagnostics.push(diagnostic);
     nodes.push({
       definition,
       type: entry.type,
@@ -108,7 +136,7 @@ export function validatePunchlineDocument(
       settingsValid: settingsDiagnostics.length === 0 && !unset.some((u) => u.pointer.startsWith(`${pointer}/`)),
     });
   });
-  diagnostics.push(...checkGraph(nodes, untyped, document, platform));
+  for (const diagnostic of checkGraph(nodes, untyped, document, platform)) diagnostics.push(diagnostic);
 
   const sorted = sortDiagnostics(diagnostics);
   if (sorted.some((d) => d.severity === 'error') || raw === null) return { diagnostics: sorted };
