@@ -4,6 +4,7 @@
  */
 import type { CheckScope, PunchlineIdentity, SettingsProblem } from '../../src/runtime/node-api.js';
 import { dataStreams } from '../../src/runtime/node-api.js';
+import { closestName } from '../../src/core/closest-name.js';
 import { checkClusterReference } from '../../src/libraries/kafka/cluster-resolution.js';
 import { checkHeaderFields } from './header-fields.js';
 import { commitsOffsets } from './offset-strategies.js';
@@ -11,6 +12,21 @@ import type { KafkaInputSettings } from './settings.generated.js';
 
 /** Reserved fields of Punch's deprecated batch mode, which this node does not implement. */
 const BATCH_MODE_FIELDS = ['_ppf_batch_id', '_ppf_batch_play_id'];
+
+/**
+ * Every `_ppf_*` field this node sets (README, "Reserved fields"; the error ones on `_ppf_errors`).
+ * A published `_ppf_*` name outside this list would be null on every tuple, so it is an error.
+ */
+export const RESERVED_FIELDS: readonly string[] = ['_ppf_topic_name', '_ppf_partition_id', '_ppf_partition_offset', '_ppf_kafka_timestamp', '_ppf_error_message', '_ppf_error_document'];
+
+/** `did you mean …?` for a `_ppf_*` name: a typo, or a word of a reserved name (`_ppf_offset`), else the list. */
+function suggestReservedField(field: string): string {
+  const close = closestName(field, RESERVED_FIELDS);
+  const word = field.slice('_ppf_'.length);
+  const sharing = close !== undefined ? [close] : RESERVED_FIELDS.filter((name) => name.slice('_ppf_'.length).split('_').includes(word));
+  if (sharing.length > 0) return `did you mean ${sharing.map((name) => `"${name}"`).join(' or ')}?`;
+  return `the reserved fields are ${RESERVED_FIELDS.join(', ')}`;
+}
 
 /** The group named in the settings: `group.id`, or its deprecated alias `group_name`. */
 export function configuredGroupId(settings: KafkaInputSettings): string | undefined {
@@ -89,6 +105,8 @@ export function checkKafkaInput(settings: KafkaInputSettings, scope: CheckScope)
     declaration.fields.forEach((field, fieldIndex) => {
       if (BATCH_MODE_FIELDS.includes(field)) {
         error(`/publish/${streamIndex}/fields/${fieldIndex}`, `${field} belongs to Punch's deprecated batch mode, which kafka_input does not implement`, 'remove it; use an idempotent output keyed on _ppf_partition_id and _ppf_partition_offset instead');
+      } else if (field.startsWith('_ppf_') && !RESERVED_FIELDS.includes(field)) {
+        error(`/publish/${streamIndex}/fields/${fieldIndex}`, `kafka_input sets no reserved field "${field}": it would be null on every tuple`, suggestReservedField(field));
       }
     });
   });
