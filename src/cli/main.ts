@@ -1,46 +1,32 @@
 /**
- * The `punchline` command line. Each command lives in its own module and registers itself on the
- * program through the list below; `main` returns the process exit code (see `exit-codes.ts`).
+ * The `punchline` command line. `main` holds the stop signals of `run` first, then loads the
+ * program (every command lives in its own module, see `program.ts`) and returns the process exit
+ * code (see `exit-codes.ts`). Whatever a user gives, the answer is a sentence, never a stack trace.
  */
-import { Command, CommanderError } from 'commander';
 import { pathToFileURL } from 'node:url';
+import { latchStopSignals } from './early-signals.js';
 import { EXIT } from '../runtime/exit-codes.js';
 import { PunchlineError } from '../core/errors.js';
-import { registerKafkaCommand } from './kafka-command.js';
-import { registerRunCommand } from './run-command.js';
-import { registerValidateCommand } from './validate-command.js';
-import { registerGraphCommand } from './graph-command.js';
-import { registerDemoCommand } from './demo-command.js';
-import { registerConfigCommand } from './config-command.js';
-import { NODE_CATALOGUE } from '../../nodes/index.js';
 
-/** Builds the program with every command. Exported for tests that parse command lines. */
-export function buildProgram(): Command {
-  const program = new Command('punchline')
-    .description('Run punchlines: DAGs of Kafka inputs, alert bolts and Kafka outputs with end-to-end acks.')
-    .exitOverride()
-    .showHelpAfterError();
-  registerRunCommand(program, NODE_CATALOGUE);
-  registerValidateCommand(program, NODE_CATALOGUE);
-  registerGraphCommand(program, NODE_CATALOGUE);
-  registerKafkaCommand(program);
-  registerDemoCommand(program);
-  registerConfigCommand(program);
-  return program;
-}
+/** Codes that mean "fix the input": exit 2, restarting will not help. */
+const INPUT_ERRORS = new Set(['E_CONFIG_INVALID', 'E_CONFIG_SYNTAX', 'E_USAGE', 'E_ENV_UNSET', 'E_LAMBDA', 'E_TEMPLATE', 'E_UNKNOWN_CLUSTER']);
 
 /** Runs the CLI on `argv` (as in `process.argv`) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  const signals = argv[2] === 'run' ? latchStopSignals() : undefined;
+  const [{ buildProgram }, { CommanderError }] = await Promise.all([import('./program.js'), import('commander')]);
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram(signals).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (error instanceof PunchlineError) {
       process.stderr.write(`punchline: ${error.describe()}\n`);
-      return error.code === 'E_CONFIG_INVALID' || error.code === 'E_CONFIG_SYNTAX' || error.code === 'E_USAGE' ? EXIT.USAGE : EXIT.FATAL;
+      return INPUT_ERRORS.has(error.code) ? EXIT.USAGE : EXIT.FATAL;
     }
-    process.stderr.write(`punchline: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    const stack = process.env.PUNCHLINE_DEBUG === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+    process.stderr.write(`punchline: internal error: ${reason} (a bug: please report it, with the stack trace PUNCHLINE_DEBUG=1 prints)${stack}\n`);
     return EXIT.FATAL;
   }
 }

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { NodeDefinition } from '../runtime/node-api.js';
-import { createLogger } from '../runtime/logging.js';
+import { checkLogLevel, createLogger, LOG_LEVELS } from '../runtime/logging.js';
+import type { Logger } from '../runtime/logging.js';
 import { Topology } from '../runtime/topology.js';
 import { startMetricsServer } from '../runtime/metrics-server.js';
 import type { MetricsServer } from '../runtime/metrics-server.js';
@@ -14,50 +15,81 @@ import { EXIT } from '../runtime/exit-codes.js';
 import { readPunchline, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
 import { PunchlineError } from '../core/errors.js';
+import { latchStopSignals } from './early-signals.js';
+import type { SignalLatch } from './early-signals.js';
 
 interface RunOptions extends PunchlineCommandOptions {
   readonly metricsPort?: string;
   readonly logLevel?: string;
 }
 
-export function registerRunCommand(program: Command, catalogue: readonly NodeDefinition[]): void {
+/** The `--metrics-port` as a number, or a usage error naming the option. */
+function metricsPort(text: string): number {
+  const port = Number(text);
+  if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PunchlineError('E_USAGE', `--metrics-port ${text} is not a port number`, { hint: 'give 1-65535, or 0 for a free port' });
+  }
+  return port;
+}
+
+/**
+ * Registers `run`. `signals` holds SIGINT/SIGTERM caught while the program loaded; `run` takes
+ * them over first thing, so a stop at any moment is graceful (without it, the handlers are
+ * installed when the action starts).
+ */
+export function registerRunCommand(program: Command, catalogue: readonly NodeDefinition[], signals: SignalLatch = latchStopSignals()): void {
   withPunchlineOptions(program.command('run'))
     .description('run a punchline until stopped (SIGINT/SIGTERM drain and exit 0)')
     .argument('<punchline>', 'the punchline file')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port> (0 picks a free port)')
-    .option('--log-level <level>', 'trace, debug, info, warn, error (default: $PUNCHLINE_LOG_LEVEL or info)')
+    .option('--log-level <level>', `${LOG_LEVELS.join(', ')} (default: $PUNCHLINE_LOG_LEVEL or info)`)
     .action(async (file: string, options: RunOptions) => {
-      const { punchline, platform } = await readPunchline(file, options, catalogue);
-      const { tenant, channel, name } = punchline.identity;
-      const logger = createLogger(options.logLevel === undefined ? {} : { level: options.logLevel }).child({ tenant, channel, punchline: name });
-      const registry = new Registry();
-      collectDefaultMetrics({ register: registry });
-      const topology = new Topology(punchline, { platform, logger, registry });
-
-      let server: MetricsServer | undefined;
-      if (options.metricsPort !== undefined) {
-        const port = Number(options.metricsPort);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PunchlineError('E_USAGE', `--metrics-port ${options.metricsPort} is not a port number`);
-        server = await startMetricsServer(registry, () => topology.ready, port);
-        logger.info({ port: server.port }, `metrics on http://127.0.0.1:${server.port}/metrics`);
-      }
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (++signals > 1) {
-          logger.warn({ signal }, 'second signal: stopping at once without draining');
+      // Signals go through `live` from the first moment: before the topology exists, a stop only
+      // means "do not start" (exit 0).
+      const live: { stopRequested?: NodeJS.Signals; topology?: Topology; logger?: Logger; received: number } = { received: 0 };
+      signals.handOver((signal) => {
+        if (++live.received > 1) {
+          live.logger?.warn({ signal }, 'second signal: stopping at once without draining');
           process.exit(EXIT.FATAL);
         }
-        void topology.stop(signal);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+        live.stopRequested = signal;
+        if (live.topology !== undefined) void live.topology.stop(signal);
+      });
+
+      const level = checkLogLevel(options.logLevel, '--log-level') ?? checkLogLevel(process.env.PUNCHLINE_LOG_LEVEL || undefined, 'PUNCHLINE_LOG_LEVEL');
+      const port = options.metricsPort === undefined ? undefined : metricsPort(options.metricsPort);
+      const { punchline, platform } = await readPunchline(file, options, catalogue);
+      const { tenant, channel, name } = punchline.identity;
+      const logger = createLogger(level === undefined ? {} : { level }).child({ tenant, channel, punchline: name });
+      live.logger = logger;
+      if (live.stopRequested !== undefined) {
+        logger.info({ signal: live.stopRequested }, 'stopped before starting');
+        process.exitCode = EXIT.OK;
+        return;
+      }
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      const running = new Topology(punchline, { platform, logger, registry });
+      live.topology = running;
+
+      let server: MetricsServer | undefined;
+      if (port !== undefined) {
+        server = await startMetricsServer(registry, () => running.ready, port);
+        logger.info({ port: server.port }, `metrics on http://127.0.0.1:${server.port}/metrics`);
+      }
+      if (live.stopRequested !== undefined) {
+        logger.info({ signal: live.stopRequested }, 'stopped before starting');
+        await server?.close();
+        process.exitCode = EXIT.OK;
+        return;
+      }
 
       logger.info({ file: punchline.file, nodes: punchline.nodes.length }, 'starting');
-      await topology.start().then(
+      await running.start().then(
         () => logger.info('running'),
         () => undefined, // the failure is in topology.result
       );
-      const result = await topology.result;
+      const result = await running.result;
       await server?.close();
       process.exitCode = result.exitCode;
     });

@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { PunchlineError } from '../core/errors.js';
 
 export type { Logger };
 
@@ -21,9 +22,24 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** Builds the process logger. */
+/** The levels `--log-level` and `PUNCHLINE_LOG_LEVEL` accept, most verbose first. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * `level` when it is a known level (or undefined), else an `E_USAGE` error naming `origin` (the
+ * option or variable it came from) and the levels there are. Pino would throw a bare
+ * `unknown level` from deep inside its constructor.
+ */
+export function checkLogLevel(level: string | undefined, origin: string): string | undefined {
+  if (level === undefined || (LOG_LEVELS as readonly string[]).includes(level)) return level;
+  const lower = level.toLowerCase();
+  const hint = (LOG_LEVELS as readonly string[]).includes(lower) ? `levels are lowercase: "${lower}"` : `use one of ${LOG_LEVELS.join(', ')}`;
+  throw new PunchlineError('E_USAGE', `${origin} "${level}" is not a log level`, { hint });
+}
+
+/** Builds the process logger; an unknown level is an `E_USAGE` error. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? process.env.PUNCHLINE_LOG_LEVEL ?? 'info';
+  const level = checkLogLevel(options.level, 'log level') ?? checkLogLevel(process.env.PUNCHLINE_LOG_LEVEL || undefined, 'PUNCHLINE_LOG_LEVEL') ?? 'info';
   const redact = { paths: SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]), censor: '***' };
   const humans = options.pretty ?? (options.destination === undefined && process.stderr.isTTY);
   if (humans) {
