@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { Tuple } from '../../src/runtime/node-api.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { effective } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import type { ProducerLease, ProducerPool } from './shared-producers.js';
@@ -26,6 +27,7 @@ import { partitionFor } from './partitioning/partition-for.js';
 import type { PartitionAlgorithm } from './partitioning/partition-for.js';
 import type { KafkaOutputMetrics } from './metrics.js';
 import { RecordRejection } from './record-rejection.js';
+import { createTopicsWithLeaders } from './topic-creation.js';
 import type { RejectionKind } from './record-rejection.js';
 import type { RecordHeaderMap } from './record-headers.js';
 
@@ -191,12 +193,22 @@ export class ClusterWriter {
     }
     const how = `${partitions === -1 ? "the broker's default partitions" : `${partitions} partitions`}, ${replicationFactor === -1 ? "the broker's default replication factor" : `replication factor ${replicationFactor}`}`;
     try {
-      await this.#connectedAdmin().createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
-      this.#logger.info({ topic, partitions, replicationFactor }, `Created topic "${topic}" with ${how}.`);
+      // Already there (another writer, or a retry of our own request) counts as created; then every
+      // broker must know the leaders, or the first produce meets UNKNOWN_TOPIC_OR_PARTITION.
+      await createTopicsWithLeaders(this.#connectedAdmin(), [{ topic, numPartitions: partitions, replicationFactor }], (address) => this.#singleBrokerAdmin(address), {
+        deadlineMs: Math.max(30_000, effective(this.#cluster.config).timeoutMs),
+      });
+      this.#logger.info({ topic, partitions, replicationFactor }, `Created topic "${topic}" with ${how}; every broker knows its partition leaders.`);
     } catch (error) {
+      if (error instanceof PunchlineError) {
+        throw new PunchlineError('E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": creating topic "${topic}" with ${how}: ${error.message}`, {
+          cause: error,
+          retriable: error.retriable,
+          ...(error.hint === undefined ? {} : { hint: error.hint }),
+        });
+      }
       const classification = classifyKafkaError(error);
       const types = classification.brokerErrorTypes;
-      if (types.includes('TOPIC_ALREADY_EXISTS')) return;
       const invalid = classification.reason === 'invalid_topic';
       const reason = types.find((t) => t !== 'UNKNOWN_SERVER_ERROR') ?? translateKafkaError(error, this.#cluster, 'creating').message;
       throw new PunchlineError(invalid ? 'E_KAFKA_REJECTED' : 'E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": creating topic "${topic}" with ${how} failed: ${reason}`, {
@@ -205,6 +217,12 @@ export class ClusterWriter {
         hint: invalid ? 'the broker refuses this topic name' : 'check topic_creation.partitions / replication_factor against the cluster (and its ACLs), or create the topic beforehand',
       });
     }
+  }
+
+  /** An admin client of the broker at `address` alone, without retries of its own: for the leader wait after a creation. */
+  #singleBrokerAdmin(address: string): Admin {
+    const cluster: ResolvedCluster = { id: this.#cluster.id, config: { ...this.#cluster.config, brokers: [address] } };
+    return createKafkaClient(cluster, this.#clientLogger, { retry: { retries: 0 } }).admin();
   }
 
   #connectedAdmin(): Admin {

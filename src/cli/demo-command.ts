@@ -21,6 +21,7 @@ import { loadPlatformConfig } from '../runtime/config/load-platform-config.js';
 import { readChannelStructure } from '../runtime/config/channel-structure.js';
 import { formatDiagnostic } from '../runtime/validation/diagnostic.js';
 import { PunchlineError } from '../core/errors.js';
+import { createTopicsWithLeaders } from '../../nodes/kafka_output/topic-creation.js';
 
 const CHANNEL = join(PACKAGE_ROOT, 'punchlines', 'mytenant', 'monitoring');
 const ALERT_TOPIC = 'cpu-alerts';
@@ -76,7 +77,9 @@ async function prepareChannel(kafka: Kafka): Promise<string[]> {
     const existing = new Set(await admin.listTopics());
     const missing = structure.topics.filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replication_factor })) });
+      // Not kafkajs' waitForLeaders: it gives up when one broker has not caught up yet (see topic-creation.ts).
+      const topics = missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replication_factor }));
+      await createTopicsWithLeaders(admin, topics, (address) => new Kafka({ clientId: 'punchline-demo', brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin());
     }
   } finally {
     await admin.disconnect();
