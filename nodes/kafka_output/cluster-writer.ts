@@ -273,10 +273,38 @@ export class ClusterWriter {
     return results;
   }
 
-  /** Sends one request's worth of records; returns the error when it failed (not when records were only rejected). */
+  /**
+   * Sends one request's worth of records; returns the error when it failed (not when records were
+   * only rejected).
+   *
+   * With the idempotent producer, the records go as one `sendBatch` per partition, and the sends of
+   * the shared producer take turns (`lease.exclusive`). kafkajs 2.2 gives sequence numbers per
+   * partition when a request leaves and takes them back when it fails: two requests for one
+   * partition in flight at once (possible when its leader moves between brokers, each broker
+   * having its own lock) reuse numbers, and the broker then drops new records as duplicates. And
+   * when a `sendBatch` spanning several brokers is retried after one of them failed, the
+   * partitions that moved to a broker that had already answered are not sent again. Both lost
+   * acked records on a 3-broker cluster whose leader was killed; one partition per call, one
+   * call per partition at a time, avoids both.
+   */
   async #send(chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
     const lease = this.#lease;
     if (lease === undefined) throw new PunchlineError('E_NODE_CRASHED', `kafka cluster "${this.#cluster.id}": write before connect()`);
+    if (!this.#options.idempotent || chunk.some((c) => c.message.partition === undefined)) return this.#sendRequest(lease, chunk, results);
+    const byPartition = new Map<string, (typeof chunk)[number][]>();
+    for (const item of chunk) {
+      const key = `${item.record.topic}\u0000${String(item.message.partition)}`;
+      let items = byPartition.get(key);
+      if (items === undefined) byPartition.set(key, (items = []));
+      items.push(item);
+    }
+    return lease.exclusive(async () => {
+      const failures = await Promise.all([...byPartition.values()].map((items) => this.#sendRequest(lease, items, results)));
+      return failures.find((f) => f !== undefined);
+    });
+  }
+
+  async #sendRequest(lease: ProducerLease, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
     const byTopic = new Map<string, Message[]>();
     for (const { record, message } of chunk) {
       let messages = byTopic.get(record.topic);

@@ -32,8 +32,11 @@ type Prepared = { readonly tuple: Tuple; readonly writer: ClusterWriter; readonl
 
 function check(settings: KafkaOutputSettings, scope: CheckScope): SettingsProblem[] {
   const problems = [...checkDestination(settings, scope.platform), ...checkValue(settings)];
-  if (settings.idempotent && settings.acks !== 'all') {
-    problems.push({ path: '/settings/acks', message: `the idempotent producer needs acks "all", not "${settings.acks}"`, severity: 'error' });
+  if (settings.idempotent === true && settings.acks !== 'all') {
+    problems.push({ path: '/settings/acks', message: `the idempotent producer needs acks "all", not "${settings.acks}"`, hint: 'set acks "all", or idempotent false', severity: 'error' });
+  }
+  if (settings.idempotent === true && settings.retries < 1) {
+    problems.push({ path: '/settings/retries', message: 'the idempotent producer needs retries of at least 1', hint: 'set retries ≥ 1, or idempotent false', severity: 'error' });
   }
   scope.publish.forEach((declaration, index) => {
     if (declaration.stream !== ERRORS_STREAM) {
@@ -60,11 +63,20 @@ function fieldsRead(settings: KafkaOutputSettings): FieldUse[] {
   ];
 }
 
+/**
+ * Whether the producer is idempotent: as set, or, unset, whenever its needs are met (acks "all",
+ * retries ≥ 1), as the Java client has done by default since Kafka 3.0. Without it, a request
+ * retried after a lost answer or a leader change writes its records twice.
+ */
+export function idempotence(settings: Pick<KafkaOutputSettings, 'idempotent' | 'acks' | 'retries'>): boolean {
+  return settings.idempotent ?? (settings.acks === 'all' && settings.retries >= 1);
+}
+
 function writerOptions(settings: KafkaOutputSettings): WriterOptions {
   return {
     acks: settings.acks,
     compression: settings.compression,
-    idempotent: settings.idempotent,
+    idempotent: idempotence(settings),
     maxInFlightRequests: settings.max_in_flight_requests,
     retries: settings.retries,
     ackTimeoutMs: settings.ack_timeout_ms,

@@ -32,6 +32,7 @@ const cases: readonly { readonly mistake: string; readonly settings: Record<stri
   { mistake: 'stateful route lambda', settings: { brokers: 'test', topic: 'a', routes: [{ match: `count() > 10`, topic: 'b' }] }, expected: /\/dag\/1\/settings\/routes\/0\/match +sigma, count and spread keep state/ },
   { mistake: 'route to an unknown cluster', settings: { brokers: 'test', topic: 'a', routes: [{ match: `"severity" == 'major'`, topic: 'b', cluster: 'backup' }] }, expected: /\/dag\/1\/settings\/routes\/0\/cluster +unknown Kafka cluster "backup"/ },
   { mistake: 'topic template that does not compile', settings: { brokers: 'test', topic_template: '{{ .id | upper }}' }, expected: /\/dag\/1\/settings\/topic_template +template topic_template at line 1/ },
+  { mistake: 'idempotent without retries', settings: { brokers: 'test', topic: 'a', idempotent: true, retries: 0 }, expected: /\/dag\/1\/settings\/retries +the idempotent producer needs retries of at least 1/ },
   { mistake: 'idempotent without acks all', settings: { brokers: 'test', topic: 'a', idempotent: true, acks: '1' }, expected: /\/dag\/1\/settings\/acks +the idempotent producer needs acks "all"/ },
   { mistake: 'string format without a field', settings: { brokers: 'test', topic: 'a', value_format: 'string' }, expected: /\/dag\/1\/settings\/value_format +the string format writes one field/ },
   { mistake: 'template option with the json format', settings: { brokers: 'test', topic: 'a', template: '{{ .ID }}' }, expected: /\/dag\/1\/settings\/template +"template" is only used with value_format "template" or "alert", not "json"/ },
@@ -49,6 +50,13 @@ for (const { mistake, settings, expected } of cases) {
     assert.ok(found.some((line) => expected.test(line)), `expected ${String(expected)} among:\n${found.join('\n')}`);
   });
 }
+
+test('acks "1" or retries 0 without an explicit idempotent turn the default idempotence off instead of failing', () => {
+  for (const settings of [{ acks: '1' }, { acks: '0' }, { retries: 0 }]) {
+    const found = problems({ brokers: 'test', topic: 'a', ...settings });
+    assert.deepEqual(found.filter((line) => /idempotent/.test(line)), [], JSON.stringify(settings));
+  }
+});
 
 test('accepts a complete configuration, warning only that rejected records have nowhere to go', () => {
   const found = problems({ brokers: 'test', topic: 'a', routes: [{ match: `"severity" == 'major'`, topic: 'b' }], key_fields: ['id'], value_fields: ['body', 'severity'] });

@@ -184,9 +184,9 @@ export interface KafkaOutputSettings {
    */
   compression: 'none' | 'gzip';
   /**
-   * The idempotent producer: retries do not duplicate records within a run. Needs `acks: "all"`.
+   * The idempotent producer: a produce request retried after a lost answer or a leader change is not written twice. Unset: on whenever `acks` is `"all"` and `retries` is at least 1 (the Java client's default since Kafka 3.0), else off. `true` needs `acks: "all"` and `retries` ≥ 1. `false` lifts its one-produce-request-per-broker-at-a-time limit (more throughput with `max_in_flight_requests` > 1) at the price of duplicates on retries.
    */
-  idempotent: boolean;
+  idempotent?: boolean;
   /**
    * Produce requests in flight at once, per broker connection and for the node's batches.
    */

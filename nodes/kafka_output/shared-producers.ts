@@ -31,6 +31,12 @@ export interface ProducerLease {
   /** The cluster it writes to (its id is the metrics label). */
   readonly cluster: ResolvedCluster;
   /**
+   * Runs `send` when no other `exclusive` send of this producer (by any lease holder) runs, and
+   * resolves with its result: the turn-taking the idempotent producer needs (see the cluster
+   * writer). Sends outside `exclusive` are not held back.
+   */
+  exclusive<T>(send: () => Promise<T>): Promise<T>;
+  /**
    * Gives the producer back; the last release of a producer disconnects it, after the sends
    * already started have settled (kafkajs waits for them). Idempotent.
    */
@@ -44,6 +50,8 @@ interface PoolEntry {
   readonly producer: Producer;
   readonly connected: Promise<void>;
   holders: number;
+  /** The end of the last exclusive send queued (settled, never rejected). */
+  turn: Promise<void>;
 }
 
 /** The `ctx.connection` key of the run's producer pool. */
@@ -94,6 +102,7 @@ export class ProducerPool {
       const created: PoolEntry = {
         producer,
         holders: 0,
+        turn: Promise.resolve(),
         connected: producer.connect().catch((error: unknown) => {
           if (entries.get(key) === created) entries.delete(key);
           throw translateKafkaError(error, cluster, 'connecting a producer');
@@ -115,6 +124,14 @@ export class ProducerPool {
     return {
       producer: held.producer,
       cluster,
+      exclusive: <T>(send: () => Promise<T>): Promise<T> => {
+        const result = held.turn.then(send);
+        held.turn = result.then(
+          () => undefined,
+          () => undefined,
+        );
+        return result;
+      },
       release: async () => {
         if (released) return;
         released = true;
