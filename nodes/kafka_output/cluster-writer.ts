@@ -321,7 +321,7 @@ export class ClusterWriter {
         compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       });
     } catch (error) {
-      return this.#onSendError(error, chunk, results);
+      return this.#onSendError(lease, error, chunk, results);
     }
     this.#metrics.batchConfirmed(this.#cluster.id, (performance.now() - started) / 1000);
     const bytesByTopic = new Map<string, { count: number; bytes: number }>();
@@ -336,18 +336,20 @@ export class ClusterWriter {
     return undefined;
   }
 
-  async #onSendError(error: unknown, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+  async #onSendError(lease: ProducerLease, error: unknown, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
     const kind = rejectionKindOf(error);
     if (kind !== undefined) {
       if (chunk.length > 1) {
         // One record (or a few) spoiled the request: find them by halves, send the others.
         const middle = Math.ceil(chunk.length / 2);
-        const first = await this.#send(chunk.slice(0, middle), results);
+        // Straight to #sendRequest: the halves are still one partition each when they must be, and
+        // an exclusive turn is held already (#send would wait for it forever).
+        const first = await this.#sendRequest(lease, chunk.slice(0, middle), results);
         if (first !== undefined) {
           for (const item of chunk.slice(middle)) results[item.index] = { type: 'failed', kind: 'write_failed', error: first };
           return first;
         }
-        return this.#send(chunk.slice(middle), results);
+        return this.#sendRequest(lease, chunk.slice(middle), results);
       }
       const [only] = chunk;
       if (only !== undefined) {
