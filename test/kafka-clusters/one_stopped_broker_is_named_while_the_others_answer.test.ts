@@ -33,7 +33,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 test('a write to a partition led by the stopped broker names it, the brokers that answered, and its role', async () => {
   assert.ok(cluster !== undefined);
   const servers = [...cluster.bootstrapServers];
-  const platform: ClusterCatalogue = { file: undefined, kafka: { clusters: { events: withClusterDefaults({ brokers: servers, timeout_ms: 2000 }) } } };
+  const platform: ClusterCatalogue = { file: undefined, kafka: { clusters: { events: { ...withClusterDefaults({ brokers: servers }), timeout_ms: 2000 } } } };
   const events = resolveCluster({ clusterId: 'events', path: '/settings/brokers' }, platform);
   const kafka = createKafkaClient(events, createLogger({ level: 'silent' }), { retry: { retries: 1, initialRetryTime: 100 } });
   const admin = kafka.admin();
