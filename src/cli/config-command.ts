@@ -5,7 +5,7 @@
  *
  * The config is found as for `run`, from the current folder: `--config F`, `$PUNCHLINE_CONFIG`,
  * the first `platform.json5` here or above, else the built-in default (the local broker).
- * Exit codes: 0 all good; 1 (FATAL) a cluster failed its check, or an unknown `--cluster`;
+ * Exit codes: 0 all good; 1 (FATAL) a cluster failed its check; 2 an unknown `--cluster` (a usage error);
  * 2 (USAGE) the config itself is invalid.
  */
 import { join } from 'node:path';

@@ -49,10 +49,10 @@ test('--cluster checks only the named clusters, and all ok exits 0', async () =>
   assert.match(run.stderr, /all 1 cluster ok/);
 });
 
-test('an unknown --cluster lists the declared ids and exits 1 before connecting', async () => {
+test('an unknown --cluster lists the declared ids and exits 2 (a usage error) before connecting', async () => {
   const file = await platformFile({ front: { brokers: [...broker.bootstrapServers] }, back: { brokers: ['127.0.0.1:1'] } });
   const run = await punchline(['config', 'check', '--config', file, '--cluster', 'frnt']);
-  assert.equal(run.code, 1);
+  assert.equal(run.code, 2);
   assert.equal(run.stderr, `punchline: unknown Kafka cluster "frnt" (declared in ${file}: front, back) (did you mean "front"?)\n`);
   assert.equal(run.stdout, '');
 });
