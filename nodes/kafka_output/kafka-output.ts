@@ -64,12 +64,13 @@ function fieldsRead(settings: KafkaOutputSettings): FieldUse[] {
 }
 
 /**
- * Whether the producer is idempotent: as set, or, unset, whenever its needs are met (acks "all",
- * retries ≥ 1), as the Java client has done by default since Kafka 3.0. Without it, a request
+ * Whether the producer is idempotent: only when set. It is not the default (as in the Java client
+ * since Kafka 3.0) because kafkajs 2.2's idempotent producer was seen to lose acked records when
+ * the broker restarted during an outage (nodes/kafka_output/README.md); without it, a request
  * retried after a lost answer or a leader change writes its records twice.
  */
 export function idempotence(settings: Pick<KafkaOutputSettings, 'idempotent' | 'acks' | 'retries'>): boolean {
-  return settings.idempotent ?? (settings.acks === 'all' && settings.retries >= 1);
+  return settings.idempotent ?? false;
 }
 
 function writerOptions(settings: KafkaOutputSettings): WriterOptions {

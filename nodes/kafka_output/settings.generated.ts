@@ -184,7 +184,7 @@ export interface KafkaOutputSettings {
    */
   compression: 'none' | 'gzip';
   /**
-   * The idempotent producer: a produce request retried after a lost answer or a leader change is not written twice. Unset: on whenever `acks` is `"all"` and `retries` is at least 1 (the Java client's default since Kafka 3.0), else off. `true` needs `acks: "all"` and `retries` ≥ 1. `false` lifts its one-produce-request-per-broker-at-a-time limit (more throughput with `max_in_flight_requests` > 1) at the price of duplicates on retries.
+   * The idempotent producer: a produce request retried after a lost answer or a leader change is not written twice. Off unless set: with kafkajs 2.2 it was seen to lose acked records when a broker restarted during an outage (see the README), so it is not yet the default it is in the Java client. `true` needs `acks: "all"` and `retries` ≥ 1. `false` lifts its one-produce-request-per-broker-at-a-time limit (more throughput with `max_in_flight_requests` > 1) at the price of duplicates on retries.
    */
   idempotent?: boolean;
   /**

@@ -2,7 +2,7 @@
 // - topics kafka_output creates on first use can be written at once: kafkajs' own
 //   `createTopics({ waitForLeaders: true })` gave up about half the time with
 //   UNKNOWN_TOPIC_OR_PARTITION from a broker that had not caught up, though the topic was created;
-// - the producer is idempotent by default, so a produce request retried after its leader broker
+// - with `idempotent: true`, a produce request retried after its leader broker
 //   died is not appended twice: every key is in the topic exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ test('twenty topics created by kafka_output on a three-broker cluster are all cr
   t.diagnostic(`${topics.length} topics created and written, ${tuples.length} records, in ${Math.round(elapsed)} ms`);
 });
 
-test('records are written once each while the leader broker is killed during the write (idempotent producer by default)', { timeout: 300_000 }, async (t) => {
+test('records are written once each while the leader broker is killed during the write (idempotent: true)', { timeout: 300_000 }, async (t) => {
   const topic = uniqueName('three-once');
   const admin = kafkaClient(cluster).admin();
   await admin.connect();
@@ -71,7 +71,7 @@ test('records are written once each while the leader broker is killed during the
   const tuples = Array.from({ length: KEYS }, (_, i) => ({ topic, k: `key-${i}` }));
   const recorder = uniqueName('three-once');
   const { result, registry, topology } = await startTestPunchline(
-    punchline(recorder, tuples, { messages_per_second: 400, replay_failed: true }, { topic, key_fields: ['k'], retries: 30, batch_size: 20, batch_timeout_ms: 10 }),
+    punchline(recorder, tuples, { messages_per_second: 400, replay_failed: true }, { topic, key_fields: ['k'], idempotent: true, retries: 30, batch_size: 20, batch_timeout_ms: 10 }),
     platformFor(cluster.bootstrapServers),
   );
   const seen = fixtureRecorder(recorder);
