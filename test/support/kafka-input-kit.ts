@@ -56,8 +56,22 @@ export async function openKafkaTestKit(): Promise<KafkaTestKit> {
 /** Creates a topic with a unique name and waits until it has a leader for every partition. */
 export async function createTopic(kit: KafkaTestKit, prefix: string, partitions = 1): Promise<string> {
   const topic = uniqueName(prefix);
-  await kit.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
-  return topic;
+  // Not kafkajs' waitForLeaders: its metadata wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a
+  // broker answers until it has caught up with the new topic. Ask until every partition has a leader.
+  await kit.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false });
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const ready = await kit.admin.fetchTopicMetadata({ topics: [topic] }).then(
+      (metadata) => metadata.topics[0]?.partitions.length === partitions && metadata.topics[0].partitions.every((p) => p.leader >= 0),
+      (error: unknown) => {
+        if (performance.now() > deadline) throw error;
+        return false;
+      },
+    );
+    if (ready) return topic;
+    if (performance.now() > deadline) throw new Error(`topic ${topic}: no leader for every partition within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** One record to produce: lumberjack fields, and optionally where and when. */

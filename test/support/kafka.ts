@@ -141,7 +141,11 @@ export async function eventually<T>(action: () => Promise<T>, attempts = 50): Pr
     try {
       return await action();
     } catch (error) {
-      const retriable = typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
+      // kafkajs wraps a retriable broker error it gave up on (NOT_COORDINATOR) in a non-retriable
+      // "retries exceeded": the root cause says whether trying again can help.
+      let root: unknown = error;
+      while (typeof root === 'object' && root !== null && 'cause' in root && root.cause !== undefined) root = root.cause;
+      const retriable = typeof root === 'object' && root !== null && 'retriable' in root && root.retriable === true;
       if (!retriable || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
