@@ -4,12 +4,14 @@
  *
  * kafkajs revokes every partition at each rebalance (eager protocol) and reassigns. When the
  * assignment arrives:
- * - partitions no longer assigned have their tracker revoked: their late acks are ignored, so they
- *   can never be committed by this member;
+ * - partitions no longer assigned have their tracker revoked: their late acks are only booked, so
+ *   they can never be committed by this member;
  * - partitions kept resume where this member stood (kafkajs would rewind them to the last commit);
  * - new ones start per the strategy: from the group's commit, or, for the ephemeral groups of the
  *   strategies that commit nothing, from where the previous owner in this run stood, else from the
- *   strategy's start offset.
+ *   strategy's start offset. A previous owner in this process hands over: the new owner waits for
+ *   its in-flight records to be acked or failed, then starts right after what it acked, so a
+ *   partition moving between executors is read once.
  *
  * It exists apart from the consumer so that these rules can be read, and tested, without a group.
  */
@@ -102,7 +104,9 @@ export class GroupMembership<P> {
     const tracker = new PartitionTracker<P>(topic, partition, keepPayloads);
     if (!committing) {
       // An ephemeral group has no commits: resume from the previous owner in this run, else the strategy's start.
-      const start = lastTrackers.get(partition)?.committable() ?? this.starts?.get(partition);
+      const previous = lastTrackers.get(partition);
+      const start = previous?.committable() ?? this.starts?.get(partition);
+      if (previous !== undefined && !previous.settled) tracker.handOverFrom = previous;
       if (start !== undefined) {
         tracker.position = start;
         this.options.seek(partition, start);

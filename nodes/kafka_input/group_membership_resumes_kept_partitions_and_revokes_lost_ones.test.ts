@@ -50,6 +50,7 @@ describe('group membership', () => {
     membership.assigned({ logs: [1] });
     assert.equal(lost.revoked, true);
     assert.equal(lost.ack(seq, lost.epoch, 1), -1, 'stale');
+    assert.equal(lost.committable(), 8, 'booked for a next owner in this process, never committed by this member');
     assert.deepEqual([...membership.trackers.keys()], [1]);
   });
 
@@ -61,6 +62,22 @@ describe('group membership', () => {
     membership.assigned({ logs: [0, 1] });
     assert.equal(membership.trackers.get(0), kept, 'the same tracker, in-flight records included');
     assert.deepEqual(seeks, [[0, 42]]);
+  });
+
+  it('has a new partition of an ephemeral group wait for its previous owner in this process while that one has records in flight', () => {
+    const { membership, seeks, lastTrackers } = setUp({ committing: false });
+    membership.starts = new Map([[0, 0]]);
+    const previous = new PartitionTracker<unknown>('logs', 0, false);
+    const inFlight = [previous.append(10, undefined, 0), previous.append(11, undefined, 0)];
+    lastTrackers.set(0, previous);
+    membership.assigned({ logs: [0] });
+    const tracker = membership.trackers.get(0)!;
+    assert.equal(tracker.handOverFrom, previous, 'the new owner waits for the old one');
+    assert.deepEqual(seeks, [[0, 10]], 'meanwhile it reads from the lowest unacked record, never later');
+    previous.revoke();
+    for (const seq of inFlight) previous.ack(seq, previous.epoch, 1);
+    assert.equal(previous.settled, true);
+    assert.equal(previous.committable(), 12, 'where the new owner moves once the old one settled');
   });
 
   it('starts a new partition of an ephemeral group where its previous owner in this run stood, else at the strategy start', () => {

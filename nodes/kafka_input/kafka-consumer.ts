@@ -55,6 +55,9 @@ import type { KafkaInputSettings } from './settings.generated.js';
 
 /** Kafka's default fetch wait: an idle member answers group events within this delay. */
 const FETCH_MAX_WAIT_MS = 500;
+/** How long a new owner waits at most for the previous owner in this process to settle its records. */
+const HAND_OVER_MAX_MS = 30_000;
+const HAND_OVER_POLL_MS = 20;
 /** How long a fail-stop waits to leave the group before stopping the punchline anyway. */
 const LEAVE_GROUP_MS = 3000;
 
@@ -277,6 +280,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       const epoch = tracker.epoch;
       const counters = this.#counts.of(batch.partition);
       const heartbeat = (): Promise<void> => this.#heartbeat(payload);
+      if (tracker.handOverFrom !== undefined && !(await this.#takeOver(tracker, payload, heartbeat))) return;
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
@@ -299,6 +303,30 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
         for (const resolve of waiters) resolve();
       }
     }
+  }
+
+  /**
+   * Waits until the previous owner of the partition in this process settled (every record it
+   * emitted acked or failed, or {@link HAND_OVER_MAX_MS} passed), then moves the read position
+   * after what it acked. False when this batch is not to be emitted: the position moved (the
+   * next fetch reads from there), or the executor stops or rejoins meanwhile.
+   */
+  async #takeOver(tracker: Tracker, payload: EachBatchPayload, heartbeat: () => Promise<void>): Promise<boolean> {
+    const previous = tracker.handOverFrom;
+    if (previous === undefined) return true;
+    const deadline = performance.now() + HAND_OVER_MAX_MS;
+    while (!previous.settled && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, HAND_OVER_POLL_MS));
+      await heartbeat();
+      if (this.#gate.stopping || tracker.revoked || payload.isStale() || !payload.isRunning()) return false;
+    }
+    tracker.handOverFrom = undefined;
+    const start = previous.committable();
+    if (start === undefined || start <= (tracker.position ?? 0)) return true;
+    this.#logger.debug({ topic: this.#topic, partition: tracker.partition, from: tracker.position, to: start }, `${this.#label}: partition handed over by another executor`);
+    tracker.position = start;
+    this.#seek(tracker.partition, start);
+    return false;
   }
 
   /**

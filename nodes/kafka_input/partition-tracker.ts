@@ -12,8 +12,9 @@
  * Sequence numbers and epochs make late callbacks harmless. A delivery handle remembers the
  * `(seq, epoch)` of its entry; a rewind truncates the tail and bumps the epoch, and a revocation
  * marks the whole tracker revoked, so an ack or fail that arrives for an entry that is gone is
- * recognised as stale and changes nothing (in particular, it can never make a revoked partition
- * commit).
+ * recognised as stale: the caller does nothing with it (in particular, a revoked partition is
+ * never committed). A revoked tracker still books its late acks and fails, so a new owner in the
+ * same process can wait for it to settle and start right after what it acked (the hand-over).
  */
 const PENDING = 0;
 const ACKED = 1;
@@ -43,6 +44,11 @@ export class PartitionTracker<P> {
    * progress rather than only on a timer.
    */
   passed = 0;
+  /**
+   * The revoked tracker of the previous owner of this partition in this process, while its
+   * in-flight records may still be acked: the new owner starts emitting once it {@link settled}.
+   */
+  handOverFrom: PartitionTracker<unknown> | undefined;
 
   #offsets: Float64Array;
   #states: Uint8Array;
@@ -94,6 +100,11 @@ export class PartitionTracker<P> {
     return this.#revoked;
   }
 
+  /** Revoked, with nothing in flight any more: its {@link committable} offset is final. */
+  get settled(): boolean {
+    return this.#revoked && this.#pending === 0;
+  }
+
   /**
    * The offset to commit: the lowest offset not acked yet, or the read position when everything
    * read is acked. `undefined` while the position is unknown.
@@ -121,9 +132,9 @@ export class PartitionTracker<P> {
     return seq;
   }
 
-  /** Whether `(seq, epoch)` still designates a tracked entry in the given state. */
-  #current(seq: number, epoch: number, state: number): number | undefined {
-    if (this.#revoked) return undefined;
+  /** Whether `(seq, epoch)` still designates a tracked entry in the given state (a revoked tracker's only to book it). */
+  #current(seq: number, epoch: number, state: number, booking = false): number | undefined {
+    if (this.#revoked && !booking) return undefined;
     const distance = seq - this.#headSeq;
     if (distance < 0 || distance >= this.#size) return undefined;
     const index = (this.#head + distance) & this.#mask;
@@ -133,10 +144,11 @@ export class PartitionTracker<P> {
 
   /**
    * Marks an entry acked and advances the commit point over every acked entry at the head.
-   * Returns how long ago (ms, from `now`) the entry was emitted, or -1 when the ack is stale.
+   * Returns how long ago (ms, from `now`) the entry was emitted, or -1 when the ack is stale
+   * (a revoked tracker books it all the same, for the hand-over).
    */
   ack(seq: number, epoch: number, now: number): number {
-    const index = this.#current(seq, epoch, PENDING);
+    const index = this.#current(seq, epoch, PENDING, true);
     if (index === undefined) return -1;
     this.#states[index] = ACKED;
     this.#pending--;
@@ -150,16 +162,16 @@ export class PartitionTracker<P> {
         this.passed++;
       }
     }
-    return latency;
+    return this.#revoked ? -1 : latency;
   }
 
   /** Marks an entry failed: the commit point cannot pass it until it is re-emitted and acked. */
   fail(seq: number, epoch: number): Resolution {
-    const index = this.#current(seq, epoch, PENDING);
+    const index = this.#current(seq, epoch, PENDING, true);
     if (index === undefined) return 'stale';
     this.#states[index] = FAILED;
     this.#pending--;
-    return 'applied';
+    return this.#revoked ? 'stale' : 'applied';
   }
 
   /** The offset of a tracked entry (valid right after `append`, `fail`, or for a current handle). */
@@ -204,7 +216,7 @@ export class PartitionTracker<P> {
     return offset;
   }
 
-  /** The partition was taken away: every later ack or fail of its records is stale. */
+  /** The partition was taken away: every later ack or fail of its records is stale (and only booked). */
   revoke(): void {
     this.#revoked = true;
     this.#payloads = undefined;

@@ -1,6 +1,7 @@
 /**
  * The partition tracker (pure, no broker): the offset it lets the node commit is always the
- * lowest offset not acked yet; late acks of rewound or revoked records change nothing; failed
+ * lowest offset not acked yet; late acks of rewound records change nothing, those of revoked ones
+ * are only booked (for the next owner in the process to start after them); failed
  * records hold the commit point until they are re-emitted and acked; it counts the records the
  * commit point passed.
  */
@@ -93,13 +94,19 @@ describe('partition tracker', () => {
     assert.equal(t.committable(), 3);
   });
 
-  it('ignores every ack and fail after the partition is revoked', () => {
+  it('reports every ack and fail after the partition is revoked as stale, and only books them', () => {
     const t = tracker(true);
-    const [a] = appendAll(t, [7]);
+    const [a, b, c] = appendAll(t, [7, 8, 9]);
     t.revoke();
+    assert.equal(t.settled, false, 'three records in flight');
     assert.equal(t.ack(a!.seq, a!.epoch, 1), -1);
-    assert.equal(t.fail(a!.seq, a!.epoch), 'stale');
-    assert.equal(t.committable(), 7, 'the commit point is frozen where it stood');
+    assert.equal(t.committable(), 8, 'booked: the next owner starts after it');
+    assert.equal(t.fail(b!.seq, b!.epoch), 'stale', 'not replayed by this owner');
+    assert.equal(t.reemit(b!.seq, b!.epoch, 1), undefined);
+    assert.equal(t.rewind(b!.seq, b!.epoch), undefined);
+    assert.equal(t.ack(c!.seq, c!.epoch, 1), -1);
+    assert.equal(t.settled, true);
+    assert.equal(t.committable(), 8, 'the failed record is read again by the next owner');
   });
 
   it('grows past its initial capacity without losing order or state', () => {
