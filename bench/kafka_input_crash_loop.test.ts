@@ -4,9 +4,11 @@
  * again. Out of `npm test` (it takes a few minutes); run it with
  *
  *     npm test -- bench/kafka_input_crash_loop.test.ts
- *     CRASH_KILLS=20 CRASH_RECORDS=400000 npm test -- bench/kafka_input_crash_loop.test.ts
+ *     CRASH_KILLS=20 CRASH_RATE=10000 npm test -- bench/kafka_input_crash_loop.test.ts
  *
- * A topic of 4 partitions is loaded with `CRASH_RECORDS` ids, then the punchline (default settings
+ * A topic of 4 partitions is loaded with `CRASH_RECORDS` ids, and more keep coming at about
+ * `CRASH_RATE` records/s while the kills go on (a consumer at full speed would otherwise empty the
+ * backlog within a kill or two, and a kill of an idle punchline proves nothing); the punchline (default settings
  * but `session_timeout_ms: 6000`, so a restart does not wait 30 s for the group to drop the killed
  * member; commits do not depend on it) is started, killed -9 at a random moment 0.5-3.5 s after it
  * starts writing, and restarted, `CRASH_KILLS` times; a last run completes the topic.
@@ -28,7 +30,8 @@ import { committedOffsets, countIds, createTopic, idRecords, openKafkaTestKit, o
 import type { KafkaTestKit } from '../test/support/kafka-input-kit.js';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
-const RECORDS = Number(process.env.CRASH_RECORDS ?? 400_000);
+const RECORDS = Number(process.env.CRASH_RECORDS ?? 100_000);
+const RATE = Number(process.env.CRASH_RATE ?? 10_000);
 const PARTITIONS = 4;
 /** The default `topology.max.spout.pending`, which the duplicates of one kill should stay under. */
 const MAX_PENDING = 2000;
@@ -44,12 +47,25 @@ async function idsIn(path: string): Promise<number[]> {
   return [...text.matchAll(/\{"id":"(\d+)"\}/g)].map((match) => Number(match[1]));
 }
 
-it(`kill -9 ${KILLS} times over ${RECORDS} records: no id lost, duplicates per kill reported`, { timeout: 1_800_000 }, async () => {
+/** Produces ids `first … first+count-1`, spread over the partitions. */
+function produceIds(topic: string, first: number, count: number): Promise<void> {
+  return produce(kit, topic, idRecords(first, count).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % PARTITIONS })));
+}
+
+it(`kill -9 ${KILLS} times, ${RECORDS} records then ${RATE}/s: no id lost, duplicates per kill reported`, { timeout: 1_800_000 }, async () => {
   const topic = await createTopic(kit, 'crashloop', PARTITIONS);
-  for (let first = 0; first < RECORDS; first += 20_000) {
-    const count = Math.min(20_000, RECORDS - first);
-    await produce(kit, topic, idRecords(first, count).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % PARTITIONS })));
-  }
+  for (let first = 0; first < RECORDS; first += 20_000) await produceIds(topic, first, Math.min(20_000, RECORDS - first));
+  let produced = RECORDS;
+  let producing = true;
+  const producer = (async () => {
+    const batch = Math.max(1, Math.round(RATE / 10));
+    while (producing) {
+      const started = Date.now();
+      await produceIds(topic, produced, batch);
+      produced += batch;
+      await sleep(Math.max(0, 100 - (Date.now() - started)));
+    }
+  })();
   const group = uniqueName('crashloop');
   const dir = join(kit.dir, 'acme', 'crashloop');
   await mkdir(dir, { recursive: true });
@@ -84,24 +100,27 @@ it(`kill -9 ${KILLS} times over ${RECORDS} records: no id lost, duplicates per k
       perKill.push(Math.max(0, written - committed));
       process.stderr.write(`crash loop: kill ${kill}: ${written} ids written, ${committed} committed, ${written - committed} to be written again\n`);
     }
+    producing = false;
+    await producer;
     const last = start();
     run = last;
     await waitFor(() => last.stderr().includes('"msg":"running"') || last.stdout().includes('"msg":"running"'), 120_000, 'the last run to start').catch(() => undefined);
-    await waitFor(async () => new Set(await idsIn(out)).size >= RECORDS, 600_000, 'every record after the last restart');
+    await waitFor(async () => new Set(await idsIn(out)).size >= produced, 600_000, 'every record after the last restart');
     run.child.kill('SIGTERM');
     await run.exit;
   } finally {
+    producing = false;
     run?.child.kill('SIGKILL');
   }
   const ids = await idsIn(out);
   const counts = countIds(ids);
   let lost = 0;
-  for (let id = 0; id < RECORDS; id++) if (!counts.has(id)) lost++;
+  for (let id = 0; id < produced; id++) if (!counts.has(id)) lost++;
   const duplicates = ids.length - counts.size;
   const most = Math.max(...counts.values());
   const mean = Math.round(perKill.reduce((a, b) => a + b, 0) / perKill.length);
   process.stderr.write(
-    `crash loop: ${KILLS} kills, ${RECORDS} records: ${lost} lost, ${duplicates} duplicates (${Math.round(duplicates / KILLS)} per kill), ` +
+    `crash loop: ${KILLS} kills, ${produced} records: ${lost} lost, ${duplicates} duplicates (${Math.round(duplicates / KILLS)} per kill), ` +
       `per kill mean ${mean} max ${Math.max(...perKill)} [${perKill.join(' ')}], one id written at most ${most} times\n`,
   );
   assert.equal(lost, 0, 'no id is lost');

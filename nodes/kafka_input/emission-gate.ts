@@ -1,10 +1,11 @@
 /**
  * When one `kafka_input` executor may emit its next record: the back-pressure of the node.
  *
- * Three bounds apply, and the gate is the one place that knows them: the runtime's
+ * Four bounds apply, and the gate is the one place that knows them: the runtime's
  * `topology.max.spout.pending` (tuples in flight, from the sink), the `load_control` controller
- * (a rate or an adaptive window), and the records a partition may track before reading pauses
- * (acked records stay tracked behind an older unacked one until it resolves). A waiting emitter
+ * (a rate or an adaptive window), the records a partition may track before reading pauses
+ * (acked records stay tracked behind an older unacked one until it resolves), and the records the
+ * executor may read past its last commits (`max_uncommitted_records`: what a crash replays). A waiting emitter
  * is woken by an ack, a fail or a stop, and at least every {@link HEARTBEAT_WAIT_MS}, so that it
  * heart-beats and the group keeps it.
  *
@@ -35,6 +36,11 @@ export interface TrackedPartition {
   readonly revoked: boolean;
 }
 
+/** What the gate reads of a partition for the uncommitted bound. */
+export interface UncommittedPartition {
+  uncommitted(): number;
+}
+
 /**
  * The emission gate of one executor. Created with the executor; {@link open}ed with the sink at
  * start; {@link stop}ped once (stop, fail-stop, fatal error), after which nothing may be emitted.
@@ -47,10 +53,14 @@ export class EmissionGate {
   #wakers: (() => void)[] = [];
   /** Milliseconds the load controller asked to wait, or -1 when waiting for capacity. */
   #wait = 0;
+  /** Records that may still be read before the uncommitted ones are summed again. */
+  #uncommittedBudget = 0;
 
   constructor(
     private readonly maxPending: number,
     private readonly load: LoadController,
+    /** The most records read past the last commits, all partitions together (Infinity: no bound). */
+    private readonly maxUncommitted = Infinity,
   ) {
     this.maxTracked = Math.max(MIN_TRACKED, TRACKED_PER_PENDING * maxPending);
   }
@@ -90,6 +100,32 @@ export class EmissionGate {
   /** Whether `partition` may take one more record before its oldest is resolved. */
   hasRoom(partition: TrackedPartition): boolean {
     return partition.size < this.maxTracked;
+  }
+
+  /**
+   * Whether one more record may be read past the last commits of `partitions`. Amortised O(1):
+   * the partitions are summed only once the records read since the last sum could reach the bound.
+   */
+  hasCommitRoom(partitions: ReadonlyMap<number, UncommittedPartition>): boolean {
+    if (this.#uncommittedBudget-- > 0) return true;
+    let uncommitted = 0;
+    for (const partition of partitions.values()) uncommitted += partition.uncommitted();
+    this.#uncommittedBudget = this.maxUncommitted - uncommitted - 1;
+    return this.#uncommittedBudget >= 0;
+  }
+
+  /**
+   * After {@link hasCommitRoom} said no: waits until one more record may be read past the last
+   * commits (a commit landed), asking for a commit of what is acked at every turn and
+   * heart-beating. False when the gate stops.
+   */
+  async awaitCommitRoom(partitions: ReadonlyMap<number, UncommittedPartition>, askCommit: () => void, heartbeat: () => Promise<void>): Promise<boolean> {
+    do {
+      askCommit();
+      await this.#nextWake(HEARTBEAT_WAIT_MS);
+      await heartbeat();
+    } while (!this.#stopping && !this.hasCommitRoom(partitions));
+    return !this.#stopping;
   }
 
   /** Whether one record may be emitted now; counts it against the load controller when so. */

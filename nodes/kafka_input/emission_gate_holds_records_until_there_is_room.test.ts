@@ -1,13 +1,15 @@
 /**
  * The emission gate (pure, no broker): an executor emits only while the runtime has room
  * (`topology.max.spout.pending`), the load controller admits, and the partition tracks fewer
- * records than its bound; a waiting emitter goes on when room returns, and gives up on a stop.
+ * records than its bound, and the executor has read fewer records past its last commits than
+ * `max_uncommitted_records`; a waiting emitter goes on when room returns, and gives up on a stop.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmissionGate } from './emission-gate.js';
 import type { InFlight } from './emission-gate.js';
 import { UNLIMITED } from './load-control.js';
+import { PartitionTracker } from './partition-tracker.js';
 import type { LoadController } from './load-control.js';
 
 /** A sink whose pending count the test sets, and whose capacity the test releases. */
@@ -31,6 +33,43 @@ function openGate(maxPending: number, load: LoadController = UNLIMITED): { gate:
 }
 
 describe('emission gate', () => {
+  it('reads at most max uncommitted records past the last commits of all partitions, then waits for a commit', async () => {
+    const gate = new EmissionGate(1000, UNLIMITED, 5);
+    gate.open(new FakeSink());
+    const partitions = new Map([0, 1].map((p) => [p, new PartitionTracker<unknown>('t', p, false)]));
+    const [zero, one] = [partitions.get(0)!, partitions.get(1)!];
+    let read = 0;
+    for (const [tracker, offset] of [[zero, 10], [one, 40], [zero, 11], [one, 41], [zero, 12], [one, 42]] as const) {
+      if (!gate.hasCommitRoom(partitions)) break;
+      tracker.append(offset, undefined, 0);
+      read++;
+    }
+    assert.equal(read, 5, 'five records read, both partitions together, and nothing committed yet');
+    let asked = 0;
+    const waiting = gate.awaitCommitRoom(partitions, () => void asked++, () => Promise.resolve());
+    // The commit of partition 0 up to 12 lands (3 records of it were read, 2 committed).
+    zero.lastCommitted = 12;
+    gate.wake();
+    assert.equal(await waiting, true);
+    assert.ok(asked >= 1, 'a commit was asked for while waiting');
+    // 1 + 2 records uncommitted after the commit: room for two more.
+    one.append(43, undefined, 0);
+    assert.equal(gate.hasCommitRoom(partitions), true);
+    one.append(44, undefined, 0);
+    assert.equal(gate.hasCommitRoom(partitions), false, 'and no more');
+  });
+
+  it('gives up waiting for a commit when it stops', async () => {
+    const gate = new EmissionGate(1000, UNLIMITED, 1);
+    gate.open(new FakeSink());
+    const partitions = new Map([[0, new PartitionTracker<unknown>('t', 0, false)]]);
+    partitions.get(0)!.append(0, undefined, 0);
+    assert.equal(gate.hasCommitRoom(partitions), false);
+    const waiting = gate.awaitCommitRoom(partitions, () => undefined, () => Promise.resolve());
+    gate.stop();
+    assert.equal(await waiting, false);
+  });
+
   it('lets records go until max pending are in flight, then waits for capacity', async () => {
     const { gate, sink } = openGate(2);
     assert.equal(gate.mayEmit(), true);

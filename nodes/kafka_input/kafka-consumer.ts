@@ -154,7 +154,9 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.labels = ctx.metricLabels;
     this.#counts = new ExecutorCounts(this.labels, this.#topic);
     const maxPending = ctx.topology['topology.max.spout.pending'];
-    this.#gate = new EmissionGate(maxPending, loadController(settings, maxPending, this.#run));
+    // What a crash makes the next run read again is bounded only where something is committed.
+    const maxUncommitted = commitsOffsets(settings.start_offset_strategy) ? (settings.max_uncommitted_records ?? maxPending) : Infinity;
+    this.#gate = new EmissionGate(maxPending, loadController(settings, maxPending, this.#run), maxUncommitted);
     this.#membership = new GroupMembership<Payload>({
       topic: this.#topic,
       label: this.#label,
@@ -221,7 +223,10 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     });
     consumer.on(consumer.events.REBALANCING, () => void this.#committer.commit('rebalance'));
     consumer.on(consumer.events.CRASH, (event) => this.#onCrash(event.payload.error, event.payload.restart));
-    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => this.#committer.committed(event.payload.topics));
+    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => {
+      this.#committer.committed(event.payload.topics);
+      this.#gate.wake(); // reading may wait for this commit (max_uncommitted_records)
+    });
     const joined = this.#membership.firstJoin();
     try {
       await consumer.connect();
@@ -280,11 +285,17 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       const epoch = tracker.epoch;
       const counters = this.#counts.of(batch.partition);
       const heartbeat = (): Promise<void> => this.#heartbeat(payload);
+      const trackers = this.#membership.trackers;
+      const askCommit = (): void => this.#committer.request();
       if (tracker.handOverFrom !== undefined && !(await this.#takeOver(tracker, payload, heartbeat))) return;
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
         if (tracker.position !== undefined && offset < tracker.position) continue;
+        if (!gate.hasCommitRoom(trackers)) {
+          if (!(await gate.awaitCommitRoom(trackers, askCommit, heartbeat))) return;
+          if (payload.isStale() || !payload.isRunning()) return;
+        }
         if (!gate.hasRoom(tracker) || !gate.mayEmit()) {
           if (!gate.hasRoom(tracker) && !(await gate.awaitRoom(tracker, heartbeat))) return;
           if (!gate.mayEmit() && !(await gate.awaitTurn(heartbeat))) return;

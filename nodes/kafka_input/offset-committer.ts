@@ -5,7 +5,8 @@
  * When: every `auto_commit_interval`; as soon as acked progress follows a (re)join (a process
  * killed a few seconds after it joined must not replay everything it did); whenever the commit
  * points moved over `progressRecords` records since the last commit (so what a crash replays stays
- * near `topology.max.spout.pending` however long the interval); when a rebalance is about to take
+ * near `topology.max.spout.pending` however long the interval); when reading waits for a commit
+ * (`max_uncommitted_records`, {@link OffsetCommitter.request}); when a rebalance is about to take
  * partitions away; at close. Records a crash replays are those read past the last commit, so these
  * triggers, not the interval, bound duplicates under crash loops.
  *
@@ -31,7 +32,7 @@ export interface OffsetCommitTarget {
 }
 
 /** Why a commit is made, in the debug log. */
-export type CommitReason = 'interval' | 'joined' | 'progress' | 'rebalance' | 'stop';
+export type CommitReason = 'interval' | 'joined' | 'progress' | 'uncommitted' | 'rebalance' | 'stop';
 
 /** What an offset committer needs of its executor. */
 export interface OffsetCommitterOptions {
@@ -115,6 +116,16 @@ export class OffsetCommitter {
     void this.commit(this.#joined ? 'joined' : 'progress');
   }
 
+  /**
+   * Reading waits for a commit (`max_uncommitted_records`): commits what is acked now, unless a
+   * commit asked for this way or by progress already waits.
+   */
+  request(): void {
+    if (this.#triggered || !this.options.committing || this.#frozen) return;
+    this.#triggered = true;
+    void this.commit('uncommitted');
+  }
+
   /** Commits, after the commits already asked for, the acked offset of every partition that moved. Never rejects. */
   commit(reason: CommitReason): Promise<void> {
     this.#commits = this.#commits.then(() => this.#commitNow(reason));
@@ -124,7 +135,7 @@ export class OffsetCommitter {
   async #commitNow(reason: CommitReason): Promise<void> {
     const target = this.#target;
     const { topic, label, logger } = this.options;
-    if (reason === 'joined' || reason === 'progress') this.#triggered = false;
+    if (reason === 'joined' || reason === 'progress' || reason === 'uncommitted') this.#triggered = false;
     if (!this.options.committing || this.#frozen || target === undefined) return;
     // What is committed now covers the progress so far.
     const progressed = this.#progress;

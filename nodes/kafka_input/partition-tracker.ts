@@ -34,6 +34,8 @@ export class PartitionTracker<P> {
   position: number | undefined;
   /** The last offset committed for this partition by this tracker (the next offset to read after a restart). */
   lastCommitted: number | undefined;
+  /** The first offset read, what a restart reads from until something is committed. */
+  #firstRead: number | undefined;
   /** Highest offset + 1 known to exist in the partition (the high watermark of the last fetch). */
   highWatermark: number | undefined;
   /** Records below this offset read after a rewind are replays (for the replayed count). */
@@ -113,6 +115,13 @@ export class PartitionTracker<P> {
     return this.#size > 0 ? this.#offsets[this.#head] : this.position;
   }
 
+  /** Records read past the last commit: what a crash now would make the next owner read again. */
+  uncommitted(): number {
+    if (this.position === undefined) return 0;
+    const base = this.lastCommitted ?? this.#firstRead ?? this.position;
+    return Math.max(0, this.position - base);
+  }
+
   /**
    * Tracks a record just emitted. Offsets must increase (gaps are fine: compaction, transaction
    * markers). Returns its sequence number; its epoch is {@link epoch}.
@@ -126,6 +135,7 @@ export class PartitionTracker<P> {
     this.#emittedAt[index] = now;
     if (this.#payloads !== undefined) this.#payloads[index] = payload;
     const seq = this.#headSeq + this.#size;
+    this.#firstRead ??= offset;
     this.#size++;
     this.#pending++;
     this.position = offset + 1;

@@ -49,6 +49,10 @@ export interface KafkaInputSettings {
    */
   auto_commit_interval: number;
   /**
+   * The most records an executor reads past its last commit (last_committed only): reading waits for a commit beyond it, so a kill -9 makes the next run read at most this many records again. Default: topology.max.spout.pending.
+   */
+  max_uncommitted_records?: number;
+  /**
    * exit: the first failed tuple stops the punchline at once (exit code 3) without committing past it; none: failed tuples are replayed.
    */
   fail_action: 'none' | 'exit';

@@ -84,9 +84,12 @@ export interface TestRecord {
   readonly headers?: IHeaders;
 }
 
-/** Produces records (lumberjack `1D` frames of `fields` unless a raw `value` is given), in order. */
+/** Produces records (lumberjack `1D` frames of `fields` unless a raw `value` is given), in order, each once. */
 export async function produce(kit: KafkaTestKit, topic: string, records: readonly TestRecord[]): Promise<void> {
-  const producer = kit.kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: kafkajs resends a whole request when one partition of it answers a retriable error
+  // (NOT_LEADER right after a topic is created), which duplicates what the others had written, and
+  // tests count records exactly.
+  const producer = kit.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < records.length; i += 1000) {
