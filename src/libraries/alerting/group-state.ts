@@ -46,11 +46,14 @@ export class AlertGroupState {
   }
 
   /**
-   * How much the group flaps, 0..1: with `l` entries, the `l - 1` consecutive pairs from oldest to
-   * newest get weights growing linearly from 0.8 (oldest pair) by `0.4 / (l - 1)` per pair; the
-   * weights of the pairs whose levels differ are summed and divided by `l - 1`. The weights are
-   * computed as Kapacitor does (0.8 as 1.2 / 1.5, accumulated step by step), so thresholds compare
-   * identically.
+   * How much the group flaps, 0..1: Kapacitor's `percentChange` (alert.go), kept loop for loop so
+   * that a group starts and stops flapping at the same point as in Kapacitor. With `l` entries and
+   * `newest` the slot just written, `l - 1` pairs (slot, slot before it in the ring) are visited
+   * starting at the newest slot, with weights growing from 0.8 by `0.4 / (l - 1)`: the newest pair
+   * weighs least, then the pair (newest, oldest) that spans the ring's seam, then the pairs from
+   * the oldest on; the pair just before the newest one is never visited. The weights of the pairs
+   * whose levels differ, summed and divided by `l - 1`, give the percentage; 0.8 is computed as
+   * 1.2 / 1.5 and accumulated step by step, as in Go, so thresholds compare identically.
    */
   flappingPercent(): number {
     const size = this.history.length;
@@ -58,11 +61,10 @@ export class AlertGroupState {
     let weight = maxWeight / 1.5;
     const step = (maxWeight - weight) / (size - 1);
     let changes = 0;
-    const oldest = (this.newest + 1) % size;
-    for (let k = 0; k < size - 1; k++) {
-      const a = this.history[(oldest + k) % size];
-      const b = this.history[(oldest + k + 1) % size];
-      if (a !== b) changes += weight;
+    for (let i = 0; i < size - 1; i++) {
+      const current = (i + this.newest) % size;
+      const previous = current === 0 ? size - 1 : current - 1;
+      if (this.history[current] !== this.history[previous]) changes += weight;
       weight += step;
     }
     return changes / (size - 1);
