@@ -33,7 +33,12 @@ function jsonFrame(json: string): Buffer {
 }
 
 function decoder(settings: Partial<Pick<KafkaInputSettings, 'value_codec' | 'on_null_value'>> = {}): RecordDecoder {
-  return new RecordDecoder({ value_codec: { type: 'lumberjack', multiple_frames: 'error' }, headers_fields: [], on_null_value: 'emit', ...settings }, 'kafka_input[input]');
+  return new RecordDecoder({ value_codec: codec('lumberjack'), headers_fields: [], on_null_value: 'emit', ...settings }, 'kafka_input[input]');
+}
+
+/** A codec setting as the schema fills it. */
+function codec(type: KafkaInputSettings['value_codec']['type'], fields: Readonly<Record<string, string>> = {}): KafkaInputSettings['value_codec'] {
+  return { type, multiple_frames: 'error', fields: { ...fields }, precision: 'ns', json_timestamp_units: '1s' };
 }
 
 const record = (value: Buffer | null): KafkaRecord => ({ topic: 't', partition: 0, offset: 7, timestamp: '1', key: null, value });
@@ -58,8 +63,30 @@ describe('key names of Object.prototype are ordinary fields', () => {
       expected: JSON.parse('{"__proto__":{"polluted":true},"constructor":1,"polluted":null}') as unknown,
     },
     { name: 'tombstone emitted (lumberjack)', value: null, expected: allNull },
-    { name: 'tombstone emitted (string codec)', settings: { value_codec: { type: 'string', multiple_frames: 'error' } }, value: null, expected: allNull },
-    { name: 'string value', settings: { value_codec: { type: 'string', multiple_frames: 'error' } }, value: Buffer.from('text'), expected: allNull },
+    { name: 'tombstone emitted (string codec)', settings: { value_codec: codec('string') }, value: null, expected: allNull },
+    { name: 'string value', settings: { value_codec: codec('string') }, value: Buffer.from('text'), expected: allNull },
+    { name: 'json object holding them', settings: { value_codec: codec('json') }, value: Buffer.from(JSON.stringify(allSet)), expected: allSet },
+    { name: 'json object without them', settings: { value_codec: codec('json') }, value: Buffer.from('{"other":1}'), expected: allNull },
+    {
+      name: 'json object with an object under __proto__',
+      settings: { value_codec: codec('json') },
+      value: Buffer.from('{"__proto__":{"polluted":true}}'),
+      names: ['__proto__', 'polluted'],
+      expected: JSON.parse('{"__proto__":{"polluted":true},"polluted":null}') as unknown,
+    },
+    {
+      name: 'json object read through pointers that name them',
+      settings: { value_codec: codec('json', { a: '/constructor', b: '/toString/length', c: '/x/__proto__' }) },
+      value: Buffer.from('{"x":{}}'),
+      names: ['a', 'b', 'c'],
+      expected: { a: null, b: null, c: null },
+    },
+    {
+      name: 'line protocol tag and field keys',
+      settings: { value_codec: codec('influx') },
+      value: Buffer.from('m,__proto__=p,toString=s constructor=1i,hasOwnProperty="h"'),
+      expected: JSON.parse('{"__proto__":"p","constructor":1,"toString":"s","hasOwnProperty":"h"}') as unknown,
+    },
     { name: 'error tuple of a tombstone', settings: { on_null_value: 'dead_letter' }, value: null, expected: allNull },
     { name: 'error tuple of a bad frame', value: Buffer.from('garbage'), expected: allNull },
   ];

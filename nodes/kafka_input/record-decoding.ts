@@ -1,11 +1,13 @@
 /**
  * From a Kafka record to the fields of a tuple, or to the fields of an error tuple.
  *
- * - The value: with the `lumberjack` codec (the default) every key of the record's map becomes a
- *   field, and `publish` picks the ones to pass on; with any other codec the value is one field,
- *   `value`. A `null` value (a tombstone) follows `on_null_value`: an error tuple (`dead_letter`,
- *   the default), a tuple with no field from the map or `value: null` (`emit`), or nothing
- *   (`skip`).
+ * - The value: with a codec whose records are maps (`lumberjack`, the default, `json`, `influx`,
+ *   `telegraf_json`) every member of the record becomes a field, and `publish` picks the ones to
+ *   pass on; the codec's `fields` add fields read through JSON pointers into the decoded record
+ *   (nested values: lambdas see fields only, so nesting is undone here, at the input). With the
+ *   other codecs the value is one field, `value`. A `null` value (a tombstone) follows
+ *   `on_null_value`: an error tuple (`dead_letter`, the default), a tuple with no field from the
+ *   record or `value: null` (`emit`), or nothing (`skip`).
  * - Every object of fields inherits nothing ({@link newFieldMap}): a key or a published field named
  *   `__proto__`, `constructor` or `toString` is an ordinary field, null when the record lacks it.
  * - The key, with `key_codec` only, is the field `key`; a record without a key gives `key: null`.
@@ -25,8 +27,10 @@
  * unchanged), and the reserved fields. It is never dropped silently.
  */
 import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
-import { recordCoordinates } from '../../src/core/errors.js';
+import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
 import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
+import { compileJsonPointer } from '../../src/libraries/codecs/json-pointer.js';
+import type { JsonPointer } from '../../src/libraries/codecs/json-pointer.js';
 import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
 import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
@@ -70,8 +74,9 @@ export const ERROR_DOCUMENT_FIELD = '_ppf_error_document';
 /** The decoder of one node, with its codecs and header decoders compiled once. */
 export class RecordDecoder {
   readonly #value: RecordCodec;
-  readonly #spreadValue: boolean;
+  readonly #valuePointers: readonly FieldPointer[];
   readonly #key: RecordCodec | undefined;
+  readonly #keyPointers: readonly FieldPointer[];
   readonly #headers: HeaderFieldsDecoder | undefined;
   /** Fields of `bytes` headers, turned into plain byte views. */
   readonly #byteHeaderFields: readonly string[];
@@ -83,8 +88,9 @@ export class RecordDecoder {
     private readonly label: string,
   ) {
     this.#value = codecOf(settings.value_codec);
-    this.#spreadValue = settings.value_codec.type === 'lumberjack';
+    this.#valuePointers = pointersOf(settings.value_codec, this.#value, '/settings/value_codec/fields');
     this.#key = settings.key_codec === undefined ? undefined : codecOf(settings.key_codec);
+    this.#keyPointers = settings.key_codec === undefined || this.#key === undefined ? [] : pointersOf(settings.key_codec, this.#key, '/settings/key_codec/fields');
     this.#headers = settings.headers_fields.length === 0 ? undefined : new HeaderFieldsDecoder(settings.headers_fields, '/settings/headers_fields');
     this.#byteHeaderFields = settings.headers_fields.filter((h) => h.type === 'bytes').map((h) => h.field);
     this.#onNullValue = settings.on_null_value;
@@ -101,13 +107,21 @@ export class RecordDecoder {
     let part: RecordPart = 'value';
     try {
       const value = this.#value.decode(record.value);
-      if (!this.#spreadValue) {
+      const spread = this.#value.spread;
+      if (spread === undefined) {
         fields = newFieldMap();
         fields.value = plainBytes(value);
-      } else fields = value === null ? newFieldMap() : (value as MutableFields);
+      } else if (value === null) fields = newFieldMap();
+      else {
+        const pointed = this.#valuePointers.map((p) => p.read(value));
+        fields = spread(value);
+        this.#valuePointers.forEach((p, i) => (fields[p.field] = pointed[i] ?? null));
+      }
       if (this.#key !== undefined) {
         part = 'key';
-        fields.key = plainBytes(this.#key.decode(record.key));
+        const key = this.#key.decode(record.key);
+        fields.key = plainBytes(key);
+        for (const p of this.#keyPointers) fields[p.field] = key === null ? null : p.read(key);
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
@@ -151,8 +165,32 @@ export class RecordDecoder {
 
 const NONE: readonly HeaderDecodingProblem[] = Object.freeze([]);
 
+/** A published field read through a JSON pointer into the decoded key or value. */
+interface FieldPointer {
+  readonly field: string;
+  readonly read: JsonPointer;
+}
+
 function codecOf(setting: RecordCodecSetting): RecordCodec {
-  return recordCodec(setting.type, { lumberjack: { multipleFrames: setting.multiple_frames } });
+  return recordCodec(setting.type, {
+    lumberjack: { multipleFrames: setting.multiple_frames },
+    precision: setting.precision,
+    jsonTimestampUnits: setting.json_timestamp_units,
+  });
+}
+
+/**
+ * The codec's `fields`, compiled. The schema checks their syntax; what it cannot say is that a
+ * codec giving one plain value (string, bytes, epoch) has no members to point into.
+ */
+function pointersOf(setting: RecordCodecSetting, codec: RecordCodec, path: string): FieldPointer[] {
+  const entries = Object.entries(setting.fields);
+  if (entries.length > 0 && codec.spread === undefined) {
+    throw new PunchlineError('E_CONFIG_INVALID', `${path}: the ${setting.type} codec gives one plain value, there is nothing to point into`, {
+      hint: 'use fields with the lumberjack, json, influx or telegraf_json codec',
+    });
+  }
+  return entries.map(([field, pointer]) => ({ field, read: compileJsonPointer(pointer) }));
 }
 
 /** A Buffer as a plain Uint8Array view of the same bytes (no copy); anything else unchanged. */

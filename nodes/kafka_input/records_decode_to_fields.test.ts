@@ -85,9 +85,9 @@ describe('record decoding', () => {
       expected: [{ key: base64(Buffer.from([0, 1, 255])), value: base64(Buffer.from([0xde, 0xad, 0xbe, 0xef])) }, { key: null, value: base64('x') }],
     },
     {
-      name: 'epoch key (8-byte big-endian milliseconds) and json value',
+      name: 'epoch key (8-byte big-endian milliseconds) and json value (its members are fields)',
       settings: 'key_codec: { type: "epoch" }, value_codec: { type: "json" }',
-      records: [{ key: epochBytes(1700000000123), value: '{"a":1,"b":[true,null]}' }, { key: null, value: '"text"' }],
+      records: [{ key: epochBytes(1700000000123), value: '{"value":{"a":1,"b":[true,null]},"other":1}' }, { key: null, value: '{"value":"text"}' }],
       expected: [{ key: 1700000000123, value: { a: 1, b: [true, null] } }, { key: null, value: 'text' }],
     },
     {

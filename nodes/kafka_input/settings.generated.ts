@@ -88,26 +88,54 @@ export interface KafkaInputSettings {
  */
 export interface RecordCodecSetting {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, or json.
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (an object), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
    */
-  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json';
+  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
    * lumberjack only: a record holding several data frames is a decoding error, keeps the last frame, or merges all frames.
    */
   multiple_frames: 'error' | 'last' | 'merge';
+  /**
+   * lumberjack, json, influx and telegraf_json: fields read through a JSON pointer (RFC 6901) into the decoded record, `{ host: "/tags/host" }`; a pointer that leads nowhere gives null. For the metric codecs the pointer reads Telegraf's json layout (`/name`, `/tags/…`, `/fields/…`, `/timestamp`).
+   */
+  fields: {
+    [k: string]: string;
+  };
+  /**
+   * influx only: the unit of line protocol timestamps (InfluxDB's write precision).
+   */
+  precision: 'ns' | 'us' | 'ms' | 's';
+  /**
+   * telegraf_json only: the unit of integer timestamps, as Telegraf's json_timestamp_units.
+   */
+  json_timestamp_units: '1ns' | '1us' | '1ms' | '1s';
 }
 /**
- * How record values are read: lumberjack gives one field per key of the record's map; the other codecs give one field `value`.
+ * How record values are read: lumberjack, json, influx and telegraf_json give one field per member of the record (a metric's tags and fields, `_measurement` and `_time`); string, bytes and epoch give one field `value`.
  */
 export interface RecordCodecSetting1 {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, or json.
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (an object), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
    */
-  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json';
+  type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
    * lumberjack only: a record holding several data frames is a decoding error, keeps the last frame, or merges all frames.
    */
   multiple_frames: 'error' | 'last' | 'merge';
+  /**
+   * lumberjack, json, influx and telegraf_json: fields read through a JSON pointer (RFC 6901) into the decoded record, `{ host: "/tags/host" }`; a pointer that leads nowhere gives null. For the metric codecs the pointer reads Telegraf's json layout (`/name`, `/tags/…`, `/fields/…`, `/timestamp`).
+   */
+  fields: {
+    [k: string]: string;
+  };
+  /**
+   * influx only: the unit of line protocol timestamps (InfluxDB's write precision).
+   */
+  precision: 'ns' | 'us' | 'ms' | 's';
+  /**
+   * telegraf_json only: the unit of integer timestamps, as Telegraf's json_timestamp_units.
+   */
+  json_timestamp_units: '1ns' | '1us' | '1ms' | '1s';
 }
 export interface HeaderFieldSetting {
   /**

@@ -45,6 +45,10 @@ export const DECODE_ERROR_KINDS = [
   'bad_magic',
   /** The record value is null (a tombstone): nothing to decode, and the node's policy says so. */
   'null_value',
+  /** A line of line protocol is malformed, or a record holds no line at all. */
+  'invalid_line',
+  /** A record holds several metrics (lines, or a batch) where one event per record is expected. */
+  'multiple_metrics',
 ] as const;
 
 /** One of {@link DECODE_ERROR_KINDS}. */

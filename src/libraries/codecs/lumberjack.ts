@@ -130,7 +130,9 @@ export class LumberjackDecoder {
       const version = bytes[pos];
       const type = bytes[pos + 1];
       if (version !== VERSION_1 && version !== VERSION_2) {
-        throw fail('bad_version', compressedAt, pos, `unknown version byte ${describeByte(version)}`);
+        const guess = compressedAt < 0 && pos === 0 ? otherFormat(bytes) : undefined;
+        const error = fail('bad_version', compressedAt, pos, `unknown version byte ${describeByte(version)}${guess === undefined ? '' : `: ${guess.looks}`}`);
+        throw guess === undefined ? error : new DecodeError(error.kind, error.message, { hint: guess.hint });
       }
       switch (type) {
         case FRAME_DATA:
@@ -314,6 +316,24 @@ function isNodeError(error: unknown): error is Error & { code: unknown } {
 function fail(kind: DecodeErrorKind, compressedAt: number, frameAt: number, detail: string): DecodeError {
   const where = compressedAt < 0 ? `frame at byte ${frameAt}` : `compressed frame at byte ${compressedAt}, inner frame at byte ${frameAt}`;
   return new DecodeError(kind, `lumberjack: ${where}: ${detail}`);
+}
+
+/**
+ * What a record that is not lumberjack looks like, when it looks like one of the other formats
+ * producers write to Kafka: the commonest mistake is a codec left at its default.
+ */
+function otherFormat(bytes: Buffer): { looks: string; hint: string } | undefined {
+  const first = bytes[0];
+  if (first === 0x7b || first === 0x5b) {
+    return { looks: 'the record looks like json, not lumberjack: read it with the json codec', hint: 'set value_codec to { type: "json" } (or "telegraf_json" for Telegraf\'s json serializer)' };
+  }
+  // Line protocol: printable text, a space, and "=" in the first line (`cpu,host=a usage=1`).
+  const head = bytes.subarray(0, Math.min(bytes.length, 256)).toString('latin1');
+  const line = head.split('\n', 1)[0] ?? '';
+  if (/^[A-Za-z_][ -~]* [^ =]+=/.test(line)) {
+    return { looks: 'the record looks like text, not lumberjack: read line protocol with the influx codec, other text with the string codec', hint: 'set value_codec to { type: "influx" } for line protocol, or { type: "string" } for text' };
+  }
+  return undefined;
 }
 
 function describeJson(value: FieldValue): string {

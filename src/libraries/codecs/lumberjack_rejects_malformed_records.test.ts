@@ -41,6 +41,18 @@ const cases: readonly Case[] = [
   { name: 'a lone version byte', value: ascii('1'), kind: 'truncated', message: 'frame at byte 0: frame header needs 2 bytes, 1 left' },
   { name: 'an unknown version', value: bytes('3D', u32(1), u32(0)), kind: 'bad_version', message: "unknown version byte 0x33 ('3')" },
   { name: 'a binary version byte', value: bytes([0xff, 0x44]), kind: 'bad_version', message: 'unknown version byte 0xff' },
+  {
+    name: 'a JSON record, naming the json codec',
+    value: ascii('{"fields":{"usage_idle":92.4},"name":"cpu","tags":{"host":"a"},"timestamp":1458229140}'),
+    kind: 'bad_version',
+    message: "frame at byte 0: unknown version byte 0x7b ('{'): the record looks like json, not lumberjack: read it with the json codec",
+  },
+  {
+    name: 'a line protocol record, naming the influx codec',
+    value: ascii('cpu,host=a usage_idle=92.4 1458229140000000000\n'),
+    kind: 'bad_version',
+    message: "unknown version byte 0x63 ('c'): the record looks like text, not lumberjack: read line protocol with the influx codec",
+  },
   { name: 'an ack frame, which only servers send', value: bytes('1A', u32(1)), kind: 'bad_frame_type', message: "unknown frame type 0x41 ('A')" },
   { name: 'a JSON frame with version 1', value: bytes('1J', u32(1), u32(2), '{}'), kind: 'bad_frame_type', message: 'json frame (J) needs version 2' },
   { name: 'a data frame header cut short', value: bytes('1D', u32(1), [0, 0]), kind: 'truncated', message: 'data frame header needs 10 bytes, 8 left' },

@@ -1,6 +1,12 @@
 /**
  * The codecs of Kafka record keys and values: Punch's `key_codec` / `value_codec` types
- * (`string`, `bytes`, `epoch`) plus `lumberjack` (Punch's default value format) and `json`.
+ * (`string`, `bytes`, `epoch`) plus `lumberjack` (Punch's default value format), `json`, and the
+ * two formats Telegraf writes to Kafka, `influx` (line protocol) and `telegraf_json`.
+ *
+ * Four of them decode to a map of named values, and say so with {@link RecordCodec.spread}: a
+ * lumberjack frame's map, a JSON object, and a metric (its tags and fields, see
+ * `metric-document.ts`). The node publishes those members as fields, as Punch does with
+ * lumberjack; the three others give one value.
  *
  * Each codec is a pair of functions, decode for `kafka_input` and encode for `kafka_output`, so
  * a record written by one punchline reads back the same in the next. A `null` key or value (a
@@ -18,7 +24,12 @@ import { PunchlineError } from '../../core/errors.js';
 import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
 import { describeValue } from './describe-value.js';
-import { isJsonObject, parseJsonBytes, stringifyFieldValue } from './json-value.js';
+import { isJsonObject, newFieldMap, parseJsonBytes, stringifyFieldValue } from './json-value.js';
+import { parseLineProtocol } from './line-protocol.js';
+import { metricFields } from './metric-document.js';
+import type { MetricDocument, TimeUnit } from './metric-document.js';
+import { describeJson, parseTelegrafJson } from './telegraf-json.js';
+import type { TelegrafTimestampUnits } from './telegraf-json.js';
 import { LumberjackDecoder } from './lumberjack.js';
 import type { LumberjackDecodeOptions } from './lumberjack.js';
 import { encodeLumberjack } from './lumberjack-encode.js';
@@ -26,7 +37,7 @@ import type { LumberjackEncodeOptions } from './lumberjack-encode.js';
 import { readUtf8 } from './strict-utf8.js';
 
 /** The codec names a `key_codec` / `value_codec` setting accepts. */
-export const RECORD_CODEC_TYPES = ['string', 'bytes', 'epoch', 'lumberjack', 'json'] as const;
+export const RECORD_CODEC_TYPES = ['string', 'bytes', 'epoch', 'lumberjack', 'json', 'influx', 'telegraf_json'] as const;
 
 /** One of {@link RECORD_CODEC_TYPES}. */
 export type RecordCodecType = (typeof RECORD_CODEC_TYPES)[number];
@@ -47,11 +58,21 @@ export interface RecordCodec {
    * @throws {PunchlineError} `E_KAFKA_REJECTED` when the value cannot be written with this codec.
    */
   encode(value: FieldValue): Buffer | null;
+  /**
+   * Codecs whose records are maps of named values only: the members of a value `decode` returned,
+   * as a new map that inherits nothing ({@link newFieldMap}), for the node to publish as fields.
+   * @throws {DecodeError} when the value is not such a map (a JSON array, a JSON string…).
+   */
+  readonly spread?: (decoded: FieldValue) => Record<string, FieldValue>;
 }
 
-/** Settings of the codecs that have any: lumberjack's frame policies. Ignored by the others. */
+/** Settings of the codecs that have any; each codec ignores the others'. */
 export interface RecordCodecOptions {
   readonly lumberjack?: LumberjackDecodeOptions & LumberjackEncodeOptions;
+  /** `influx`: the unit of line protocol timestamps, InfluxDB's write `precision`; default `ns`. */
+  readonly precision?: TimeUnit;
+  /** `telegraf_json`: the unit of integer timestamps, Telegraf's `json_timestamp_units`; default `1s`. */
+  readonly jsonTimestampUnits?: TelegrafTimestampUnits;
 }
 
 /** Builds the codec of a `key_codec` / `value_codec` type. */
@@ -67,6 +88,10 @@ export function recordCodec(type: RecordCodecType, options: RecordCodecOptions =
       return jsonCodec;
     case 'lumberjack':
       return lumberjackCodec(options.lumberjack ?? {});
+    case 'influx':
+      return influxCodec(options.precision ?? 'ns');
+    case 'telegraf_json':
+      return telegrafJsonCodec(options.jsonTimestampUnits ?? '1s');
   }
 }
 
@@ -135,7 +160,11 @@ const epochCodec: RecordCodec = {
   },
 };
 
-/** Any JSON value, UTF-8 text. Byte arrays encode as base64 strings. */
+/**
+ * JSON, UTF-8 text. `decode` reads any JSON value; `spread` takes the members of an object and
+ * refuses anything else, since a record that is one event is one object. Byte arrays encode as
+ * base64 strings.
+ */
 const jsonCodec: RecordCodec = {
   type: 'json',
   decode(data) {
@@ -148,7 +177,73 @@ const jsonCodec: RecordCodec = {
     if (value === null) return null;
     return Buffer.from(toJson(value, 'json'), 'utf8');
   },
+  spread(decoded) {
+    if (!isJsonObject(decoded)) {
+      throw new DecodeError('invalid_json', `json codec: record is ${describeJson(decoded)}, not an object of fields`, {
+        hint: 'publish the members of a json object; to keep another json value whole, read it with the string codec',
+      });
+    }
+    // JSON.parse gives objects inheriting Object.prototype: copy into a map that inherits nothing.
+    const fields = newFieldMap();
+    for (const key of Object.keys(decoded)) fields[key] = decoded[key] ?? null;
+    return fields;
+  },
 };
+
+/**
+ * InfluxDB line protocol, one metric per record. Several lines in one record are a
+ * `multiple_metrics` error: Telegraf writes one metric per Kafka message unless its
+ * `use_batch_format` is set, and the runtime gives one record one tuple (see the kafka_input
+ * README). Writing line protocol is not supported.
+ */
+function influxCodec(precision: TimeUnit): RecordCodec {
+  return {
+    type: 'influx',
+    decode(data) {
+      if (data === null) return null;
+      const text = readUtf8(data, 0, data.length);
+      if (text === undefined) throw new DecodeError('invalid_utf8', `line protocol: ${data.length} bytes are not valid utf-8`);
+      const metrics = parseLineProtocol(text, precision);
+      const [first, second] = metrics;
+      if (first === undefined) throw new DecodeError('invalid_line', `line protocol: the record holds no line (${data.length} bytes)`);
+      if (second !== undefined) {
+        throw new DecodeError('multiple_metrics', `line protocol: the record holds ${metrics.length} lines (lines ${metrics.map((m) => m.line).join(', ')}), one metric per record is read`, {
+          hint: 'set use_batch_format = false in Telegraf\'s kafka output',
+        });
+      }
+      return first.metric;
+    },
+    encode(value) {
+      if (value === null) return null;
+      throw rejected('influx', value, 'nothing: writing line protocol is not supported (write it with a template)');
+    },
+    spread: (decoded) => metricFields(decoded as MetricDocument),
+  };
+}
+
+/** Telegraf's JSON serializer, one metric per record (a batch of one is accepted). Writing is not supported. */
+function telegrafJsonCodec(units: TelegrafTimestampUnits): RecordCodec {
+  return {
+    type: 'telegraf_json',
+    decode(data) {
+      if (data === null) return null;
+      const metrics = parseTelegrafJson(data, units);
+      const [first] = metrics;
+      if (first === undefined) throw new DecodeError('invalid_json', 'telegraf json: the batch holds no metric');
+      if (metrics.length > 1) {
+        throw new DecodeError('multiple_metrics', `telegraf json: the record is a batch of ${metrics.length} metrics, one metric per record is read`, {
+          hint: 'set use_batch_format = false in Telegraf\'s kafka output',
+        });
+      }
+      return first;
+    },
+    encode(value) {
+      if (value === null) return null;
+      throw rejected('telegraf_json', value, 'nothing: writing Telegraf json is not supported (use the json codec)');
+    },
+    spread: (decoded) => metricFields(decoded as MetricDocument),
+  };
+}
 
 /** Lumberjack frames to and from a field map. Encoding needs an object of fields. */
 function lumberjackCodec(options: LumberjackDecodeOptions & LumberjackEncodeOptions): RecordCodec {
@@ -163,6 +258,8 @@ function lumberjackCodec(options: LumberjackDecodeOptions & LumberjackEncodeOpti
       if (!isJsonObject(value)) throw rejected('lumberjack', value, 'an object of fields');
       return encodeLumberjack(value, options);
     },
+    // The decoder builds a new map per record that inherits nothing: it is the fields as it is.
+    spread: (decoded) => decoded as Record<string, FieldValue>,
   };
 }
 

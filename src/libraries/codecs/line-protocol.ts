@@ -1,0 +1,270 @@
+/**
+ * InfluxDB line protocol, the default output format of Telegraf (`data_format = "influx"`):
+ *
+ *     measurement[,tag_key=tag_value…] field_key=field_value[,…] [timestamp]
+ *
+ * Parsed by hand in one pass over the text, because its escaping depends on where a character
+ * stands:
+ * - the measurement ends at an unescaped comma or space; `\,`, `\ ` and `\\` stand for `,`, ` `
+ *   and `\`;
+ * - tag keys, tag values and field keys end at an unescaped `=`, comma or space; `\=`, `\,`,
+ *   `\ ` and `\\` stand for those characters;
+ * - a string field value is quoted; inside, `\"` is `"` and `\\` is `\`;
+ * - anywhere, a backslash before any other character is a backslash.
+ * Field values are floats (`1`, `-1.5`, `6.0e5`), integers (`1i`), unsigned integers (`1u`),
+ * strings (`"…"`) or booleans (`t`, `T`, `true`, `True`, `TRUE`, and the same for false). The
+ * timestamp is an integer in the configured precision (nanoseconds by default). Blank lines and
+ * lines starting with `#` are skipped; a `\r` before a newline is ignored.
+ *
+ * Every defect is a {@link DecodeError} of kind `invalid_line` naming the line and column, or
+ * `out_of_range` for a number that has no exact JavaScript value (an integer beyond ±2^53, a
+ * timestamp outside InfluxDB's 64-bit nanosecond range): a metric is read exactly or not at all.
+ */
+import type { FieldValue } from '../../core/fields.js';
+import { DecodeError } from './decode-error.js';
+import type { DecodeErrorKind } from './decode-error.js';
+import { newFieldMap } from './json-value.js';
+import { formatEpoch } from './metric-document.js';
+import type { MetricDocument, TimeUnit } from './metric-document.js';
+
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const TAB = 0x09;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const HASH = 0x23;
+
+const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+i$/;
+const UNSIGNED = /^\d+u$/;
+const TIMESTAMP = /^-?\d+$/;
+const BOOLEANS: Readonly<Record<string, boolean>> = { t: true, T: true, true: true, True: true, TRUE: true, f: false, F: false, false: false, False: false, FALSE: false };
+
+/** The metrics of a line protocol text, in order, each with the number of the line it starts on. */
+export function parseLineProtocol(text: string, precision: TimeUnit): { metric: MetricDocument; line: number }[] {
+  return new LineParser(text, precision).parseAll();
+}
+
+/** The parser of one text: a cursor, the current line number and where that line starts. */
+class LineParser {
+  #pos = 0;
+  #line = 1;
+  #lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly precision: TimeUnit,
+  ) {}
+
+  parseAll(): { metric: MetricDocument; line: number }[] {
+    const metrics: { metric: MetricDocument; line: number }[] = [];
+    const text = this.text;
+    while (this.#pos < text.length) {
+      this.#skipBlanks();
+      const c = text.charCodeAt(this.#pos);
+      if (this.#pos >= text.length) break;
+      if (c === NEWLINE || c === RETURN) {
+        this.#endOfLine();
+        continue;
+      }
+      if (c === HASH) {
+        while (this.#pos < text.length && text.charCodeAt(this.#pos) !== NEWLINE) this.#pos++;
+        this.#endOfLine();
+        continue;
+      }
+      const line = this.#line;
+      metrics.push({ metric: this.#parseLine(), line });
+      this.#endOfLine();
+    }
+    return metrics;
+  }
+
+  /** Passes the newline (and a `\r` before it) ending the current line, if any. */
+  #endOfLine(): void {
+    const text = this.text;
+    if (text.charCodeAt(this.#pos) === RETURN && text.charCodeAt(this.#pos + 1) === NEWLINE) this.#pos++;
+    if (this.#pos < text.length) {
+      if (text.charCodeAt(this.#pos) !== NEWLINE) throw this.#fail(`unexpected ${describeChar(text, this.#pos)} after the line`);
+      this.#pos++;
+      this.#line++;
+      this.#lineStart = this.#pos;
+    }
+  }
+
+  #skipBlanks(): void {
+    while (this.#pos < this.text.length) {
+      const c = this.text.charCodeAt(this.#pos);
+      if (c !== SPACE && c !== TAB) return;
+      this.#pos++;
+    }
+  }
+
+  #parseLine(): MetricDocument {
+    const name = this.#readName('measurement', MEASUREMENT_STOPS, MEASUREMENT_ESCAPES);
+    if (name === '') throw this.#fail('the measurement is empty');
+    const tags = newFieldMap() as Record<string, string>;
+    while (this.text.charCodeAt(this.#pos) === COMMA) {
+      this.#pos++;
+      const keyAt = this.#pos;
+      const key = this.#readName('tag key', KEY_STOPS, KEY_ESCAPES);
+      if (key === '') throw this.#fail('a tag key is empty');
+      this.#expect(EQUALS, `tag key ${JSON.stringify(key)} must be followed by "="`);
+      const value = this.#readName(`tag value of ${JSON.stringify(key)}`, KEY_STOPS, KEY_ESCAPES);
+      if (value === '') throw this.#fail(`tag ${JSON.stringify(key)} has an empty value (leave the tag out instead)`);
+      if (this.text.charCodeAt(this.#pos) === EQUALS) throw this.#fail(`tag value of ${JSON.stringify(key)} holds an unescaped "="`);
+      if (Object.hasOwn(tags, key)) throw this.#fail(`tag ${JSON.stringify(key)} appears twice`, keyAt);
+      tags[key] = value;
+    }
+    this.#expect(SPACE, this.#pos >= this.text.length || this.#atEndOfLine() ? 'the line has no field set' : `unexpected ${describeChar(this.text, this.#pos)} after the measurement and tags`);
+    const fields = newFieldMap();
+    let count = 0;
+    do {
+      if (count > 0) this.#pos++; // the comma
+      const keyAt = this.#pos;
+      const key = this.#readName('field key', KEY_STOPS, KEY_ESCAPES);
+      if (key === '') throw this.#fail(count === 0 ? 'the field set is empty' : 'a field key is empty');
+      this.#expect(EQUALS, `field key ${JSON.stringify(key)} must be followed by "="`);
+      if (Object.hasOwn(fields, key)) throw this.#fail(`field ${JSON.stringify(key)} appears twice`, keyAt);
+      fields[key] = this.#readFieldValue(key);
+      count++;
+    } while (this.text.charCodeAt(this.#pos) === COMMA);
+    let timestamp: string | null = null;
+    if (this.text.charCodeAt(this.#pos) === SPACE || this.text.charCodeAt(this.#pos) === TAB) {
+      this.#skipBlanks();
+      if (this.#pos < this.text.length && !this.#atEndOfLine()) timestamp = this.#readTimestamp();
+      this.#skipBlanks();
+    }
+    if (this.#pos < this.text.length && !this.#atEndOfLine()) throw this.#fail(`unexpected ${describeChar(this.text, this.#pos)} after the field set`);
+    return { name, tags, fields, timestamp };
+  }
+
+  #atEndOfLine(): boolean {
+    const c = this.text.charCodeAt(this.#pos);
+    return c === NEWLINE || (c === RETURN && this.text.charCodeAt(this.#pos + 1) === NEWLINE);
+  }
+
+  #expect(code: number, problem: string): void {
+    if (this.text.charCodeAt(this.#pos) !== code) throw this.#fail(problem);
+    this.#pos++;
+  }
+
+  /**
+   * Reads a measurement, key or tag value up to an unescaped stop character (not consumed), the
+   * end of the line or of the text, undoing the escapes of `escapes`.
+   */
+  #readName(what: string, stops: ReadonlySet<number>, escapes: ReadonlySet<number>): string {
+    const text = this.text;
+    const start = this.#pos;
+    let out = '';
+    let chunk = start;
+    while (this.#pos < text.length) {
+      const c = text.charCodeAt(this.#pos);
+      if (c === BACKSLASH && this.#pos + 1 < text.length && escapes.has(text.charCodeAt(this.#pos + 1))) {
+        out += text.slice(chunk, this.#pos);
+        chunk = this.#pos + 1;
+        this.#pos += 2;
+        continue;
+      }
+      if (stops.has(c) || c === NEWLINE || (c === RETURN && text.charCodeAt(this.#pos + 1) === NEWLINE)) break;
+      if (c === QUOTE && what === 'field key') throw this.#fail(`a field key holds a quote (a string value needs a key and "=" in front)`);
+      this.#pos++;
+    }
+    return out + text.slice(chunk, this.#pos);
+  }
+
+  #readFieldValue(key: string): FieldValue {
+    const text = this.text;
+    if (text.charCodeAt(this.#pos) === QUOTE) return this.#readString(key);
+    const start = this.#pos;
+    while (this.#pos < text.length) {
+      const c = text.charCodeAt(this.#pos);
+      if (c === COMMA || c === SPACE || c === TAB || c === NEWLINE || c === RETURN) break;
+      this.#pos++;
+    }
+    const token = text.slice(start, this.#pos);
+    if (token === '') throw this.#fail(`field ${JSON.stringify(key)} has no value`, start);
+    const bool = BOOLEANS[token];
+    if (bool !== undefined && Object.hasOwn(BOOLEANS, token)) return bool;
+    if (FLOAT.test(token)) {
+      const value = Number(token);
+      if (!Number.isFinite(value)) throw this.#fail(`field ${JSON.stringify(key)}: float ${token} is beyond the range of a 64-bit float`, start, 'out_of_range');
+      return value;
+    }
+    if (INTEGER.test(token) || UNSIGNED.test(token)) {
+      const value = Number(token.slice(0, -1));
+      if (!Number.isSafeInteger(value)) {
+        const kind = token.endsWith('u') ? 'unsigned integer' : 'integer';
+        throw this.#fail(`field ${JSON.stringify(key)}: ${kind} ${token} is beyond ±2^53 and has no exact number value`, start, 'out_of_range');
+      }
+      return value;
+    }
+    throw this.#fail(`field ${JSON.stringify(key)}: ${JSON.stringify(token)} is not a float, an integer (1i), an unsigned integer (1u), a quoted string or a boolean`, start);
+  }
+
+  /** A quoted string value: `\"` and `\\` are escapes, any other backslash is itself. Newlines may stand inside. */
+  #readString(key: string): string {
+    const text = this.text;
+    const open = this.#pos;
+    const openLine = this.#line;
+    const openLineStart = this.#lineStart;
+    this.#pos++;
+    let out = '';
+    let chunk = this.#pos;
+    while (this.#pos < text.length) {
+      const c = text.charCodeAt(this.#pos);
+      if (c === BACKSLASH) {
+        const next = text.charCodeAt(this.#pos + 1);
+        if (next === QUOTE || next === BACKSLASH) {
+          out += text.slice(chunk, this.#pos);
+          chunk = this.#pos + 1;
+          this.#pos += 2;
+          continue;
+        }
+      } else if (c === QUOTE) {
+        out += text.slice(chunk, this.#pos);
+        this.#pos++;
+        return out;
+      } else if (c === NEWLINE) {
+        this.#line++;
+        this.#lineStart = this.#pos + 1;
+      }
+      this.#pos++;
+    }
+    this.#line = openLine;
+    this.#lineStart = openLineStart;
+    throw this.#fail(`the string value of field ${JSON.stringify(key)} has no closing quote`, open);
+  }
+
+  #readTimestamp(): string {
+    const text = this.text;
+    const start = this.#pos;
+    while (this.#pos < text.length) {
+      const c = text.charCodeAt(this.#pos);
+      if (c === SPACE || c === TAB || c === NEWLINE || c === RETURN) break;
+      this.#pos++;
+    }
+    const token = text.slice(start, this.#pos);
+    if (!TIMESTAMP.test(token)) throw this.#fail(`timestamp ${JSON.stringify(token)} is not an integer`, start);
+    const formatted = formatEpoch(BigInt(token), this.precision);
+    if (formatted === undefined) {
+      throw this.#fail(`timestamp ${token} (${this.precision}) is outside the signed 64-bit nanosecond range`, start, 'out_of_range');
+    }
+    return formatted;
+  }
+
+  #fail(problem: string, at = this.#pos, kind: DecodeErrorKind = 'invalid_line'): DecodeError {
+    return new DecodeError(kind, `line protocol: line ${this.#line}, column ${at - this.#lineStart + 1}: ${problem}`);
+  }
+}
+
+const MEASUREMENT_STOPS: ReadonlySet<number> = new Set([COMMA, SPACE]);
+const MEASUREMENT_ESCAPES: ReadonlySet<number> = new Set([COMMA, SPACE, BACKSLASH]);
+const KEY_STOPS: ReadonlySet<number> = new Set([COMMA, SPACE, EQUALS]);
+const KEY_ESCAPES: ReadonlySet<number> = new Set([COMMA, SPACE, EQUALS, BACKSLASH]);
+
+function describeChar(text: string, pos: number): string {
+  return JSON.stringify(text.charAt(pos));
+}

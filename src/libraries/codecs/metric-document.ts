@@ -1,0 +1,73 @@
+/**
+ * A metric as Telegraf and InfluxDB shape it — a measurement name, string tags, typed fields and
+ * a time — and how it becomes the fields of a tuple. The line protocol codec and the Telegraf
+ * JSON codec both decode to this one document, so a punchline reads the same fields whichever
+ * serializer its Telegraf uses, and JSON pointers (`/tags/host`) mean the same in both.
+ *
+ * The document follows the layout of Telegraf's JSON serializer (`name`, `tags`, `fields`,
+ * `timestamp`), except that `timestamp` is always an RFC 3339 UTC text with nine fractional
+ * digits (or `null` when the producer gave none): epoch nanoseconds do not fit a JavaScript
+ * number, and a text keeps every digit, sorts in time order and is read by the alert bolt's
+ * `time_field` as it is.
+ */
+import type { FieldValue } from '../../core/fields.js';
+import { newFieldMap } from './json-value.js';
+
+/** A decoded metric; every map in it inherits nothing ({@link newFieldMap}). */
+export interface MetricDocument {
+  readonly [key: string]: FieldValue;
+  readonly name: string;
+  readonly tags: { readonly [key: string]: string };
+  readonly fields: { readonly [key: string]: FieldValue };
+  /** RFC 3339 UTC with nine fractional digits, or null when the metric carried no time. */
+  readonly timestamp: string | null;
+}
+
+/**
+ * Field holding the measurement name among a metric's fields. InfluxDB reserves names starting
+ * with `_` (its own query language calls these two `_measurement` and `_time`), so no tag or
+ * field of a well-formed metric takes them.
+ */
+export const MEASUREMENT_FIELD = '_measurement';
+/** Field holding the metric's time (see {@link MEASUREMENT_FIELD}). */
+export const TIME_FIELD = '_time';
+
+/**
+ * The fields of a metric: every tag, then every field (a field wins over a tag of the same key;
+ * the tag stays readable as `/tags/<key>`), then `_measurement` and `_time`, set last so that no
+ * tag or field can forge them.
+ */
+export function metricFields(metric: MetricDocument): Record<string, FieldValue> {
+  const out = newFieldMap();
+  for (const key of Object.keys(metric.tags)) out[key] = metric.tags[key] ?? null;
+  for (const key of Object.keys(metric.fields)) out[key] = metric.fields[key] ?? null;
+  out[MEASUREMENT_FIELD] = metric.name;
+  out[TIME_FIELD] = metric.timestamp;
+  return out;
+}
+
+/** A timestamp unit: InfluxDB's write `precision`, or Telegraf's `json_timestamp_units`. */
+export type TimeUnit = 'ns' | 'us' | 'ms' | 's';
+
+const NANOS_PER_UNIT: Readonly<Record<TimeUnit, bigint>> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
+const NANOS_PER_SECOND = 1_000_000_000n;
+/** InfluxDB stores times as signed 64-bit nanoseconds: the range of a line protocol timestamp. */
+const MIN_NANOS = -(2n ** 63n);
+const MAX_NANOS = 2n ** 63n - 1n;
+
+/**
+ * The RFC 3339 text of an integer count of `unit` since the epoch, with nine fractional digits;
+ * undefined when it is outside InfluxDB's range (signed 64-bit nanoseconds, years 1677 to 2262).
+ */
+export function formatEpoch(count: bigint, unit: TimeUnit): string | undefined {
+  const nanos = count * NANOS_PER_UNIT[unit];
+  if (nanos < MIN_NANOS || nanos > MAX_NANOS) return undefined;
+  let seconds = nanos / NANOS_PER_SECOND;
+  let fraction = nanos % NANOS_PER_SECOND;
+  if (fraction < 0n) {
+    seconds -= 1n;
+    fraction += NANOS_PER_SECOND;
+  }
+  const whole = new Date(Number(seconds) * 1000).toISOString(); // ….000Z
+  return `${whole.slice(0, -4)}${fraction.toString().padStart(9, '0')}Z`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Telegraf's JSON serializer (`data_format = "json"`): one metric per record,
+ * `{"fields":{…},"name":"cpu","tags":{…},"timestamp":1458229140}`, or with `use_batch_format` a
+ * batch, `{"metrics":[…]}`.
+ *
+ * The timestamp is an integer in `json_timestamp_units` (Telegraf's setting and default: `1s`);
+ * with Telegraf's `json_timestamp_format` it is an RFC 3339 text instead, kept as it is. Numbers
+ * in JSON are read as 64-bit floats, which cannot hold epoch nanoseconds exactly, so an integer
+ * timestamp too large for a float is taken from the digits of the text itself.
+ */
+import type { FieldValue } from '../../core/fields.js';
+import { DecodeError } from './decode-error.js';
+import { isJsonObject, newFieldMap, parseJsonBytes } from './json-value.js';
+import { formatEpoch } from './metric-document.js';
+import type { MetricDocument, TimeUnit } from './metric-document.js';
+
+/** Telegraf's spellings of the timestamp units its JSON serializer writes. */
+export const TELEGRAF_TIMESTAMP_UNITS = ['1ns', '1us', '1ms', '1s'] as const;
+/** One of {@link TELEGRAF_TIMESTAMP_UNITS}. */
+export type TelegrafTimestampUnits = (typeof TELEGRAF_TIMESTAMP_UNITS)[number];
+
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
+const RAW_TIMESTAMPS = /"timestamp"\s*:\s*(-?\d+)(?=\s*[,}])/g;
+
+/** The metrics of a Telegraf JSON record, in order. */
+export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits): MetricDocument[] {
+  const parsed = parseJsonBytes(bytes, 0, bytes.length, 'telegraf json: record');
+  if (parsed instanceof DecodeError) throw parsed;
+  if (!isJsonObject(parsed)) throw invalid(`the record is ${describeJson(parsed)}, not a metric object`);
+  const unit = units.slice(1) as TimeUnit;
+  let raw: string[] | undefined;
+  const rawTimestamps = (): string[] => (raw ??= [...bytes.toString('utf8').matchAll(RAW_TIMESTAMPS)].map((m) => m[1] ?? ''));
+  if (Object.hasOwn(parsed, 'metrics') && !Object.hasOwn(parsed, 'name')) {
+    const batch = parsed.metrics;
+    if (!Array.isArray(batch)) throw invalid('"metrics" is not an array of metrics');
+    return (batch as readonly FieldValue[]).map((metric, index) => toMetric(metric, `metric ${index + 1} of the batch`, unit, () => rawTimestamps()[index]));
+  }
+  return [toMetric(parsed, 'the metric', unit, () => (rawTimestamps().length === 1 ? rawTimestamps()[0] : undefined))];
+}
+
+function toMetric(value: FieldValue, what: string, unit: TimeUnit, rawTimestamp: () => string | undefined): MetricDocument {
+  if (!isJsonObject(value)) throw invalid(`${what} is ${describeJson(value)}, not an object`);
+  const name = value.name;
+  if (typeof name !== 'string' || name === '') throw invalid(`${what} has no "name" (the measurement)`);
+  const tags = newFieldMap() as Record<string, string>;
+  const rawTags = value.tags ?? {};
+  if (!isJsonObject(rawTags)) throw invalid(`"tags" of ${what} is ${describeJson(rawTags)}, not an object`);
+  for (const key of Object.keys(rawTags)) {
+    const tag = rawTags[key];
+    if (typeof tag !== 'string') throw invalid(`tag ${JSON.stringify(key)} of ${what} is ${describeJson(tag ?? null)}, not a string`);
+    tags[key] = tag;
+  }
+  const rawFields = value.fields;
+  if (rawFields === undefined || !isJsonObject(rawFields)) throw invalid(`${what} has no "fields" object`);
+  const fields = newFieldMap();
+  for (const key of Object.keys(rawFields)) fields[key] = rawFields[key] ?? null;
+  return { name, tags, fields, timestamp: timestampOf(value.timestamp, what, unit, rawTimestamp) };
+}
+
+function timestampOf(value: FieldValue | undefined, what: string, unit: TimeUnit, rawTimestamp: () => string | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') {
+    if (!RFC3339.test(value)) throw invalid(`"timestamp" of ${what} is the text ${JSON.stringify(value)}, not an RFC 3339 time`);
+    return value;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(`"timestamp" of ${what} is ${describeJson(value)}, not an integer`);
+  let count: bigint;
+  if (Number.isSafeInteger(value)) count = BigInt(value);
+  else {
+    const digits = rawTimestamp();
+    if (digits === undefined || Number(digits) !== value) {
+      throw new DecodeError('out_of_range', `telegraf json: "timestamp" of ${what} is too large to be read exactly`);
+    }
+    count = BigInt(digits);
+  }
+  const formatted = formatEpoch(count, unit);
+  if (formatted === undefined) throw new DecodeError('out_of_range', `telegraf json: "timestamp" ${count} (${unit}) of ${what} is outside the signed 64-bit nanosecond range`);
+  return formatted;
+}
+
+function invalid(problem: string): DecodeError {
+  return new DecodeError('invalid_json', `telegraf json: ${problem}`);
+}
+
+/** `a string`, `an array`, `null`… for messages about the shape of JSON. */
+export function describeJson(value: FieldValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'bytes';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
