@@ -43,6 +43,8 @@ const cases: { mistake: string; settings: string; fields?: string; severity: 'er
   { mistake: 'rate load control without a rate', settings: 'load_control: "rate"', severity: 'error', path: '/dag/0/settings/load_control', message: /needs `load_control_records_per_second`/ },
   { mistake: 'a misspelt setting', settings: 'smart_replays: false', severity: 'error', path: '/dag/0/settings/smart_replays', message: /unknown setting "smart_replays"/ },
   { mistake: 'an unknown codec', settings: 'value_codec: { type: "avro" }', severity: 'error', path: '/dag/0/settings/value_codec/type', message: /must be one of/ },
+  { mistake: 'a codec pointer that is not a JSON pointer', settings: 'value_codec: { type: "json", fields: { host: "tags/host" } }', severity: 'error', path: '/dag/0/settings/value_codec/fields/host', message: /must match pattern/ },
+  { mistake: 'a misspelt codec precision', settings: 'value_codec: { type: "influx", precision: "n" }', severity: 'error', path: '/dag/0/settings/value_codec/precision', message: /must be one of/ },
   { mistake: 'a batch mode field (not implemented)', settings: '', fields: '["id", "_ppf_batch_id"]', severity: 'error', path: '/dag/0/publish/0/fields/1', message: /batch mode, which kafka_input does not implement/ },
 ];
 
@@ -73,7 +75,7 @@ describe('kafka_input validation', () => {
       fail_action: 'none',
       smart_replay: true,
       load_control: 'none',
-      value_codec: { type: 'lumberjack', multiple_frames: 'error' },
+      value_codec: { type: 'lumberjack', multiple_frames: 'error', fields: {}, precision: 'ns', json_timestamp_units: '1s' },
       on_null_value: 'dead_letter',
       headers_fields: [],
       session_timeout_ms: 30000,
