@@ -96,3 +96,20 @@ test('a failed tuple is not replayed, and the bounded run still ends once every 
   );
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 3, 5], 'each tuple once: 2 and 4 failed and were not emitted again');
 });
+
+test('literal numbers, booleans and null in a message stay typed; a quoted "7" stays text', async () => {
+  const { lines } = await generate(
+    `settings: { count: 2, end_when_acked: true, messages: [{ host: "web-1", usage_idle: 7.5, cores: 4, up: true, down: false, note: null, text: "7" }] }`,
+    ['host', 'usage_idle', 'cores', 'up', 'down', 'note', 'text', '_ppf_id'],
+  );
+  assert.deepEqual(lines, [0, 1].map((id) => ({ host: 'web-1', usage_idle: 7.5, cores: 4, up: true, down: false, note: null, text: '7', _ppf_id: id })));
+});
+
+test('a lambda compares a literal number of a message as a number', async () => {
+  const { lines } = await generate(
+    `settings: { count: 4, end_when_acked: true, messages: [{ host: "low", usage_idle: 7.5 }, { host: "high", usage_idle: 70 }] }`,
+    ['host', 'usage_idle'],
+    `{ type: "filter", component: "between", settings: { where: "\\"usage_idle\\" < 10.0" }, subscribe: [{ component: "gen", stream: "s" }], publish: [{ stream: "s", fields: ["host", "usage_idle"] }] },`,
+  );
+  assert.deepEqual(lines, [{ host: 'low', usage_idle: 7.5 }, { host: 'low', usage_idle: 7.5 }]);
+});

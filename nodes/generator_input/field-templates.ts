@@ -2,7 +2,7 @@
  * The templates of `generator_input` messages: `%{counter}`, `%{now}`, `%{now_iso}`,
  * `%{random:MIN:MAX}` (one decimal), `%{random_int:MIN:MAX}` and `%{cycle:A|B|C}` (picked by the
  * counter). Parsed once into closures; a value that is exactly one numeric placeholder yields a
- * number, anything else a string.
+ * number, any other template a string, and a literal number, boolean or null itself.
  */
 import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
 
@@ -62,9 +62,16 @@ export function compileFieldTemplate(template: string): (counter: number, now: n
   return (counter, now) => parts.map((p) => (typeof p === 'string' ? p : String(p(counter, now)))).join('');
 }
 
-/** Compiles a message: every field's template. */
-export function compileMessage(message: Readonly<Record<string, string>>): (counter: number, now: number) => Fields {
-  const fields = Object.entries(message).map(([name, template]) => [name, compileFieldTemplate(template)] as const);
+/** A message field as written in the settings: a template, or a literal number, boolean or null. */
+export type MessageValue = string | number | boolean | null;
+
+/**
+ * Compiles a message: every string field's template. A number, boolean or null is a literal that
+ * keeps its type (`usage_idle: 7.5` gives the number 7.5), so a test or a demo can emit typed
+ * fields without a placeholder; a string stays a string (`"7"` is text), as it is written.
+ */
+export function compileMessage(message: Readonly<Record<string, MessageValue>>): (counter: number, now: number) => Fields {
+  const fields = Object.entries(message).map(([name, template]) => [name, typeof template === 'string' ? compileFieldTemplate(template) : () => template] as const);
   return (counter, now) => {
     const out: Record<string, FieldValue> = {};
     for (const [name, render] of fields) out[name] = render(counter, now);

@@ -5,12 +5,12 @@
  */
 export interface GeneratorInputSettings {
   /**
-   * Field templates, used in turn (or picked at random with `weights`). Each value is a string where %{counter}, %{now}, %{now_iso}, %{random:MIN:MAX}, %{random_int:MIN:MAX} and %{cycle:A|B|C} are replaced; a value that is exactly one numeric placeholder gives a number.
+   * Field templates, used in turn (or picked at random with `weights`). A string value is a template where %{counter}, %{now}, %{now_iso}, %{random:MIN:MAX}, %{random_int:MIN:MAX} and %{cycle:A|B|C} are replaced; a value that is exactly one numeric placeholder gives a number. A number, boolean or null is emitted as it is, typed.
    *
    * @minItems 1
    */
   messages: {
-    [k: string]: string;
+    [k: string]: string | number | boolean | null;
   }[];
   /**
    * Pick each tuple's message at random with these relative weights (one per message) instead of in turn: `[97, 3]` makes the second message rare.
