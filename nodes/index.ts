@@ -12,6 +12,7 @@ import { kafkaOutput } from './kafka_output/kafka-output.js';
 import { filter } from './filter/filter.js';
 import { evalBolt } from './eval/eval.js';
 import { alert } from './alert/alert.js';
+import { windowBolt } from './window/window.js';
 
 export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   generatorInput,
@@ -22,4 +23,5 @@ export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   filter,
   evalBolt,
   alert,
+  windowBolt,
 ];

@@ -1,0 +1,84 @@
+/**
+ * The window bolt in a punchline: per-host tumbling windows written as batch tuples, tuples held
+ * (in flight) until their window is emitted, the idle timeout closing the last windows so that a
+ * bounded run ends, held tuples failed at a stop, and the settings mistakes refused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { metricValue, startPunchline } from '../../test/support/run-punchline.js';
+import { channelDir } from '../../test/support/temp-dir.js';
+
+/** generator_input messages: for each second in `seconds`, one point per host, `value` = the second. */
+function points(hosts: readonly string[], seconds: readonly number[]): string {
+  return seconds.flatMap((s) => hosts.map((host) => `{ host: "${host}", value: "${s}", t: "${s * 1000}" }`)).join(', ');
+}
+
+function windowPunchline(messages: string, count: number, windowSettings: string, out: string, executors = 1): string {
+  return `{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "generator_input", component: "cpu", settings: { messages: [${messages}], count: ${count}, end_when_acked: true },
+        publish: [{ stream: "cpu", fields: ["host", "value", "t"] }] },
+      { type: "window", component: "tumbling", executors: ${executors}, settings: { ${windowSettings} },
+        subscribe: [{ component: "cpu", stream: "cpu" }], publish: [{ stream: "windows", fields: ["host", "t", "points"] }] },
+      { type: "file_output", settings: { path: "${out}", flush_interval_ms: 1 }, subscribe: [{ component: "tumbling", stream: "windows" }] },
+    ],
+  }`;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+interface BatchLine {
+  host: string;
+  t: number;
+  points: { host: string; value: string; t: number }[];
+}
+
+test('per-host windows of 10 s are written as batch tuples, and the idle timeout closes the last ones so the run ends', async () => {
+  const out = join(await channelDir(), 'windows.jsonl');
+  const seconds = range(0, 29);
+  const { result } = await startPunchline(windowPunchline(points(['a', 'b'], seconds), seconds.length * 2, 'period_ms: 10000, every_ms: 10000, group_by: ["host"], time_field: "t", idle_timeout_ms: 1000', out));
+  // end_when_acked: the run ends only once every point was acked, the last window's too.
+  assert.equal((await result).exitCode, 0);
+  const lines = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as BatchLine);
+  const summary = lines.map((l) => `${l.host}@${l.t}: ${l.points.map((p) => p.value).join(' ')}`);
+  assert.deepEqual(summary.sort(), [
+    'a@10000: 0 1 2 3 4 5 6 7 8 9',
+    'a@20000: 10 11 12 13 14 15 16 17 18 19',
+    'a@30000: 20 21 22 23 24 25 26 27 28 29',
+    'b@10000: 0 1 2 3 4 5 6 7 8 9',
+    'b@20000: 10 11 12 13 14 15 16 17 18 19',
+    'b@30000: 20 21 22 23 24 25 26 27 28 29',
+  ]);
+  assert.deepEqual(lines[0]?.points[0], { host: lines[0]?.host, value: '0', t: 0 }, "a point keeps its fields, its time as epoch ms");
+});
+
+test('tuples stay in flight until their window is emitted, and are failed at a stop so that the input replays them', async () => {
+  const out = join(await channelDir(), 'none.jsonl');
+  const { topology, registry, result } = await startPunchline(windowPunchline(points(['a'], range(0, 4)), 5, 'period_ms: 10000, every_ms: 10000, group_by: ["host"], time_field: "t"', out));
+  let pending: number | undefined;
+  for (let i = 0; i < 100 && pending !== 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    pending = await metricValue(registry, 'punchline_node_tuples_pending', 'tumbling');
+  }
+  assert.equal(pending, 5, 'the window holds the five points of its open window');
+  assert.equal(await metricValue(registry, 'punchline_node_tuples_acked_total', 'tumbling'), 0);
+  await topology.stop('test over');
+  assert.equal((await result).exitCode, 0);
+  assert.equal(await metricValue(registry, 'punchline_node_tuples_failed_total', 'tumbling'), 5);
+  assert.equal(await readFile(out, 'utf8').catch(() => ''), '', 'an open window is not emitted at a stop');
+});
+
+test('executors above 1 are refused at start: round-robin dispatch would split every group', async () => {
+  const out = join(await channelDir(), 'refused.jsonl');
+  await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, every_ms: 10000, group_by: ["host"], time_field: "t"', out, 2)), /executors 2: a window keeps each group's points in one executor/);
+});
+
+test('a window without every_ms, or with both kinds of period, is refused at validation', async () => {
+  const out = join(await channelDir(), 'invalid.jsonl');
+  await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, time_field: "t"', out)), /period_ms needs every_ms/);
+  await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, every_ms: 0, period_count: 3, every_count: 1', out)), /either period_ms \(with every_ms\) or period_count/);
+  await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_count: 3, every_count: 1, align: true', out)), /only time windows can be aligned/);
+});
