@@ -13,6 +13,7 @@ import { filter } from './filter/filter.js';
 import { evalBolt } from './eval/eval.js';
 import { alert } from './alert/alert.js';
 import { windowBolt } from './window/window.js';
+import { aggregateBolt } from './aggregate/aggregate.js';
 
 export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   generatorInput,
@@ -24,4 +25,5 @@ export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   evalBolt,
   alert,
   windowBolt,
+  aggregateBolt,
 ];
