@@ -24,7 +24,7 @@ import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeErrorKind } from './decode-error.js';
 import { newFieldMap } from './json-value.js';
-import { formatEpoch } from './metric-document.js';
+import { EpochFormatter } from './metric-document.js';
 import type { MetricDocument, TimeUnit } from './metric-document.js';
 
 const BACKSLASH = 0x5c;
@@ -44,8 +44,8 @@ const TIMESTAMP = /^-?\d+$/;
 const BOOLEANS: Readonly<Record<string, boolean>> = { t: true, T: true, true: true, True: true, TRUE: true, f: false, F: false, false: false, False: false, FALSE: false };
 
 /** The metrics of a line protocol text, in order, each with the number of the line it starts on. */
-export function parseLineProtocol(text: string, precision: TimeUnit): { metric: MetricDocument; line: number }[] {
-  return new LineParser(text, precision).parseAll();
+export function parseLineProtocol(text: string, precision: TimeUnit, times = new EpochFormatter()): { metric: MetricDocument; line: number }[] {
+  return new LineParser(text, precision, times).parseAll();
 }
 
 /** The parser of one text: a cursor, the current line number and where that line starts. */
@@ -57,6 +57,7 @@ class LineParser {
   constructor(
     private readonly text: string,
     private readonly precision: TimeUnit,
+    private readonly times: EpochFormatter,
   ) {}
 
   parseAll(): { metric: MetricDocument; line: number }[] {
@@ -103,30 +104,31 @@ class LineParser {
   }
 
   #parseLine(): MetricDocument {
-    const name = this.#readName('measurement', MEASUREMENT_STOPS, MEASUREMENT_ESCAPES);
+    const name = this.#readName(MEASUREMENT_STOP, MEASUREMENT_ESCAPE);
     if (name === '') throw this.#fail('the measurement is empty');
     const tags = newFieldMap() as Record<string, string>;
     while (this.text.charCodeAt(this.#pos) === COMMA) {
       this.#pos++;
       const keyAt = this.#pos;
-      const key = this.#readName('tag key', KEY_STOPS, KEY_ESCAPES);
+      const key = this.#readName(KEY_STOP, KEY_ESCAPE);
       if (key === '') throw this.#fail('a tag key is empty');
-      this.#expect(EQUALS, `tag key ${JSON.stringify(key)} must be followed by "="`);
-      const value = this.#readName(`tag value of ${JSON.stringify(key)}`, KEY_STOPS, KEY_ESCAPES);
+      this.#expect(EQUALS, () => `tag key ${JSON.stringify(key)} must be followed by "="`);
+      const value = this.#readName(KEY_STOP, KEY_ESCAPE);
       if (value === '') throw this.#fail(`tag ${JSON.stringify(key)} has an empty value (leave the tag out instead)`);
       if (this.text.charCodeAt(this.#pos) === EQUALS) throw this.#fail(`tag value of ${JSON.stringify(key)} holds an unescaped "="`);
       if (Object.hasOwn(tags, key)) throw this.#fail(`tag ${JSON.stringify(key)} appears twice`, keyAt);
       tags[key] = value;
     }
-    this.#expect(SPACE, this.#pos >= this.text.length || this.#atEndOfLine() ? 'the line has no field set' : `unexpected ${describeChar(this.text, this.#pos)} after the measurement and tags`);
+    this.#expect(SPACE, () => (this.#pos >= this.text.length || this.#atEndOfLine() ? 'the line has no field set' : `unexpected ${describeChar(this.text, this.#pos)} after the measurement and tags`));
     const fields = newFieldMap();
     let count = 0;
     do {
       if (count > 0) this.#pos++; // the comma
       const keyAt = this.#pos;
-      const key = this.#readName('field key', KEY_STOPS, KEY_ESCAPES);
+      const key = this.#readName(KEY_STOP | FIELD_KEY_STOP, KEY_ESCAPE);
+      if (this.text.charCodeAt(this.#pos) === QUOTE) throw this.#fail('a field key holds a quote (a string value needs a key and "=" in front)');
       if (key === '') throw this.#fail(count === 0 ? 'the field set is empty' : 'a field key is empty');
-      this.#expect(EQUALS, `field key ${JSON.stringify(key)} must be followed by "="`);
+      this.#expect(EQUALS, () => `field key ${JSON.stringify(key)} must be followed by "="`);
       if (Object.hasOwn(fields, key)) throw this.#fail(`field ${JSON.stringify(key)} appears twice`, keyAt);
       fields[key] = this.#readFieldValue(key);
       count++;
@@ -146,33 +148,48 @@ class LineParser {
     return c === NEWLINE || (c === RETURN && this.text.charCodeAt(this.#pos + 1) === NEWLINE);
   }
 
-  #expect(code: number, problem: string): void {
-    if (this.text.charCodeAt(this.#pos) !== code) throw this.#fail(problem);
+  /** Passes the character `code`; `problem` says what is wrong when it is not there (built only then). */
+  #expect(code: number, problem: () => string): void {
+    if (this.text.charCodeAt(this.#pos) !== code) throw this.#fail(problem());
     this.#pos++;
   }
 
   /**
-   * Reads a measurement, key or tag value up to an unescaped stop character (not consumed), the
-   * end of the line or of the text, undoing the escapes of `escapes`.
+   * Reads a measurement, key or tag value up to an unescaped character of class `stop` (not
+   * consumed), the end of the line or of the text, undoing the escapes of class `escape`. A field
+   * key also stops at a quote, which the caller refuses.
    */
-  #readName(what: string, stops: ReadonlySet<number>, escapes: ReadonlySet<number>): string {
+  #readName(stop: number, escape: number): string {
     const text = this.text;
-    const start = this.#pos;
+    const end = text.length;
+    let pos = this.#pos;
     let out = '';
-    let chunk = start;
-    while (this.#pos < text.length) {
-      const c = text.charCodeAt(this.#pos);
-      if (c === BACKSLASH && this.#pos + 1 < text.length && escapes.has(text.charCodeAt(this.#pos + 1))) {
-        out += text.slice(chunk, this.#pos);
-        chunk = this.#pos + 1;
-        this.#pos += 2;
+    let chunk = pos;
+    while (pos < end) {
+      const c = text.charCodeAt(pos);
+      const kind = c < 128 ? (CLASSES[c] as number) : 0;
+      if (kind === 0) {
+        pos++;
         continue;
       }
-      if (stops.has(c) || c === NEWLINE || (c === RETURN && text.charCodeAt(this.#pos + 1) === NEWLINE)) break;
-      if (c === QUOTE && what === 'field key') throw this.#fail(`a field key holds a quote (a string value needs a key and "=" in front)`);
-      this.#pos++;
+      if (c === BACKSLASH) {
+        if (pos + 1 < end) {
+          const next = text.charCodeAt(pos + 1);
+          if (next < 128 && ((CLASSES[next] as number) & escape) !== 0) {
+            out += text.slice(chunk, pos);
+            chunk = pos + 1;
+            pos += 2;
+            continue;
+          }
+        }
+        pos++;
+        continue;
+      }
+      if ((kind & stop) !== 0 || c === NEWLINE || (c === RETURN && text.charCodeAt(pos + 1) === NEWLINE)) break;
+      pos++;
     }
-    return out + text.slice(chunk, this.#pos);
+    this.#pos = pos;
+    return out + text.slice(chunk, pos);
   }
 
   #readFieldValue(key: string): FieldValue {
@@ -248,7 +265,7 @@ class LineParser {
     }
     const token = text.slice(start, this.#pos);
     if (!TIMESTAMP.test(token)) throw this.#fail(`timestamp ${JSON.stringify(token)} is not an integer`, start);
-    const formatted = formatEpoch(BigInt(token), this.precision);
+    const formatted = this.times.format(token, this.precision);
     if (formatted === undefined) {
       throw this.#fail(`timestamp ${token} (${this.precision}) is outside the signed 64-bit nanosecond range`, start, 'out_of_range');
     }
@@ -260,10 +277,21 @@ class LineParser {
   }
 }
 
-const MEASUREMENT_STOPS: ReadonlySet<number> = new Set([COMMA, SPACE]);
-const MEASUREMENT_ESCAPES: ReadonlySet<number> = new Set([COMMA, SPACE, BACKSLASH]);
-const KEY_STOPS: ReadonlySet<number> = new Set([COMMA, SPACE, EQUALS]);
-const KEY_ESCAPES: ReadonlySet<number> = new Set([COMMA, SPACE, EQUALS, BACKSLASH]);
+// Character classes of names, as bits: where a measurement or a key stops, what a backslash escapes.
+const MEASUREMENT_STOP = 1;
+const KEY_STOP = 2;
+const MEASUREMENT_ESCAPE = 4;
+const KEY_ESCAPE = 8;
+const FIELD_KEY_STOP = 32;
+/** The classes of each ASCII character (0: an ordinary character); newlines, `\r` and quotes are marked to be looked at. */
+const CLASSES = new Uint8Array(128);
+CLASSES[COMMA] = MEASUREMENT_STOP | KEY_STOP | MEASUREMENT_ESCAPE | KEY_ESCAPE;
+CLASSES[SPACE] = MEASUREMENT_STOP | KEY_STOP | MEASUREMENT_ESCAPE | KEY_ESCAPE;
+CLASSES[EQUALS] = KEY_STOP | KEY_ESCAPE;
+CLASSES[BACKSLASH] = MEASUREMENT_ESCAPE | KEY_ESCAPE;
+CLASSES[NEWLINE] = 16;
+CLASSES[RETURN] = 16;
+CLASSES[QUOTE] = FIELD_KEY_STOP;
 
 function describeChar(text: string, pos: number): string {
   return JSON.stringify(text.charAt(pos));

@@ -8,6 +8,7 @@ import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeErrorKind } from './decode-error.js';
 import { parseLineProtocol } from './line-protocol.js';
+import { EpochFormatter, formatEpoch } from './metric-document.js';
 import type { TimeUnit } from './metric-document.js';
 import { recordCodec } from './record-codecs.js';
 
@@ -116,6 +117,25 @@ describe('line protocol: timestamps in each precision', () => {
       assert.deepEqual(metric(`m f=1 ${stamp}`, precision), { name: 'm', tags: {}, fields: { f: 1 }, timestamp: time });
     });
   }
+});
+
+describe('line protocol: the fast timestamp path agrees with exact arithmetic', () => {
+  it('formats 20,000 random timestamps of every unit, and the range edges, as formatEpoch does', () => {
+    const times = new EpochFormatter();
+    const units: readonly TimeUnit[] = ['ns', 'us', 'ms', 's'];
+    const edges = ['0', '1', '-1', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '00001', '999999999', '1000000000'];
+    for (const unit of units) {
+      const scale = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n }[unit];
+      const samples = [...edges, String(9223372036854775807n / scale), String(9223372036854775807n / scale + 1n)];
+      for (let i = 0; i < 5000; i++) {
+        // Counts around "now" (where the cache of the second is hit) and anywhere in the range.
+        const near = 1_700_000_000_000_000_000n / scale + BigInt(Math.floor(Math.random() * 3_000_000_000)) - 1_500_000_000n;
+        const anywhere = BigInt(Math.floor((Math.random() * 2 - 1) * Number.MAX_SAFE_INTEGER)) * BigInt(Math.floor(Math.random() * 1024));
+        samples.push(String(i % 2 === 0 ? near : anywhere / scale));
+      }
+      for (const digits of samples) assert.equal(times.format(digits, unit), formatEpoch(BigInt(digits), unit), `${digits} ${unit}`);
+    }
+  });
 });
 
 describe('line protocol: several lines, blank lines and comments', () => {

@@ -71,3 +71,34 @@ export function formatEpoch(count: bigint, unit: TimeUnit): string | undefined {
   const whole = new Date(Number(seconds) * 1000).toISOString(); // ….000Z
   return `${whole.slice(0, -4)}${fraction.toString().padStart(9, '0')}Z`;
 }
+
+const FRACTION_DIGITS: Readonly<Record<TimeUnit, number>> = { ns: 9, us: 6, ms: 3, s: 0 };
+/** Whole seconds below which a count is surely inside InfluxDB's range (its end is 9223372036.854775807 s). */
+const SAFE_SECONDS = 9_223_372_035;
+const DIGITS = /^\d+$/;
+
+/**
+ * {@link formatEpoch} for the decimal digits of a timestamp as a record holds them, fast on the
+ * common case: a non-negative count whose seconds are split from the digits as text, and the
+ * date part reused while records keep to the same second (metrics of one scrape share it).
+ * One formatter per codec: the cache is its own.
+ */
+export class EpochFormatter {
+  #lastSeconds = '';
+  #lastPrefix = '';
+
+  /** As {@link formatEpoch}; `digits` is an optional `-` and decimal digits. */
+  format(digits: string, unit: TimeUnit): string | undefined {
+    const fractionDigits = FRACTION_DIGITS[unit];
+    if (!DIGITS.test(digits) || digits.length > 10 + fractionDigits) return formatEpoch(BigInt(digits), unit);
+    const split = digits.length - fractionDigits;
+    const seconds = split > 0 ? digits.slice(0, split) : '0';
+    if (Number(seconds) > SAFE_SECONDS) return formatEpoch(BigInt(digits), unit);
+    const fraction = (split > 0 ? digits.slice(split) : digits.padStart(fractionDigits, '0')).padEnd(9, '0');
+    if (seconds !== this.#lastSeconds) {
+      this.#lastPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, -5); // without ".000Z"
+      this.#lastSeconds = seconds;
+    }
+    return `${this.#lastPrefix}.${fraction}Z`;
+  }
+}

@@ -26,7 +26,7 @@ import { DecodeError } from './decode-error.js';
 import { describeValue } from './describe-value.js';
 import { isJsonObject, newFieldMap, parseJsonBytes, stringifyFieldValue } from './json-value.js';
 import { parseLineProtocol } from './line-protocol.js';
-import { metricFields } from './metric-document.js';
+import { EpochFormatter, metricFields } from './metric-document.js';
 import type { MetricDocument, TimeUnit } from './metric-document.js';
 import { describeJson, parseTelegrafJson } from './telegraf-json.js';
 import type { TelegrafTimestampUnits } from './telegraf-json.js';
@@ -197,13 +197,14 @@ const jsonCodec: RecordCodec = {
  * README). Writing line protocol is not supported.
  */
 function influxCodec(precision: TimeUnit): RecordCodec {
+  const times = new EpochFormatter();
   return {
     type: 'influx',
     decode(data) {
       if (data === null) return null;
       const text = readUtf8(data, 0, data.length);
       if (text === undefined) throw new DecodeError('invalid_utf8', `line protocol: ${data.length} bytes are not valid utf-8`);
-      const metrics = parseLineProtocol(text, precision);
+      const metrics = parseLineProtocol(text, precision, times);
       const [first, second] = metrics;
       if (first === undefined) throw new DecodeError('invalid_line', `line protocol: the record holds no line (${data.length} bytes)`);
       if (second !== undefined) {
@@ -223,11 +224,12 @@ function influxCodec(precision: TimeUnit): RecordCodec {
 
 /** Telegraf's JSON serializer, one metric per record (a batch of one is accepted). Writing is not supported. */
 function telegrafJsonCodec(units: TelegrafTimestampUnits): RecordCodec {
+  const times = new EpochFormatter();
   return {
     type: 'telegraf_json',
     decode(data) {
       if (data === null) return null;
-      const metrics = parseTelegrafJson(data, units);
+      const metrics = parseTelegrafJson(data, units, times);
       const [first] = metrics;
       if (first === undefined) throw new DecodeError('invalid_json', 'telegraf json: the batch holds no metric');
       if (metrics.length > 1) {

@@ -11,7 +11,7 @@
 import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
 import { isJsonObject, newFieldMap, parseJsonBytes } from './json-value.js';
-import { formatEpoch } from './metric-document.js';
+import { EpochFormatter } from './metric-document.js';
 import type { MetricDocument, TimeUnit } from './metric-document.js';
 
 /** Telegraf's spellings of the timestamp units its JSON serializer writes. */
@@ -23,7 +23,7 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 const RAW_TIMESTAMPS = /"timestamp"\s*:\s*(-?\d+)(?=\s*[,}])/g;
 
 /** The metrics of a Telegraf JSON record, in order. */
-export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits): MetricDocument[] {
+export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits, times = new EpochFormatter()): MetricDocument[] {
   const parsed = parseJsonBytes(bytes, 0, bytes.length, 'telegraf json: record');
   if (parsed instanceof DecodeError) throw parsed;
   if (!isJsonObject(parsed)) throw invalid(`the record is ${describeJson(parsed)}, not a metric object`);
@@ -33,12 +33,12 @@ export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits):
   if (Object.hasOwn(parsed, 'metrics') && !Object.hasOwn(parsed, 'name')) {
     const batch = parsed.metrics;
     if (!Array.isArray(batch)) throw invalid('"metrics" is not an array of metrics');
-    return (batch as readonly FieldValue[]).map((metric, index) => toMetric(metric, `metric ${index + 1} of the batch`, unit, () => rawTimestamps()[index]));
+    return (batch as readonly FieldValue[]).map((metric, index) => toMetric(metric, `metric ${index + 1} of the batch`, unit, times, () => rawTimestamps()[index]));
   }
-  return [toMetric(parsed, 'the metric', unit, () => (rawTimestamps().length === 1 ? rawTimestamps()[0] : undefined))];
+  return [toMetric(parsed, 'the metric', unit, times, () => (rawTimestamps().length === 1 ? rawTimestamps()[0] : undefined))];
 }
 
-function toMetric(value: FieldValue, what: string, unit: TimeUnit, rawTimestamp: () => string | undefined): MetricDocument {
+function toMetric(value: FieldValue, what: string, unit: TimeUnit, times: EpochFormatter, rawTimestamp: () => string | undefined): MetricDocument {
   if (!isJsonObject(value)) throw invalid(`${what} is ${describeJson(value)}, not an object`);
   const name = value.name;
   if (typeof name !== 'string' || name === '') throw invalid(`${what} has no "name" (the measurement)`);
@@ -54,27 +54,27 @@ function toMetric(value: FieldValue, what: string, unit: TimeUnit, rawTimestamp:
   if (rawFields === undefined || !isJsonObject(rawFields)) throw invalid(`${what} has no "fields" object`);
   const fields = newFieldMap();
   for (const key of Object.keys(rawFields)) fields[key] = rawFields[key] ?? null;
-  return { name, tags, fields, timestamp: timestampOf(value.timestamp, what, unit, rawTimestamp) };
+  return { name, tags, fields, timestamp: timestampOf(value.timestamp, what, unit, times, rawTimestamp) };
 }
 
-function timestampOf(value: FieldValue | undefined, what: string, unit: TimeUnit, rawTimestamp: () => string | undefined): string | null {
+function timestampOf(value: FieldValue | undefined, what: string, unit: TimeUnit, times: EpochFormatter, rawTimestamp: () => string | undefined): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') {
     if (!RFC3339.test(value)) throw invalid(`"timestamp" of ${what} is the text ${JSON.stringify(value)}, not an RFC 3339 time`);
     return value;
   }
   if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(`"timestamp" of ${what} is ${describeJson(value)}, not an integer`);
-  let count: bigint;
-  if (Number.isSafeInteger(value)) count = BigInt(value);
+  let digits: string;
+  if (Number.isSafeInteger(value)) digits = String(value);
   else {
-    const digits = rawTimestamp();
-    if (digits === undefined || Number(digits) !== value) {
+    const raw = rawTimestamp();
+    if (raw === undefined || Number(raw) !== value) {
       throw new DecodeError('out_of_range', `telegraf json: "timestamp" of ${what} is too large to be read exactly`);
     }
-    count = BigInt(digits);
+    digits = raw;
   }
-  const formatted = formatEpoch(count, unit);
-  if (formatted === undefined) throw new DecodeError('out_of_range', `telegraf json: "timestamp" ${count} (${unit}) of ${what} is outside the signed 64-bit nanosecond range`);
+  const formatted = times.format(digits, unit);
+  if (formatted === undefined) throw new DecodeError('out_of_range', `telegraf json: "timestamp" ${digits} (${unit}) of ${what} is outside the signed 64-bit nanosecond range`);
   return formatted;
 }
 
