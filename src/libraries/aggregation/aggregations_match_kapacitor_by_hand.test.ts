@@ -31,6 +31,9 @@ interface Case {
 // line protocol (written with a fraction here so that they type as floats).
 const FLOAT_WINDOW = series(['98.0', '91.0', '95.0', '93.0', '92.0', '95.0', '92.0', '96.0', '93.0', '95.0']);
 
+// TestStream_InfluxQL_Integer: the same values as integers (`98i` in line protocol).
+const INTEGER_WINDOW = series([98, 91, 95, 93, 92, 95, 92, 96, 93, 95]);
+
 const cases: Case[] = [
   // Kapacitor's expected results; sum 940, count 10.
   { name: 'kapacitor float window: sum', spec: { function: 'sum' }, points: FLOAT_WINDOW, expected: ['940 float @window'] },
@@ -50,6 +53,16 @@ const cases: Case[] = [
   { name: 'kapacitor float window: last', spec: { function: 'last' }, points: FLOAT_WINDOW, expected: ['95 float @9000'] },
   // Rank floor(10 × 0.5 + 0.5) = 5: sorted 91 92 92 93 93…, the fifth is the 93 of 8 s.
   { name: 'kapacitor float window: percentile 50', spec: { function: 'percentile', percentile: 50 }, points: FLOAT_WINDOW, expected: ['93 float @8000'] },
+
+  // The same window as integers: Kapacitor's same values, typed as its integer reducers type them.
+  { name: 'kapacitor integer window: sum stays an integer', spec: { function: 'sum' }, points: INTEGER_WINDOW, expected: ['940 int @window'] },
+  { name: 'kapacitor integer window: mean is a float', spec: { function: 'mean' }, points: INTEGER_WINDOW, expected: ['94 float @window'] },
+  { name: 'kapacitor integer window: median is a float', spec: { function: 'median' }, points: INTEGER_WINDOW, expected: ['94 float @window'] },
+  { name: 'kapacitor integer window: mode stays an integer', spec: { function: 'mode' }, points: INTEGER_WINDOW, expected: ['95 int @window'] },
+  { name: 'kapacitor integer window: spread stays an integer', spec: { function: 'spread' }, points: INTEGER_WINDOW, expected: ['7 int @window'] },
+  { name: 'kapacitor integer window: stddev is a float', spec: { function: 'stddev' }, points: INTEGER_WINDOW, expected: ['2.160246899469287 float @window'] },
+  { name: 'kapacitor integer window: min keeps its point', spec: { function: 'min' }, points: INTEGER_WINDOW, expected: ['91 int @1000'] },
+  { name: 'kapacitor integer window: percentile 50 loses its point time', spec: { function: 'percentile', percentile: 50 }, points: INTEGER_WINDOW, expected: ['93 int @window'] },
 
   // Nearest rank on 15 20 35 40 50 (ranks: p30 → 2, p40 → 3 − 0.5 → 2, p50 → 3, p100 → 5, p5 → 0: none).
   { name: 'percentile 30 is the second value', spec: { function: 'percentile', percentile: 30 }, points: series([15, 20, 35, 40, 50]), expected: ['20 int @window'] },
