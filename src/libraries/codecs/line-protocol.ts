@@ -125,8 +125,7 @@ class LineParser {
     do {
       if (count > 0) this.#pos++; // the comma
       const keyAt = this.#pos;
-      const key = this.#readName(KEY_STOP | FIELD_KEY_STOP, KEY_ESCAPE);
-      if (this.text.charCodeAt(this.#pos) === QUOTE) throw this.#fail('a field key holds a quote (a string value needs a key and "=" in front)');
+      const key = this.#readName(KEY_STOP, KEY_ESCAPE);
       if (key === '') throw this.#fail(count === 0 ? 'the field set is empty' : 'a field key is empty');
       this.#expect(EQUALS, () => `field key ${JSON.stringify(key)} must be followed by "="`);
       if (Object.hasOwn(fields, key)) throw this.#fail(`field ${JSON.stringify(key)} appears twice`, keyAt);
@@ -156,8 +155,7 @@ class LineParser {
 
   /**
    * Reads a measurement, key or tag value up to an unescaped character of class `stop` (not
-   * consumed), the end of the line or of the text, undoing the escapes of class `escape`. A field
-   * key also stops at a quote, which the caller refuses.
+   * consumed), the end of the line or of the text, undoing the escapes of class `escape`.
    */
   #readName(stop: number, escape: number): string {
     const text = this.text;
@@ -282,8 +280,7 @@ const MEASUREMENT_STOP = 1;
 const KEY_STOP = 2;
 const MEASUREMENT_ESCAPE = 4;
 const KEY_ESCAPE = 8;
-const FIELD_KEY_STOP = 32;
-/** The classes of each ASCII character (0: an ordinary character); newlines, `\r` and quotes are marked to be looked at. */
+/** The classes of each ASCII character (0: an ordinary character); newlines and `\r` are marked to be looked at. */
 const CLASSES = new Uint8Array(128);
 CLASSES[COMMA] = MEASUREMENT_STOP | KEY_STOP | MEASUREMENT_ESCAPE | KEY_ESCAPE;
 CLASSES[SPACE] = MEASUREMENT_STOP | KEY_STOP | MEASUREMENT_ESCAPE | KEY_ESCAPE;
@@ -291,7 +288,6 @@ CLASSES[EQUALS] = KEY_STOP | KEY_ESCAPE;
 CLASSES[BACKSLASH] = MEASUREMENT_ESCAPE | KEY_ESCAPE;
 CLASSES[NEWLINE] = 16;
 CLASSES[RETURN] = 16;
-CLASSES[QUOTE] = FIELD_KEY_STOP;
 
 function describeChar(text: string, pos: number): string {
   return JSON.stringify(text.charAt(pos));
