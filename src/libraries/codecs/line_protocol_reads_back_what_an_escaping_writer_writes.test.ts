@@ -1,10 +1,12 @@
 // Property: a metric whose names and values hold every character line protocol treats specially
 // (commas, equals signs, spaces, backslashes, double quotes, '#', newlines in strings, non-ASCII)
 // comes back unchanged once written with the escaping rules of InfluxDB's reference. The writer
-// below is the test's own, written from those rules; the parser never sees it.
+// below is the test's own, written from those rules; the parser never sees it. Mutations of such
+// lines either parse or fail with a typed DecodeError, never with another exception.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FieldValue } from '../../core/fields.js';
+import { DecodeError } from './decode-error.js';
 import { parseLineProtocol } from './line-protocol.js';
 
 const ALPHABET = ['a', 'b', 'Z', '0', '9', '_', '-', '.', ',', '=', ' ', '\\', '"', '#', "'", 'é', '🚀', '\t'];
@@ -72,5 +74,25 @@ describe('line protocol reads back what an escaping writer wrote', () => {
       const { line, expected } = metrics[i] as Generated;
       assert.deepEqual(JSON.parse(JSON.stringify(metric)), { ...expected, timestamp: null }, `line ${i + 1}: ${line}`);
     });
+  });
+});
+
+describe('line protocol survives fuzzing', () => {
+  it('20,000 mutated lines either parse or fail with a DecodeError, never anything else', () => {
+    const specials = [',', '=', ' ', '\\', '"', '\n', '\r', '#', 'i', 'u', '-', '.', 'e', 't', 'f', '9', '\t', ''];
+    for (let i = 0; i < 20_000; i++) {
+      let line = `${generate().line} ${String(Math.floor(Math.random() * 1e19))}`;
+      for (let edits = 1 + Math.floor(Math.random() * 4); edits > 0; edits--) {
+        const at = Math.floor(Math.random() * (line.length + 1));
+        const cut = Math.random() < 0.5 ? 1 : 0;
+        line = line.slice(0, at) + (specials[Math.floor(Math.random() * specials.length)] ?? '') + line.slice(at + cut);
+      }
+      try {
+        parseLineProtocol(line, (['ns', 'us', 'ms', 's'] as const)[i % 4]);
+      } catch (error) {
+        assert.ok(error instanceof DecodeError, `${String(error)} for ${JSON.stringify(line)}`);
+        assert.ok(['invalid_line', 'out_of_range'].includes(error.kind), error.kind);
+      }
+    }
   });
 });
