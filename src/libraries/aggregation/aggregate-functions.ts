@@ -21,29 +21,25 @@ import { typedValues } from './point-values.js';
 import type { TypedPoint, ValueKind, WindowPoint } from './point-values.js';
 
 /** Every aggregation, by its Kapacitor name (`movingAverage` and `cumulativeSum` in snake_case). */
-export const AGGREGATE_FUNCTIONS = [
-  'count',
-  'distinct',
-  'sum',
-  'mean',
-  'median',
-  'mode',
-  'min',
-  'max',
-  'first',
-  'last',
-  'spread',
-  'stddev',
-  'percentile',
-  'elapsed',
-  'difference',
-  'derivative',
-  'moving_average',
-  'cumulative_sum',
-] as const;
-
-/** An aggregation's name. */
-export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+export type AggregateFunction =
+  | 'count'
+  | 'distinct'
+  | 'sum'
+  | 'mean'
+  | 'median'
+  | 'mode'
+  | 'min'
+  | 'max'
+  | 'first'
+  | 'last'
+  | 'spread'
+  | 'stddev'
+  | 'percentile'
+  | 'elapsed'
+  | 'difference'
+  | 'derivative'
+  | 'moving_average'
+  | 'cumulative_sum';
 
 /** What to compute: the function, the field it reads, and the function's own arguments. */
 export interface AggregationSpec {
