@@ -96,9 +96,33 @@ export class EpochFormatter {
     if (Number(seconds) > SAFE_SECONDS) return formatEpoch(BigInt(digits), unit);
     const fraction = (split > 0 ? digits.slice(split) : digits.padStart(fractionDigits, '0')).padEnd(9, '0');
     if (seconds !== this.#lastSeconds) {
-      this.#lastPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, -5); // without ".000Z"
+      this.#lastPrefix = utcSecond(Number(seconds));
       this.#lastSeconds = seconds;
     }
     return `${this.#lastPrefix}.${fraction}Z`;
   }
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` of a non-negative count of epoch seconds below 2^33, without a Date: the
+ * civil date of a day count (H. Hinnant's days-to-civil algorithm), exact for the proleptic
+ * Gregorian calendar that RFC 3339 and `Date.prototype.toISOString` use.
+ */
+function utcSecond(epochSeconds: number): string {
+  const days = Math.floor(epochSeconds / 86_400);
+  const secondOfDay = epochSeconds - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(secondOfDay % 60)}`;
 }
