@@ -89,8 +89,10 @@ export class RecordDecoder {
   ) {
     this.#value = codecOf(settings.value_codec);
     this.#valuePointers = pointersOf(settings.value_codec, this.#value, '/settings/value_codec/fields');
-    this.#key = settings.key_codec === undefined ? undefined : codecOf(settings.key_codec);
-    this.#keyPointers = settings.key_codec === undefined || this.#key === undefined ? [] : pointersOf(settings.key_codec, this.#key, '/settings/key_codec/fields');
+    const keySetting = settings.key_codec;
+    const key = keySetting === undefined ? undefined : codecOf(keySetting);
+    this.#key = key;
+    this.#keyPointers = keySetting === undefined || key === undefined ? [] : pointersOf(keySetting, key, '/settings/key_codec/fields');
     this.#headers = settings.headers_fields.length === 0 ? undefined : new HeaderFieldsDecoder(settings.headers_fields, '/settings/headers_fields');
     this.#byteHeaderFields = settings.headers_fields.filter((h) => h.type === 'bytes').map((h) => h.field);
     this.#onNullValue = settings.on_null_value;
@@ -112,7 +114,9 @@ export class RecordDecoder {
         fields = newFieldMap();
         fields.value = plainBytes(value);
       } else if (value === null) fields = newFieldMap();
+      else if (this.#valuePointers.length === 0) fields = spread(value);
       else {
+        // Read every pointer before the map is filled: a lumberjack map is the decoded value itself.
         const pointed = this.#valuePointers.map((p) => p.read(value));
         fields = spread(value);
         this.#valuePointers.forEach((p, i) => (fields[p.field] = pointed[i] ?? null));

@@ -88,7 +88,7 @@ describe('line protocol survives fuzzing', () => {
         line = line.slice(0, at) + (specials[Math.floor(Math.random() * specials.length)] ?? '') + line.slice(at + cut);
       }
       try {
-        parseLineProtocol(line, (['ns', 'us', 'ms', 's'] as const)[i % 4]);
+        parseLineProtocol(line, (['ns', 'us', 'ms', 's'] as const)[i % 4] ?? 'ns');
       } catch (error) {
         assert.ok(error instanceof DecodeError, `${String(error)} for ${JSON.stringify(line)}`);
         assert.ok(['invalid_line', 'out_of_range'].includes(error.kind), error.kind);
