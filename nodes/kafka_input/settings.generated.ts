@@ -88,7 +88,7 @@ export interface KafkaInputSettings {
  */
 export interface RecordCodecSetting {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (an object), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
    */
   type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
@@ -115,7 +115,7 @@ export interface RecordCodecSetting {
  */
 export interface RecordCodecSetting1 {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (an object), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
    */
   type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
