@@ -9,12 +9,18 @@
  * computed): setting a field V8 already placed is cheap, adding one to a copy is not. Lambdas
  * read null as missing, so a lambda reading a field computed later fails as it would without it.
  * Without `keep`, that scope is also what the node emits.
+ *
+ * State: the stateful functions (`sigma`, `count`, `spread`…) keep one state per group, the values
+ * of `group_by` (one group without it), as Kapacitor's eval does after a `groupBy`. That state
+ * lives in one executor: with a stateful lambda, `executors > 1` is refused at start (the runtime
+ * dispatches tuples round-robin, which would split every group's state between executors).
  */
 import { map } from 'rxjs';
 import { ack, compileExtension, dataStreams, defineNode, ERRORS_STREAM, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
-import type { FieldValue, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
+import type { FieldValue, FieldUse, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
+import type { LambdaState } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
 import type { EvalSettings } from './settings.generated.js';
@@ -43,20 +49,39 @@ export const evalBolt = defineNode<EvalSettings>({
   },
   fieldsRead(settings) {
     const computed = new Set<string>();
-    const reads = [];
+    const reads: FieldUse[] = [];
     for (const [index, { as, lambda }] of settings.expressions.entries()) {
       for (const field of compileLambda(lambda).fields) if (!computed.has(field)) reads.push({ field, path: `/settings/expressions/${index}/lambda` });
       computed.add(as);
     }
     for (const [index, field] of (settings.keep ?? []).entries()) reads.push({ field, path: `/settings/keep/${index}` });
     if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
+    settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
     return reads;
   },
   create(settings, ctx) {
-    const expressions = settings.expressions.map(({ as, lambda }) => {
-      const compiled = compileLambda(lambda);
-      return { as, compiled, state: compiled.newState() };
-    });
+    const expressions = settings.expressions.map(({ as, lambda }) => ({ as, compiled: compileLambda(lambda) }));
+    const stateful = expressions.filter((e) => e.compiled.stateful).map((e) => e.as);
+    if (stateful.length > 0 && ctx.executors > 1) {
+      throw new PunchlineError(
+        'E_CONFIG_INVALID',
+        `${ctx.label}: executors ${ctx.executors}: the stateful functions of ${stateful.map((as) => `"${as}"`).join(', ')} keep each group's state in one executor, and the runtime dispatches tuples round-robin, which would split every group`,
+        { hint: 'set executors: 1' },
+      );
+    }
+    /** One state per expression, per group (the JSON of the group_by values). */
+    const states = new Map<string, LambdaState[]>();
+    const newStates = (): LambdaState[] => expressions.map((e) => e.compiled.newState());
+    const groupBy = settings.group_by;
+    const statesOf = (tuple: Tuple): LambdaState[] => {
+      const key = groupBy.length === 0 ? '' : JSON.stringify(groupBy.map((field) => tuple.fields[field] ?? null));
+      let found = states.get(key);
+      if (found === undefined) {
+        found = newStates();
+        states.set(key, found);
+      }
+      return found;
+    };
     const keep = settings.keep;
     const computed = expressions.map((e) => e.as);
     const failed = lambdaFailureCounter(ctx, { sources: Object.fromEntries(settings.expressions.map(({ as, lambda }) => [as, lambda])), outcome: 'the tuple is rejected' });
@@ -73,9 +98,10 @@ export const evalBolt = defineNode<EvalSettings>({
             for (const name of keep) fields[name] = tuple.fields[name] ?? null;
           }
           const time = tupleTimeMs(tuple.fields, settings.time_field) ?? Date.now();
-          for (const { as, compiled, state } of expressions) {
+          const groupStates = stateful.length === 0 ? undefined : statesOf(tuple);
+          for (const [index, { as, compiled }] of expressions.entries()) {
             try {
-              const value = compiled.evaluate(scope, time, state);
+              const value = compiled.evaluate(scope, time, groupStates?.[index]);
               scope[as] = value;
               if (fields !== scope) fields[as] = value;
             } catch (error) {

@@ -24,6 +24,10 @@ export interface EvalSettings {
    */
   keep?: string[];
   /**
+   * Fields whose values form groups: each group has its own state of the stateful functions (sigma, count, spread, stateDuration, stateCount), as after Kapacitor's `groupBy`. Empty: one state for every tuple.
+   */
+  group_by: string[];
+  /**
    * Field holding the tuple's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the tuple is processed.
    */
   time_field?: string;
