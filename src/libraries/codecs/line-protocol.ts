@@ -17,8 +17,9 @@
  * lines starting with `#` are skipped; a `\r` before a newline is ignored.
  *
  * Every defect is a {@link DecodeError} of kind `invalid_line` naming the line and column, or
- * `out_of_range` for a number that has no exact JavaScript value (an integer beyond ±2^53, a
- * timestamp outside InfluxDB's 64-bit nanosecond range): a metric is read exactly or not at all.
+ * `out_of_range` for a number that has no exact JavaScript value (an integer past ±2^53 that a
+ * 64-bit float cannot hold, a timestamp outside InfluxDB's 64-bit nanosecond range): a metric is
+ * read exactly or not at all.
  */
 import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
@@ -120,6 +121,7 @@ class LineParser {
       tags[key] = value;
     }
     this.#expect(SPACE, () => (this.#pos >= this.text.length || this.#atEndOfLine() ? 'the line has no field set' : `unexpected ${describeChar(this.text, this.#pos)} after the measurement and tags`));
+    this.#skipBlanks(); // InfluxDB (and Kapacitor's recordings) accept several spaces between the sections
     const fields = newFieldMap();
     let count = 0;
     do {
@@ -209,10 +211,13 @@ class LineParser {
       return value;
     }
     if (INTEGER.test(token) || UNSIGNED.test(token)) {
-      const value = Number(token.slice(0, -1));
-      if (!Number.isSafeInteger(value)) {
+      const digits = token.slice(0, -1);
+      const value = Number(digits);
+      // Past 2^53 a number holds only some integers exactly (epoch nanoseconds ending in zeros
+      // often are): those are read, the others refused rather than rounded.
+      if (!Number.isSafeInteger(value) && !(Number.isFinite(value) && BigInt(value) === BigInt(digits))) {
         const kind = token.endsWith('u') ? 'unsigned integer' : 'integer';
-        throw this.#fail(`field ${JSON.stringify(key)}: ${kind} ${token} is beyond ±2^53 and has no exact number value`, start, 'out_of_range');
+        throw this.#fail(`field ${JSON.stringify(key)}: ${kind} ${token} has no exact number value (past ±2^53, a 64-bit float holds only some integers)`, start, 'out_of_range');
       }
       return value;
     }
