@@ -32,7 +32,7 @@ import { createTopic, endOffsetTotal, loadTopic } from './kafka/topics.js';
 import { CASES as RUNTIME_CASES, measure as measureRuntime } from './runtime-throughput.js';
 
 const RESULTS_ROOT = fileURLToPath(new URL('./results', import.meta.url));
-const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'c', 'c_tuned', 'd', 'd_tuned', 'e', 'latency', 'stalled'];
+const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled'];
 const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   a: '(a) kafkajs consumer',
   b: '(b) kafkajs consume → produce',
@@ -40,6 +40,7 @@ const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   c_tuned: '(c) tuned',
   d: '(d) kafka_input → alert → kafka_output',
   d_tuned: '(d) tuned',
+  d_platformatic: '(d) writing with @platformatic/kafka',
   e: '(e) Java ConsumerPerformance',
   latency: '(d) latency',
   stalled: '(c) stalled output',
@@ -135,6 +136,7 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
     case 'c_tuned':
     case 'd':
     case 'd_tuned':
+    case 'd_platformatic':
       return runPunchlineCase(ctx, id);
     case 'e':
       return runJavaCase(ctx);

@@ -191,10 +191,11 @@ const PUNCHLINE_CASE_NAMES = {
   c_tuned: '(c) tuned: max.spout.pending 1000, --max-semi-space-size=64',
   d: '(d) kafka_input → alert → kafka_output',
   d_tuned: `(d) tuned: batch_size ${TUNED_OUTPUT_BATCH}, --max-semi-space-size=64`,
+  d_platformatic: '(d) kafka_output writing with @platformatic/kafka',
 } as const;
 
 /** Case (c), its tuned variant, or (d): a punchline reading the topic. */
-export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd' | 'd_tuned'): Promise<ThroughputResult> {
+export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd' | 'd_tuned' | 'd_platformatic'): Promise<ThroughputResult> {
   const group = uniqueName(`group-${id}`);
   const plan = { topic: ctx.inputTopic, group };
   let outTopic: string | undefined;
@@ -206,7 +207,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
   } else {
     outTopic = uniqueName(`out-${id}`);
     await createTopic(ctx.admin, outTopic);
-    text = inputAlertOutput(plan, outTopic, id === 'd_tuned' ? TUNED_OUTPUT_BATCH : undefined);
+    text = inputAlertOutput(plan, outTopic, id === 'd_tuned' ? TUNED_OUTPUT_BATCH : undefined, id === 'd_platformatic' ? 'bench_platformatic' : 'bench');
   }
   const file = writePunchline(ctx, `case-${id}`, text);
   const [port] = await findFreePorts(1);
@@ -230,7 +231,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
     kind: 'throughput',
     id,
     name: PUNCHLINE_CASE_NAMES[id],
-    baseline: id === 'd' || id === 'd_tuned' ? 'b' : 'a',
+    baseline: id === 'd' || id === 'd_tuned' || id === 'd_platformatic' ? 'b' : 'a',
     ...figures,
     processed: totals.acked,
     committed,

@@ -6,7 +6,19 @@ import { RECORD_FIELDS } from './records.js';
 
 /** The platform config of a run: one cluster, `bench`, on the run's broker. */
 export function platformConfig(bootstrapServers: readonly string[]): string {
-  return JSON.stringify({ kafka: { clusters: { bench: { brokers: bootstrapServers, client_id: 'punchline-bench' } } } }, null, 2);
+  return JSON.stringify(
+    {
+      kafka: {
+        clusters: {
+          bench: { brokers: bootstrapServers, client_id: 'punchline-bench' },
+          // The same broker, written to with the other client library (case d_platformatic).
+          bench_platformatic: { brokers: bootstrapServers, client_id: 'punchline-bench', client: 'platformatic' },
+        },
+      },
+    },
+    null,
+    2,
+  );
 }
 
 /** Where a punchline reads: the topic and its own consumer group (a fresh group reads from the start). */
@@ -50,7 +62,7 @@ export function inputToFile(plan: InputPlan, path: string, settings: Readonly<Re
  * cost of the bolt (see docs/benchmarks.md). `batchSize` sets kafka_output's batch_size (else the
  * cluster's default, Kapacitor's 100).
  */
-export function inputAlertOutput(plan: InputPlan, outTopic: string, batchSize?: number): string {
+export function inputAlertOutput(plan: InputPlan, outTopic: string, batchSize?: number, outputCluster = 'bench'): string {
   return punchline([
     kafkaInput(plan),
     {
@@ -70,7 +82,7 @@ export function inputAlertOutput(plan: InputPlan, outTopic: string, batchSize?: 
     {
       type: 'kafka_output',
       component: 'out',
-      settings: { cluster: 'bench', topic: outTopic, key_fields: ['id'], value_format: 'alert', value_field: 'alert', topic_creation: { enabled: false }, ...(batchSize !== undefined && { batch_size: batchSize }) },
+      settings: { cluster: outputCluster, topic: outTopic, key_fields: ['id'], value_format: 'alert', value_field: 'alert', topic_creation: { enabled: false }, ...(batchSize !== undefined && { batch_size: batchSize }) },
       subscribe: [{ component: 'alert', stream: 'alerts' }],
     },
   ]);

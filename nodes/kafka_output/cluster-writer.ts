@@ -1,5 +1,6 @@
 /**
- * Writing records to one cluster: the shared kafkajs producer of the cluster, the partition count
+ * Writing records to one cluster: the shared producer of the cluster (of the client library the
+ * cluster names; kafkajs for the admin client either way), the partition count
  * of each topic (cached, refreshed after errors and every few minutes), topics created on first
  * use, and the classification of what the broker answers into the three ends of a record:
  * - **written**: the broker confirmed it per `acks`;
@@ -8,13 +9,12 @@
  * - **rejected**: the broker refused it for good (too large, invalid topic, invalid record):
  *   retrying cannot help, so it goes to `_ppf_errors`.
  *
- * kafkajs answers a produce request with one error for the whole request, even when one record
+ * The clients answer a produce request with one error for the whole request, even when one record
  * alone is at fault. So a request refused for a record-level reason is split in halves and each
  * half sent again, until the culprits stand alone; the innocent records are written (possibly a
  * second time, if a partition of the first request had already appended them: at-least-once).
  */
-import { CompressionTypes, Partitioners } from 'kafkajs';
-import type { Admin, Message, TopicMessages } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { Tuple } from '../../src/runtime/node-api.js';
@@ -22,6 +22,7 @@ import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import { effective } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
+import type { ProducerRecord } from '../../src/libraries/kafka/record-producer.js';
 import type { ProducerLease, ProducerPool } from './shared-producers.js';
 import { partitionFor } from './partitioning/partition-for.js';
 import type { PartitionAlgorithm } from './partitioning/partition-for.js';
@@ -68,7 +69,14 @@ export interface WriterOptions {
 /** How long a topic's partition count is trusted (the Java client's `metadata.max.age.ms`). */
 const METADATA_MAX_AGE_MS = 5 * 60_000;
 
-const ACKS: Readonly<Record<WriterOptions['acks'], number>> = { all: -1, '1': 1, '0': 0 };
+const ACKS: Readonly<Record<WriterOptions['acks'], -1 | 0 | 1>> = { all: -1, '1': 1, '0': 0 };
+
+/** A record to send, where it goes in the batch's results, and what it comes from. */
+interface Sendable {
+  readonly index: number;
+  readonly message: ProducerRecord;
+  readonly record: OutgoingRecord;
+}
 
 /**
  * The rejection kind when the error says a record can never be written (the classifier of the
@@ -121,12 +129,8 @@ export class ClusterWriter {
 
   /** Borrows the cluster's shared producer and connects an admin client. Throws a translated error when the cluster is unreachable. */
   async connect(): Promise<void> {
-    const { idempotent, maxInFlightRequests, retries } = this.#options;
-    this.#lease = await this.#producers.acquire(
-      this.#cluster,
-      { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent, maxInFlightRequests, retry: { retries } },
-      this.#clientLogger,
-    );
+    const { idempotent, maxInFlightRequests, retries, ackTimeoutMs } = this.#options;
+    this.#lease = await this.#producers.acquire(this.#cluster, { idempotent, maxInFlightRequests, retries, ackTimeoutMs }, this.#clientLogger);
     const admin = createKafkaClient(this.#cluster, this.#clientLogger).admin();
     try {
       await admin.connect();
@@ -246,7 +250,7 @@ export class ClusterWriter {
         }
       }),
     );
-    const sendable: { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[] = [];
+    const sendable: Sendable[] = [];
     records.forEach((record, index) => {
       const count = partitions.get(record.topic);
       if (count instanceof PunchlineError) {
@@ -256,9 +260,12 @@ export class ClusterWriter {
         return;
       }
       const algorithm = this.#options.partitionAlgorithm;
-      const message: Message = { key: record.key, value: record.value };
-      if (algorithm !== undefined) message.partition = partitionFor(algorithm, record.key, count ?? 1);
-      if (record.headers !== undefined) message.headers = record.headers;
+      const message: ProducerRecord = {
+        key: record.key,
+        value: record.value,
+        ...(algorithm !== undefined && { partition: partitionFor(algorithm, record.key, count ?? 1) }),
+        ...(record.headers !== undefined && { headers: record.headers }),
+      };
       sendable.push({ index, message, record });
     });
     let failure: PunchlineError | undefined;
@@ -277,17 +284,17 @@ export class ClusterWriter {
    * Sends one request's worth of records; returns the error when it failed (not when records were
    * only rejected).
    *
-   * With the idempotent producer, the records go as one `sendBatch` per partition, and the sends of
+   * With the idempotent producer, the records go as one send per partition, and the sends of
    * the shared producer take turns (`lease.exclusive`). kafkajs 2.2 gives sequence numbers per
    * partition when a request leaves and takes them back when it fails: two requests for one
    * partition in flight at once (possible when its leader moves between brokers, each broker
    * having its own lock) reuse numbers, and the broker then drops new records as duplicates. And
-   * when a `sendBatch` spanning several brokers is retried after one of them failed, the
+   * when a send spanning several brokers is retried after one of them failed, the
    * partitions that moved to a broker that had already answered are not sent again. Both lost
    * acked records on a 3-broker cluster whose leader was killed; one partition per call, one
-   * call per partition at a time, avoids both.
+   * call per partition at a time, avoids both (kept for @platformatic/kafka: it costs little).
    */
-  async #send(chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+  async #send(chunk: readonly Sendable[], results: RecordResult[]): Promise<PunchlineError | undefined> {
     const lease = this.#lease;
     if (lease === undefined) throw new PunchlineError('E_NODE_CRASHED', `kafka cluster "${this.#cluster.id}": write before connect()`);
     if (!this.#options.idempotent || chunk.some((c) => c.message.partition === undefined)) return this.#sendRequest(lease, chunk, results);
@@ -304,22 +311,19 @@ export class ClusterWriter {
     });
   }
 
-  async #sendRequest(lease: ProducerLease, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
-    const byTopic = new Map<string, Message[]>();
+  async #sendRequest(lease: ProducerLease, chunk: readonly Sendable[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+    const byTopic = new Map<string, ProducerRecord[]>();
     for (const { record, message } of chunk) {
       let messages = byTopic.get(record.topic);
       if (messages === undefined) byTopic.set(record.topic, (messages = []));
       messages.push(message);
     }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const started = performance.now();
     try {
-      await lease.producer.sendBatch({
-        topicMessages,
-        acks: ACKS[this.#options.acks],
-        timeout: this.#options.ackTimeoutMs,
-        compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      });
+      await lease.producer.send(
+        [...byTopic].map(([topic, records]) => ({ topic, records })),
+        { acks: ACKS[this.#options.acks], compression: this.#options.compression },
+      );
     } catch (error) {
       return this.#onSendError(lease, error, chunk, results);
     }
@@ -336,7 +340,7 @@ export class ClusterWriter {
     return undefined;
   }
 
-  async #onSendError(lease: ProducerLease, error: unknown, chunk: readonly { readonly index: number; readonly message: Message; readonly record: OutgoingRecord }[], results: RecordResult[]): Promise<PunchlineError | undefined> {
+  async #onSendError(lease: ProducerLease, error: unknown, chunk: readonly Sendable[], results: RecordResult[]): Promise<PunchlineError | undefined> {
     const kind = rejectionKindOf(error);
     if (kind !== undefined) {
       if (chunk.length > 1) {

@@ -48,7 +48,7 @@ function families(registry: Registry): Families {
   return {
     records: counter('punchline_kafka_output_records_total', 'Records the broker confirmed, per topic.', 'topic'),
     bytes: counter('punchline_kafka_output_bytes_total', 'Bytes of key, value and headers of the records the broker confirmed, per topic (before compression).', 'topic'),
-    batches: counter('punchline_kafka_output_batches_total', 'Produce requests (kafkajs sendBatch calls) that the broker confirmed, per cluster.', 'cluster'),
+    batches: counter('punchline_kafka_output_batches_total', 'Produce requests that the broker confirmed, per cluster.', 'cluster'),
     errors: counter(
       'punchline_kafka_output_errors_total',
       'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, too_large, invalid_record) or failed (topic_missing, write_failed); route_lambda counts rule evaluations that failed.',

@@ -1,15 +1,15 @@
 /**
- * One connected kafkajs producer per cluster (and producer options) in a run, shared by every
- * output that writes to that cluster, and disconnected when the last of them lets go.
+ * One connected producer per cluster (and producer options) in a run, shared by every output that
+ * writes to that cluster, and disconnected when the last of them lets go. The producer is the
+ * client library's the cluster names (`createRecordProducer`: kafkajs or @platformatic/kafka).
  *
  * The pool is a connection of the run, never module state: `kafka_output` takes it from the node
  * API, `ctx.connection(PRODUCER_POOL, () => new ProducerPool())`, so every node of one run shares
  * one pool and two runs in a process (tests, tools) share nothing.
  *
- * Why sharing is safe: a kafkajs producer is a connection pool plus a metadata cache; concurrent
- * `send()` calls from several callers are supported and each resolves or rejects on its own. What
- * is not shareable is refused or kept apart: a transactional producer (one transaction at a time)
- * is refused, and different producer options (idempotence, in-flight limit, partitioner) get
+ * Why sharing is safe: a producer of either library is a connection pool plus a metadata cache;
+ * concurrent `send()` calls from several callers are supported and each resolves or rejects on its
+ * own. Different producer options (idempotence, in-flight limit, retries, ack timeout) get
  * different producers. Consumers are never shared: each is one member of a consumer group.
  *
  * Lifecycle: {@link ProducerPool.acquire} in a node's start, `lease.release()` in its close,
@@ -17,17 +17,16 @@
  * arriving meanwhile wait for the same connection and all get its error if it fails (after which
  * the next acquire tries again). The last release disconnects. Nothing here retries on its own.
  */
-import type { ICustomPartitioner, Producer, ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
-import { PunchlineError } from '../../src/core/errors.js';
-import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createRecordProducer } from '../../src/libraries/kafka/record-producer.js';
+import type { RecordProducer, RecordProducerOptions } from '../../src/libraries/kafka/record-producer.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 
 /** A producer borrowed from the pool; give it back with `release()`. */
 export interface ProducerLease {
-  /** Connected; `send`/`sendBatch` may be called concurrently with other lease holders. */
-  readonly producer: Producer;
+  /** Connected; `send` may be called concurrently with other lease holders. */
+  readonly producer: RecordProducer;
   /** The cluster it writes to (its id is the metrics label). */
   readonly cluster: ResolvedCluster;
   /**
@@ -38,16 +37,13 @@ export interface ProducerLease {
   exclusive<T>(send: () => Promise<T>): Promise<T>;
   /**
    * Gives the producer back; the last release of a producer disconnects it, after the sends
-   * already started have settled (kafkajs waits for them). Idempotent.
+   * already started have settled. Idempotent.
    */
   release(): Promise<void>;
 }
 
-/** The producer options that may be shared: everything but a transactional id. */
-export type SharedProducerOptions = Omit<ProducerConfig, 'transactionalId'>;
-
 interface PoolEntry {
-  readonly producer: Producer;
+  readonly producer: RecordProducer;
   readonly connected: Promise<void>;
   holders: number;
   /** The end of the last exclusive send queued (settled, never rejected). */
@@ -60,45 +56,28 @@ export const PRODUCER_POOL = 'kafka:producers';
 /** The shared producers of one run, by cluster and options. */
 export class ProducerPool {
   readonly #entries = new Map<string, PoolEntry>();
-  /** Functions (partitioners) have no JSON form; each distinct one gets a stable number. */
-  readonly #functionIds = new WeakMap<ICustomPartitioner, number>();
-  #nextFunctionId = 0;
 
   /** How many shared producers are connected or connecting now (for tests and diagnostics). */
   get size(): number {
     return this.#entries.size;
   }
 
-  #partitionerId(partitioner: ICustomPartitioner | undefined): number | undefined {
-    if (partitioner === undefined) return undefined;
-    let id = this.#functionIds.get(partitioner);
-    if (id === undefined) {
-      id = this.#nextFunctionId++;
-      this.#functionIds.set(partitioner, id);
-    }
-    return id;
-  }
-
   /** Same cluster declaration (after any bootstrap.servers override) and same options share a producer. */
-  #key(cluster: ResolvedCluster, options: SharedProducerOptions): string {
-    const { createPartitioner, ...plain } = options;
-    return JSON.stringify([cluster.id, cluster.config, plain, this.#partitionerId(createPartitioner)]);
+  #key(cluster: ResolvedCluster, options: RecordProducerOptions): string {
+    return JSON.stringify([cluster.id, cluster.config, options]);
   }
 
   /**
    * Borrows the connected producer of `cluster` for `options`, connecting it if this is the first
    * lease. Throws a translated `PunchlineError` (`E_KAFKA_UNREACHABLE`, `E_KAFKA_TLS`,
-   * `E_KAFKA_AUTH`, `E_FILE_IO` …) when it cannot connect, and `E_USAGE` for a transactional id.
+   * `E_KAFKA_AUTH`, `E_FILE_IO` …) when it cannot connect.
    */
-  async acquire(cluster: ResolvedCluster, options: SharedProducerOptions, logger: Logger): Promise<ProducerLease> {
-    if ('transactionalId' in options) {
-      throw new PunchlineError('E_USAGE', `kafka cluster "${cluster.id}": a transactional producer cannot be shared`, { hint: 'create it with createKafkaClient(...).producer()' });
-    }
+  async acquire(cluster: ResolvedCluster, options: RecordProducerOptions, logger: Logger): Promise<ProducerLease> {
     const entries = this.#entries;
     const key = this.#key(cluster, options);
     let entry = entries.get(key);
     if (entry === undefined) {
-      const producer = createKafkaClient(cluster, logger).producer(options);
+      const producer = createRecordProducer(cluster, logger, options);
       const created: PoolEntry = {
         producer,
         holders: 0,

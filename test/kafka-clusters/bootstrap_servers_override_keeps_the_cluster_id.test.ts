@@ -74,5 +74,5 @@ test('resolving an unknown id throws E_UNKNOWN_CLUSTER with the same message', (
 
 test('bootstrap.servers alone makes an anonymous cluster "bootstrap" with the schema defaults', () => {
   const cluster = resolveCluster({ bootstrapServers: 'a:9092,b:9092', path: '/settings/bootstrap.servers' }, platform);
-  assert.deepEqual({ id: cluster.id, config: cluster.config }, { id: 'bootstrap', config: { brokers: ['a:9092', 'b:9092'], client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } });
+  assert.deepEqual({ id: cluster.id, config: cluster.config }, { id: 'bootstrap', config: { brokers: ['a:9092', 'b:9092'], client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } });
 });

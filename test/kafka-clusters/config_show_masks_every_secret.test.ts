@@ -29,17 +29,17 @@ test('passwords, tokens, client secrets and ${ENV} values show as ***, defaults 
           brokers: ['kafka-1:9093'],
           tls: { ca_file: '/etc/kafka/ca.pem', enabled: true, insecure_skip_verify: false },
           sasl: { mechanism: 'SCRAM-SHA-512', username: 'alerts', password: '***' },
-          client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
+          client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
         },
         plain: {
           brokers: ['***'],
           sasl: { mechanism: 'PLAIN', username: '***', password_file: '/run/secrets/plain' },
-          client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
+          client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
         },
         token: {
           brokers: ['kafka-2:9093'],
           sasl: { mechanism: 'OAUTHBEARER', oauth: { access_token: '***', scopes: [], expiry_margin_ms: 10000, parameters: {} } },
-          client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
+          client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
         },
         grant: {
           brokers: ['kafka-3:9093'],
@@ -48,7 +48,7 @@ test('passwords, tokens, client secrets and ${ENV} values show as ***, defaults 
             extensions: { logicalCluster: '***' },
             oauth: { token_url: 'https://idp.example/token', client_id: 'alerts', client_secret: '***', scopes: [], expiry_margin_ms: 10000, parameters: {} },
           },
-          client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
+          client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
         },
       },
     },
@@ -60,7 +60,7 @@ test('without a platform file, show says the built-in default is used', async ()
   const run = await punchline(['config', 'show']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^\/\/ platform config: built-in default \(no platform\.json5 found and no --config or \$PUNCHLINE_CONFIG\)\n/);
-  assert.deepEqual(JSON5.parse(run.stdout), { kafka: { clusters: { local: { brokers: ['127.0.0.1:9092'], client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } } } });
+  assert.deepEqual(JSON5.parse(run.stdout), { kafka: { clusters: { local: { brokers: ['127.0.0.1:9092'], client_id: 'punchline', client: 'kafkajs', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000 } } } });
 });
 
 test('$PUNCHLINE_CONFIG names the file when --config is absent', async () => {

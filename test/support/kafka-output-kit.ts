@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { KafkaCluster, KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
-import type { KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
+import type { KafkaClientLibrary, KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
 import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { createLogger } from '../../src/runtime/logging.js';
@@ -38,11 +38,22 @@ export async function startDedicatedCluster(name: string): Promise<KafkaCluster>
 }
 
 /**
+ * The client library the Kafka output tests write with: kafkajs, or the one
+ * `PUNCHLINE_TEST_KAFKA_CLIENT` names (`.ci/run` runs the Kafka output tests once per library).
+ */
+export function testKafkaClient(): KafkaClientLibrary {
+  const client = process.env.PUNCHLINE_TEST_KAFKA_CLIENT ?? 'kafkajs';
+  if (client !== 'kafkajs' && client !== 'platformatic') throw new Error(`PUNCHLINE_TEST_KAFKA_CLIENT must be kafkajs or platformatic, not ${JSON.stringify(client)}`);
+  return client;
+}
+
+/**
  * A platform config with the cluster `test` at `brokers` (batches flush after `batchTimeoutMs`),
  * and any `others` clusters by id.
  */
 export function platformFor(brokers: readonly string[], batchTimeoutMs = 20, others: Readonly<Record<string, readonly string[]>> = {}): PlatformConfig {
-  const cluster = (addresses: readonly string[]): KafkaClusterConfig => ({ brokers: [...addresses], client_id: 'punchline-test', timeout_ms: 5000, batch_size: 100, batch_timeout_ms: batchTimeoutMs });
+  const client = testKafkaClient();
+  const cluster = (addresses: readonly string[]): KafkaClusterConfig => ({ brokers: [...addresses], client_id: 'punchline-test', client, timeout_ms: 5000, batch_size: 100, batch_timeout_ms: batchTimeoutMs });
   const clusters: Record<string, KafkaClusterConfig> = { [TEST_CLUSTER]: cluster(brokers) };
   for (const [id, addresses] of Object.entries(others)) clusters[id] = cluster(addresses);
   return { file: undefined, kafka: { clusters } };

@@ -56,11 +56,16 @@ export interface KafkaSaslConfig {
   readonly oauth?: KafkaOauthConfig;
 }
 
+/** The Kafka client libraries a cluster may be written to with. */
+export type KafkaClientLibrary = 'kafkajs' | 'platformatic';
+
 /** One named Kafka cluster (Kapacitor's `[[kafka]]` section; its `id` is the key). */
 export interface KafkaClusterConfig {
   /** [`brokers`] `host:port` of the bootstrap brokers. */
   readonly brokers: readonly string[];
   readonly client_id: string;
+  /** The client library Kafka outputs write with (inputs and admin operations use kafkajs). */
+  readonly client: KafkaClientLibrary;
   /** [`timeout`] 0 means the default, 10000. */
   readonly timeout_ms: number;
   /** [`batch-size`] 0 means the default, 100. */

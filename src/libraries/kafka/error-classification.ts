@@ -5,9 +5,11 @@
  * {@link classifyKafkaError}; `translateKafkaError` builds its messages, codes and `retriable`
  * flags from the answer.
  *
- * It reads what kafkajs and Node put on their errors — the kafkajs class (`name`, which every
- * kafkajs constructor sets), the broker error `type` and `retriable` of `KafkaJSProtocolError`,
- * the Node system / OpenSSL `code` that kafkajs copies onto `KafkaJSConnectionError` — and never
+ * It reads what kafkajs, @platformatic/kafka and Node put on their errors — the kafkajs class
+ * (`name`, which every kafkajs constructor sets), the broker error `type` and `retriable` of
+ * `KafkaJSProtocolError` (`apiId` and `canRetry` of @platformatic/kafka's `ProtocolError`, its
+ * `PLT_KFK_*` codes), the Node system / OpenSSL `code` that kafkajs copies onto
+ * `KafkaJSConnectionError` — and never
  * message text, except in {@link textSignals}, for the three cases where the text is the only
  * signal kafkajs or Node gives.
  */
@@ -125,18 +127,25 @@ const REJECTED_RECORD_TYPES: Readonly<Record<string, 'too_large' | 'invalid_topi
 };
 
 /** Broker error types after which the client's view of a topic's partitions may be wrong (kafkajs' own list). */
-const STALE_METADATA_TYPES: ReadonlySet<string> = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+const STALE_METADATA_TYPES: ReadonlySet<string> = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER']);
 
 /** kafkajs classes that say no broker could be reached (the socket-level cause, when known, is more precise). */
 const CONNECTION_CLASSES: ReadonlySet<string> = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError']);
 
-/** The fields of kafkajs (and Node) errors read here. */
+/** @platformatic/kafka's aggregates: the errors of its attempts, of a response's partitions. */
+const PLATFORMATIC_AGGREGATE_CODES: ReadonlySet<string> = new Set(['PLT_KFK_MULTIPLE', 'PLT_KFK_RESPONSE']);
+
+/** The fields of kafkajs, @platformatic/kafka and Node errors read here. */
 interface ErrorLink {
   readonly name?: unknown;
   readonly message?: unknown;
   readonly code?: unknown;
   readonly type?: unknown;
   readonly retriable?: unknown;
+  /** @platformatic/kafka's broker error type (`ProtocolError`). */
+  readonly apiId?: unknown;
+  /** @platformatic/kafka's retriable flag (`ProtocolError`). */
+  readonly canRetry?: unknown;
   readonly broker?: unknown;
   readonly retryCount?: unknown;
   readonly cause?: unknown;
@@ -212,7 +221,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
   const links = kafkaErrorChain(error);
   const names = links.map((l) => text(l.name));
   const codes = links.map((l) => text(l.code)).filter((c) => c !== '');
-  const types = links.map((l) => text(l.type)).filter((t) => t !== '');
+  const types = links.map((l) => text(l.type) || text(l.apiId)).filter((t) => t !== '');
   const signals = textSignals(links);
   const retryCount = links.map((l) => l.retryCount).find((n): n is number => typeof n === 'number');
   const saslLink = links.find((l) => l.name === 'KafkaJSSASLAuthenticationError');
@@ -225,7 +234,8 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
     certificateCode: codes.find((c) => CERTIFICATE_CODES.has(c)),
     tlsAlert: codes.find((c) => CLIENT_CERTIFICATE_ALERTS.has(c)),
     punchlineError: links.find((l): l is PunchlineError => l instanceof PunchlineError),
-    message: links.map((l) => text(l.message)).find((m) => m !== '') ?? String(error),
+    // @platformatic/kafka wraps what failed in aggregates that only say that something did.
+    message: links.filter((l) => !PLATFORMATIC_AGGREGATE_CODES.has(text(l.code))).map((l) => text(l.message)).find((m) => m !== '') ?? String(error),
     messages: links.map((l) => text(l.message)).filter((m) => m !== ''),
     saslMessage: saslLink === undefined ? undefined : text(saslLink.message),
     hostNameMismatch: signals.hostNameMismatch,
@@ -237,7 +247,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
 
   // SASL: the broker answers the handshake with UNSUPPORTED_SASL_MECHANISM, or kafkajs checks the enabled list itself.
   if (types.includes('UNSUPPORTED_SASL_MECHANISM') || (saslLink !== undefined && signals.saslMechanismNotEnabled)) return as('authentication', 'sasl_mechanism_not_enabled', false);
-  if (saslLink !== undefined || types.includes('SASL_AUTHENTICATION_FAILED')) return as('authentication', 'sasl_login_refused', false);
+  if (saslLink !== undefined || types.includes('SASL_AUTHENTICATION_FAILED') || codes.includes('PLT_KFK_AUTHENTICATION')) return as('authentication', 'sasl_login_refused', false);
   if (types.includes('ILLEGAL_SASL_STATE')) return as('authentication', 'not_a_sasl_listener', false);
 
   // TLS: Node's certificate checks, OpenSSL alerts from the broker, a listener that speaks no TLS.
@@ -254,7 +264,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
   // A listener that accepts connections but never answers (not Kafka, or a hung broker): kafkajs
   // times the first request out, and on retry takes the open socket for a connected broker.
   if (names.includes('KafkaJSRequestTimeoutError') || signals.brokerNotConnected) return as('unreachable', 'no_kafka_answer', true);
-  if (names.some((n) => CONNECTION_CLASSES.has(n)) || codes.some((c) => c === 'ECONNRESET' || c === 'ETIMEDOUT' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EPIPE')) {
+  if (names.some((n) => CONNECTION_CLASSES.has(n)) || codes.includes('PLT_KFK_NETWORK') || codes.some((c) => c === 'ECONNRESET' || c === 'ETIMEDOUT' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EPIPE')) {
     return as('unreachable', 'no_broker', true);
   }
 
@@ -266,8 +276,8 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
 
   // Anything else: the root cause's own flag. kafkajs marks the wrappers it adds when it gives up
   // (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError) not retriable, whatever the cause.
-  const root = [...links].reverse().find((l) => typeof l.retriable === 'boolean');
-  return as('other', types.length > 0 ? 'broker_error' : 'client_error', root?.retriable === true);
+  const root = [...links].reverse().find((l) => typeof l.retriable === 'boolean' || typeof l.canRetry === 'boolean');
+  return as('other', types.length > 0 ? 'broker_error' : 'client_error', root?.retriable === true || root?.canRetry === true);
 }
 
 /** The catalogue code for errors of a kind, when the translation has no more precise one. */

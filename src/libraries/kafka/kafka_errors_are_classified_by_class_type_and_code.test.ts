@@ -1,12 +1,15 @@
 // One classifier decides what a Kafka client error is and whether retrying can help, from the
 // kafkajs class, the broker error type and the Node system code. Every row builds the error the
 // way kafkajs 2.2 does (its own classes, its own table of broker errors), wrapped as kafkajs wraps
-// it when it gives up; the translated PunchlineError takes its code and `retriable` from the answer.
+// it when it gives up, or the way @platformatic/kafka does (its own classes, aggregated as it
+// aggregates the errors of its retries); the translated PunchlineError takes its code and
+// `retriable` from the answer.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import kafkajs from 'kafkajs';
+import { AuthenticationError, MultipleErrors, NetworkError, ProtocolError, ResponseError, TimeoutError } from '@platformatic/kafka';
 import { PunchlineError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import { classifyKafkaError } from './error-classification.js';
@@ -101,10 +104,20 @@ const ROWS: readonly Row[] = [
   { name: 'REQUEST_TIMED_OUT after retries', error: () => gaveUp(brokerError(7)), kind: 'other', reason: 'broker_error', retriable: true, code: 'E_KAFKA_PROTOCOL' },
   { name: 'POLICY_VIOLATION', error: () => brokerError(44), kind: 'other', reason: 'broker_error', retriable: false, code: 'E_KAFKA_PROTOCOL' },
   { name: 'INVALID_REPLICATION_FACTOR', error: () => brokerError(38), kind: 'other', reason: 'broker_error', retriable: false, code: 'E_KAFKA_PROTOCOL' },
+  // @platformatic/kafka: its classes, its broker error table, its aggregate of the attempts
+  { name: '@platformatic/kafka: a refused connection', error: async () => new MultipleErrors('Producing messages failed.', [new NetworkError('Connection failed.', { cause: await refusedConnection() })]), kind: 'unreachable', reason: 'connection_refused', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  // Its TimeoutError carries the code of its network errors: a timeout is told from no broker by nothing else.
+  { name: '@platformatic/kafka: a request with no answer', error: () => new TimeoutError('Request timed out.'), kind: 'unreachable', reason: 'no_broker', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  { name: '@platformatic/kafka: a refused SASL login', error: () => new AuthenticationError('SASL authentication failed.'), kind: 'authentication', reason: 'sasl_login_refused', retriable: false, code: 'E_KAFKA_AUTH' },
+  { name: '@platformatic/kafka: MESSAGE_TOO_LARGE', error: () => new MultipleErrors('Producing messages failed.', [new ProtocolError('MESSAGE_TOO_LARGE')]), kind: 'rejected_record', reason: 'too_large', retriable: false, code: 'E_KAFKA_REJECTED' },
+  { name: '@platformatic/kafka: TOPIC_AUTHORIZATION_FAILED', error: () => new ProtocolError('TOPIC_AUTHORIZATION_FAILED'), kind: 'authorization', reason: 'denied', retriable: false, code: 'E_KAFKA_DENIED' },
+  { name: '@platformatic/kafka: UNKNOWN_TOPIC_OR_PARTITION', error: () => new ProtocolError('UNKNOWN_TOPIC_OR_PARTITION'), kind: 'unknown_topic_or_partition', reason: 'unknown_topic_or_partition', retriable: true, code: 'E_KAFKA_PROTOCOL', staleMetadata: true },
+  { name: '@platformatic/kafka: NOT_LEADER_OR_FOLLOWER after retries', error: () => new MultipleErrors('Producing messages failed.', [new ProtocolError('NOT_LEADER_OR_FOLLOWER'), new ProtocolError('NOT_LEADER_OR_FOLLOWER')]), kind: 'other', reason: 'broker_error', retriable: true, code: 'E_KAFKA_PROTOCOL', staleMetadata: true },
+  { name: '@platformatic/kafka: POLICY_VIOLATION', error: () => new ProtocolError('POLICY_VIOLATION'), kind: 'other', reason: 'broker_error', retriable: false, code: 'E_KAFKA_PROTOCOL' },
   { name: 'a TypeError (a bug, never retried)', error: () => new TypeError('x is not a function'), kind: 'other', reason: 'client_error', retriable: false, code: 'E_KAFKA_PROTOCOL' },
 ];
 
-const cluster: ResolvedCluster = { id: 'front', config: { brokers: [BROKER], client_id: 'punchline', timeout_ms: 0, batch_size: 0, batch_timeout_ms: 0 } };
+const cluster: ResolvedCluster = { id: 'front', config: { brokers: [BROKER], client_id: 'punchline', client: 'kafkajs', timeout_ms: 0, batch_size: 0, batch_timeout_ms: 0 } };
 
 describe('classifyKafkaError', () => {
   for (const row of ROWS) {
@@ -122,6 +135,14 @@ describe('classifyKafkaError', () => {
       assert.equal(translated.cause, error);
     });
   }
+
+  it("says what @platformatic/kafka's aggregates hold, not that producing failed", () => {
+    // As its producer raises it: the produce response's partition errors, in the attempts' aggregate, in the send's.
+    const response = new ResponseError(0, 11, { '/responses/0/partitions/0': [10, null] }, {});
+    const tooLarge = new MultipleErrors('Producing messages failed.', [new MultipleErrors('produce failed 1 times.', [response])]);
+    assert.equal(classifyKafkaError(tooLarge).reason, 'too_large');
+    assert.match(translateKafkaError(tooLarge, cluster, 'writing').message, /larger than the max message size/);
+  });
 
   it('says how many attempts kafkajs made and which broker failed', () => {
     const classification = classifyKafkaError(gaveUp(connectionError(systemError('ECONNREFUSED')), 4));

@@ -7,7 +7,7 @@
  */
 import type { ClusterCatalogue } from '../../libraries/kafka/cluster-config.js';
 
-export type { KafkaClusterConfig, KafkaOauthConfig, KafkaSaslConfig, KafkaTlsConfig } from '../../libraries/kafka/cluster-config.js';
+export type { KafkaClientLibrary, KafkaClusterConfig, KafkaOauthConfig, KafkaSaslConfig, KafkaTlsConfig } from '../../libraries/kafka/cluster-config.js';
 
 /** The parsed platform config: today, the Kafka clusters (the Kafka library's catalogue of them). */
 export type PlatformConfig = ClusterCatalogue;

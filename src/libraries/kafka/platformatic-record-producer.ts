@@ -1,0 +1,112 @@
+/**
+ * The {@link RecordProducer} of @platformatic/kafka, for clusters declared with
+ * `client: "platformatic"`: the same addresses, timeouts, TLS and SASL as the kafkajs clients
+ * (`tls-options.ts`, the password and token sources), records as Buffers without serializers.
+ *
+ * Where its defaults are not Java's, this says otherwise: a keyed record goes to Java's murmur2
+ * partition (its `compatibilityPartitioner`; its own default masks differently), a record without
+ * key round robin per topic (the compatibility partitioner would put them all on partition 0).
+ */
+import { Producer, ProduceAcks, compatibilityPartitioner } from '@platformatic/kafka';
+import type { MessageToProduce, SASLOptions } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import { PunchlineError } from '../../core/errors.js';
+import type { KafkaSaslConfig } from './cluster-config.js';
+import type { ResolvedCluster } from './cluster-resolution.js';
+import { effective } from './cluster-resolution.js';
+import { readConfigFile } from './config-files.js';
+import { oauthTokenSource } from './oauth-token-provider.js';
+import type { RecordProducer, RecordProducerOptions, SendOptions, TopicRecords } from './record-producer.js';
+import { tlsConnectionOptions } from './tls-options.js';
+
+const ACKS: Readonly<Record<SendOptions['acks'], number>> = { [-1]: ProduceAcks.ALL, 0: ProduceAcks.NO_RESPONSE, 1: ProduceAcks.LEADER };
+
+export class PlatformaticRecordProducer implements RecordProducer {
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #logger: Logger;
+  readonly #clusterId: string;
+  readonly #roundRobin = new Map<string, number>();
+
+  constructor(cluster: ResolvedCluster, logger: Logger, options: RecordProducerOptions) {
+    const { config } = cluster;
+    const { timeoutMs } = effective(config);
+    const tls = tlsConnectionOptions(config.tls, cluster.id);
+    const sasl = saslOptions(config.sasl, cluster.id, timeoutMs);
+    this.#logger = logger.child({ cluster: cluster.id });
+    this.#clusterId = cluster.id;
+    this.#producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: config.client_id,
+      bootstrapBrokers: [...config.brokers],
+      connectTimeout: timeoutMs,
+      // The broker holds a produce request up to the ack timeout: the local timeout waits longer.
+      timeout: options.ackTimeoutMs,
+      requestTimeout: timeoutMs + options.ackTimeoutMs,
+      retries: options.retries,
+      retryDelay: 300,
+      maxInflights: options.maxInFlightRequests,
+      idempotent: options.idempotent,
+      autocreateTopics: false,
+      partitioner: (message, key) => (key === undefined ? this.#nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
+      ...(tls !== undefined && { tls }),
+      ...(config.tls?.server_name !== undefined && { tlsServerName: config.tls.server_name }),
+      ...(sasl !== undefined && { sasl }),
+    });
+    const contacts = cluster.contacts;
+    if (contacts !== undefined) {
+      this.#producer.on('client:broker:connect', (event: { broker?: { host?: string; port?: number } }) => {
+        if (event.broker?.host !== undefined) contacts.answered(`${event.broker.host}:${String(event.broker.port)}`, 'Produce');
+      });
+    }
+  }
+
+  #nextRoundRobin(topic: string): number {
+    const next = this.#roundRobin.get(topic) ?? 0;
+    this.#roundRobin.set(topic, (next + 1) % 0x7fffffff);
+    return next;
+  }
+
+  /** Connects to the bootstrap brokers and reads the cluster's metadata, so a wrong address or login fails here. */
+  async connect(): Promise<void> {
+    await this.#producer.metadata({ topics: [] });
+    this.#logger.debug(`Connected the @platformatic/kafka producer of cluster "${this.#clusterId}".`);
+  }
+
+  async send(batches: readonly TopicRecords[], options: SendOptions): Promise<void> {
+    const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
+    for (const { topic, records } of batches) {
+      for (const record of records) {
+        const message: MessageToProduce<Buffer, Buffer, Buffer, Buffer> = { topic, value: record.value };
+        if (record.key !== null) message.key = record.key;
+        if (record.partition !== undefined) message.partition = record.partition;
+        // Without serializers, header names travel as bytes too.
+        if (record.headers !== undefined) message.headers = new Map(Object.entries(record.headers).map(([name, value]) => [Buffer.from(name, 'utf8'), value]));
+        messages.push(message);
+      }
+    }
+    await this.#producer.send({ messages, acks: ACKS[options.acks], ...(options.compression === 'gzip' && { compression: 'gzip' }) });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#producer.close();
+  }
+}
+
+/** The @platformatic/kafka `sasl` option of a cluster, or undefined without SASL. */
+function saslOptions(sasl: KafkaSaslConfig | undefined, clusterId: string, timeoutMs: number): SASLOptions | undefined {
+  if (sasl === undefined) return undefined;
+  const username = sasl.username ?? '';
+  const password = (): string => (sasl.password_file !== undefined ? readConfigFile(sasl.password_file, 'the password file', clusterId).replace(/\r?\n$/, '') : (sasl.password ?? ''));
+  switch (sasl.mechanism) {
+    case 'PLAIN':
+    case 'SCRAM-SHA-256':
+    case 'SCRAM-SHA-512':
+      return { mechanism: sasl.mechanism, username, password: password() };
+    case 'OAUTHBEARER': {
+      const source = oauthTokenSource(sasl, clusterId, timeoutMs);
+      return { mechanism: 'OAUTHBEARER', token: async () => (await source()).value, oauthBearerExtensions: async () => ({ ...(await source()).extensions }) };
+    }
+    case 'GSSAPI':
+      // Rejected when the platform config is validated (cluster-checks.ts); kept for exhaustiveness.
+      throw new PunchlineError('E_CONFIG_INVALID', `kafka cluster "${clusterId}": GSSAPI (Kerberos) is not supported`);
+  }
+}
