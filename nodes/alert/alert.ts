@@ -7,6 +7,12 @@
  * encoded once here: outputs write that text as it is when their settings say so, kafka_output
  * with `value_format: "alert"`, file_output with `raw_field`).
  *
+ * A batch tuple (a window's: an array of points in `points_field`) is alerted on as Kapacitor
+ * alerts on a batch (`AlertEngine.processBatch`): each point is evaluated, the batch takes the
+ * highest level (the lowest with `all`), and the event's series holds every point. The event tuple
+ * is the batch tuple plus the event's fields; the `*_field` copies are also written into each point,
+ * as Kapacitor writes them into each point of the batch it passes on.
+ *
  * Acks: the incoming tuple is acked whether or not it raises an event (no event is a deliberate
  * drop); an event is anchored to the tuple that caused it. A tuple whose time field is not a time,
  * or whose templates cannot render, is rejected (`_ppf_errors` when published, else dropped).
@@ -18,13 +24,13 @@
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
 import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
-import type { FieldValue, Fields, FieldUse, NodeContext, SettingsProblem } from '../../src/runtime/node-api.js';
+import type { FieldValue, Fields, FieldUse, NodeContext, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
 import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/libraries/alerting/index.js';
-import type { AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
+import type { AlertBatchPoint, AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
@@ -39,6 +45,15 @@ function eventsCounter(ctx: NodeContext): Counter {
 /** Fields that describe the point rather than being data: excluded from the event data by default. */
 function isBookkeeping(field: string, settings: AlertSettings): boolean {
   return field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === settings.time_field;
+}
+
+/** The fields a lambda on batches reads: known to be in the points, whatever the streams declare. */
+function batchLambdaFields(source: string): readonly string[] {
+  try {
+    return compileLambda(source).fields;
+  } catch {
+    return [];
+  }
 }
 
 /** A field an event adds to the tuple: its name, and how its value comes from the event. */
@@ -89,8 +104,10 @@ export const alert = defineNode<AlertSettings>({
     if (levels.length === 0) problems.push({ path: '/settings', message: 'an alert needs at least one of crit, warn, info', severity: 'error' });
     for (const name of LAMBDA_SETTINGS) {
       const source = settings[name];
-      if (source !== undefined) problems.push(...checkLambdaSetting(source, `/settings/${name}`, scope.fieldsIn, { predicate: true }));
+      // A batch's lambdas read the fields of its points, which no stream declares.
+      if (source !== undefined) problems.push(...checkLambdaSetting(source, `/settings/${name}`, settings.points_field === undefined ? scope.fieldsIn : batchLambdaFields(source), { predicate: true }));
     }
+    if (settings.all && settings.points_field === undefined) problems.push({ path: '/settings/all', message: 'all only applies to batches (with points_field): a single point has one level', severity: 'warning' });
     for (const reset of ['crit_reset', 'warn_reset', 'info_reset'] as const) {
       const level = reset.replace('_reset', '') as 'crit' | 'warn' | 'info';
       if (settings[reset] !== undefined && settings[level] === undefined) problems.push({ path: `/settings/${reset}`, message: `${reset} without ${level} never applies`, severity: 'warning' });
@@ -116,9 +133,14 @@ export const alert = defineNode<AlertSettings>({
   },
   fieldsRead(settings) {
     const reads: FieldUse[] = [];
-    for (const name of LAMBDA_SETTINGS) {
-      const source = settings[name];
-      if (source !== undefined) for (const field of compileLambda(source).fields) reads.push({ field, path: `/settings/${name}` });
+    if (settings.points_field === undefined) {
+      for (const name of LAMBDA_SETTINGS) {
+        const source = settings[name];
+        if (source !== undefined) for (const field of compileLambda(source).fields) reads.push({ field, path: `/settings/${name}` });
+      }
+    } else {
+      reads.push({ field: settings.points_field, path: '/settings/points_field' });
+      if (settings.time_field === undefined) reads.push({ field: 'time', path: '/settings/points_field' });
     }
     settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
     (settings.data_fields ?? []).forEach((field, i) => reads.push({ field, path: `/settings/data_fields/${i}` }));
@@ -152,33 +174,96 @@ export const alert = defineNode<AlertSettings>({
       stateChangesOnly: settings.state_changes_only,
       ...(settings.state_changes_only_max_interval_ms !== undefined && { stateChangesOnlyMaxIntervalNs: BigInt(settings.state_changes_only_max_interval_ms) * 1_000_000n }),
       noRecoveries: settings.no_recoveries,
+      all: settings.all,
       onLambdaFailure: (role, error) => failed(role, error),
     });
     const streams = dataStreams(ctx.publish).map((p) => p.stream);
     const added = eventFields(settings);
     const addedNames = added.map(([name]) => name);
     const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
+    const tagsOf = (fields: Fields): Record<string, string> => {
+      const tags: Record<string, string> = {};
+      for (const field of settings.group_by) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
+      return tags;
+    };
+    const nameOf = (fields: Fields): string => {
+      const nameValue = settings.name_field === undefined ? settings.name : fields[settings.name_field];
+      return nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
+    };
     const dataOf = (fields: Fields, layout: StreamLayout): Fields => {
       const data: Record<string, FieldValue> = {};
       for (const name of layout.dataFields) data[name] = fields[name] ?? null;
       return data;
     };
+    const batchTime = settings.time_field ?? 'time';
+    const pointsField = settings.points_field;
+    const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === batchTime;
+    const copyNames = new Set([settings.level_field, settings.message_field, settings.id_field, settings.duration_field].filter((name) => name !== undefined));
+    const pointCopies = added.filter(([name]) => copyNames.has(name));
+
+    /** The batch's points for the engine: their times, data fields, and a scope with the group fields. */
+    const batchPoints = (fields: Fields, pointsField: string, raw: readonly FieldValue[]): AlertBatchPoint[] | string => {
+      const group: Record<string, FieldValue> = {};
+      for (const field of settings.group_by) group[field] = fields[field] ?? null;
+      const points: AlertBatchPoint[] = [];
+      for (const item of raw) {
+        const point = item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Uint8Array) ? (item as Fields) : undefined;
+        const timeMs = point === undefined ? undefined : tupleTimeMs(point, batchTime);
+        if (point === undefined || timeMs === undefined) return `a point of "${pointsField}" has no time in "${batchTime}": ${JSON.stringify(item)}`;
+        const data: Record<string, FieldValue> = {};
+        for (const name of settings.data_fields ?? Object.keys(point).filter((f) => !isBatchBookkeeping(f))) data[name] = point[name] ?? null;
+        points.push({ time: epochMsToNs(timeMs), fields: data, scope: { ...group, ...point } });
+      }
+      return points;
+    };
+
+    const onBatch = (tuple: Tuple, pointsField: string, raw: readonly FieldValue[]): Outcome => {
+      const fields = tuple.fields;
+      const timeMs = tupleTimeMs(fields, batchTime);
+      if (timeMs === undefined) return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${batchTime}" of the batch is not a time: ${JSON.stringify(fields[batchTime] ?? null)}`), ctx.publish);
+      const points = batchPoints(fields, pointsField, raw);
+      if (typeof points === 'string') return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: ${points}`), ctx.publish);
+      let event: AlertEvent | undefined;
+      try {
+        event = engine.processBatch({ name: nameOf(fields), time: epochMsToNs(timeMs), tags: tagsOf(fields), points });
+      } catch (error) {
+        if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
+        throw error;
+      }
+      if (event === undefined) return drop(tuple, points.length === 0 ? 'an empty batch' : 'no alert event');
+      eventsByLevel.get(event.level)?.inc();
+      const withCopies =
+        pointCopies.length === 0
+          ? fields
+          : {
+              ...fields,
+              [pointsField]: raw.map((item) => {
+                const point: Record<string, FieldValue> = { ...(item as Fields) };
+                for (const [name, value] of pointCopies) point[name] = value(event);
+                return point;
+              }),
+            };
+      const out = layoutOf(tuple).withEvent(withCopies, added.map(([, value]) => value(event)));
+      return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
+    };
+
     return (tuples) =>
       tuples.pipe(
         map((tuple) => {
           const fields = tuple.fields;
+          if (pointsField !== undefined) {
+            const raw = fields[pointsField];
+            if (Array.isArray(raw)) return onBatch(tuple, pointsField, raw as readonly FieldValue[]);
+            return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${pointsField}" is not an array of points (is a window upstream, with the same points_field?)`), ctx.publish);
+          }
           const layout = layoutOf(tuple);
           const timeMs = tupleTimeMs(fields, settings.time_field);
           if (timeMs === undefined) {
             return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
           }
-          const tags: Record<string, string> = {};
-          for (const field of settings.group_by) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
-          const nameValue = settings.name_field === undefined ? settings.name : fields[settings.name_field];
-          const name = nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
           let event: AlertEvent | undefined;
           try {
-            event = engine.process({ name, time: epochMsToNs(timeMs), tags, fields: dataOf(fields, layout), scope: fields });
+            event = engine.process({ name: nameOf(fields), time: epochMsToNs(timeMs), tags: tagsOf(fields), fields: dataOf(fields, layout), scope: fields });
           } catch (error) {
             if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
             throw error;

@@ -90,6 +90,14 @@ export interface AlertSettings {
    */
   history: number;
   /**
+   * With points_field: the batch is at a level only when all its points are (its level is the lowest of its points'), instead of the highest (Kapacitor `.all()`).
+   */
+  all: boolean;
+  /**
+   * Alert on batches (a window's batch tuples): the field holding their points, `points` for a window's. Each point is evaluated, the batch raises at most one event, as Kapacitor alerts on a batch; the lambdas read the points' fields and the group_by fields. Without it, every tuple is a point.
+   */
+  points_field?: string;
+  /**
    * Do not emit OK (recovery) events (Kapacitor `.noRecoveries()`).
    */
   no_recoveries: boolean;

@@ -11,6 +11,12 @@
  *   then gives no event; else the event is built with `duration = last - first`;
  * - an OK point with no change gives nothing.
  * `previousLevel` is the level of the last event emitted for the same id.
+ *
+ * A batch (a window's points, see {@link AlertEngine.processBatch}) follows Kapacitor's
+ * `BufferedBatch`: every point is given a level from the same current level, the batch takes the
+ * highest (the lowest with `all`), and its event carries the fields of the first point at the
+ * highest level, the whole batch as its series, and the time of that point (the batch's own time
+ * with `all` or when the level is OK).
  */
 import { PunchlineError } from '../../core/errors.js';
 import type { Fields } from '../../core/fields.js';
@@ -40,6 +46,8 @@ export interface AlertEngineOptions {
   readonly stateChangesOnly?: boolean;
   /** With `stateChangesOnly`: emit anyway when this much time passed since the last trigger, in ns. */
   readonly stateChangesOnlyMaxIntervalNs?: bigint;
+  /** For batches: the level is the lowest of the points' (every point must match), not the highest (Kapacitor `.all()`). */
+  readonly all?: boolean;
   /** Never emit OK (recovery) events; events then say `"recoverable":false`. */
   readonly noRecoveries?: boolean;
   /** Adds `ServerInfo` to the template data, as Kapacitor 1.5+ does. */
@@ -60,6 +68,27 @@ export interface AlertPoint {
   readonly fields: Fields;
   /** What the lambdas read; defaults to `fields`. Pass the whole tuple to let lambdas see the group-by fields too. */
   readonly scope?: Fields;
+}
+
+/** One point of a batch: its time, its data, and what the lambdas read. */
+export interface AlertBatchPoint {
+  /** The point time, nanoseconds since the Unix epoch. */
+  readonly time: bigint;
+  /** The point's data fields (a row of the event's series; `Fields` in templates when it is the highest point). */
+  readonly fields: Fields;
+  /** What the lambdas read; defaults to `fields`. */
+  readonly scope?: Fields;
+}
+
+/** A batch to alert on, as a window emits it: one group, its time, its points oldest first. */
+export interface AlertBatch {
+  /** The measurement name. */
+  readonly name: string;
+  /** The batch time (a window's end), nanoseconds since the Unix epoch. */
+  readonly time: bigint;
+  /** The group-by values, as strings. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly points: readonly AlertBatchPoint[];
 }
 
 /** The default size of the level history. */
@@ -97,11 +126,7 @@ export class AlertEngine {
    */
   process(point: AlertPoint): AlertEvent | undefined {
     const groupId = this.groupId(point.tags);
-    let group = this.groups.get(groupId);
-    if (group === undefined) {
-      group = new AlertGroupState(this.historySize, this.chooser.newStates());
-      this.groups.set(groupId, group);
-    }
+    const group = this.groupState(groupId);
     const rank = this.chooser.choose(group, point.scope ?? point.fields, Number(point.time) / 1e6);
     group.record(rank);
     const options = this.options;
@@ -116,6 +141,56 @@ export class AlertEngine {
     return this.event(point, groupId, levelOfRank(rank), group.duration());
   }
 
+  /**
+   * Processes one batch (Kapacitor's `BufferedBatch`) and returns its event, if any. An empty batch
+   * changes nothing and gives nothing. Each point is given a level from the group's level before
+   * the batch (its lambdas, stateful ones included, see every point in order); the batch's level is
+   * the highest (the lowest with `all`); the event's fields are those of the first point at the
+   * highest level, its time that point's (the batch time with `all` or at OK), its series every
+   * point. Unlike a single point, a batch going back to OK reports its recovery even while the
+   * group flaps, as Kapacitor does. Throws `E_TEMPLATE` as {@link AlertEngine.process} does.
+   */
+  processBatch(batch: AlertBatch): AlertEvent | undefined {
+    if (batch.points.length === 0) return undefined;
+    const groupId = this.groupId(batch.tags);
+    const group = this.groupState(groupId);
+    const current = group.currentRank;
+    let lowest = 3;
+    let highest = 0;
+    let highestPoint: AlertBatchPoint | undefined;
+    for (const point of batch.points) {
+      const rank = this.chooser.chooseFrom(current, group, point.scope ?? point.fields, Number(point.time) / 1e6);
+      if (rank < lowest) lowest = rank;
+      if (rank > highest || highestPoint === undefined) {
+        highest = rank;
+        highestPoint = point;
+      }
+    }
+    const options = this.options;
+    const all = options.all === true;
+    const rank = all ? lowest : highest;
+    const time = all || rank === 0 || highestPoint === undefined ? batch.time : highestPoint.time;
+    group.record(rank);
+    if (options.flapping !== undefined) group.updateFlapping(options.flapping.low, options.flapping.high);
+    const interval = options.stateChangesOnlyMaxIntervalNs ?? 0n;
+    const expired = !group.changed && interval !== 0n && (group.lastTriggered === undefined || time - group.lastTriggered >= interval);
+    const suppressed = (options.flapping !== undefined && group.flapping) || (options.stateChangesOnly === true && !group.changed && !expired);
+    if (!((group.changed && rank === 0) || (rank !== 0 && !suppressed))) return undefined;
+    group.triggered(time);
+    if (options.noRecoveries === true && rank === 0) return undefined;
+    const fields = highestPoint?.fields ?? {};
+    return this.event({ name: batch.name, time, tags: batch.tags, fields }, groupId, levelOfRank(rank), group.duration(), batch.points);
+  }
+
+  private groupState(groupId: string): AlertGroupState {
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      group = new AlertGroupState(this.historySize, this.chooser.newStates());
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
   /** `k1=v1,k2=v2` over the sorted group-by names, or `nil` without grouping, as Kapacitor's `.Group`. */
   private groupId(tags: Readonly<Record<string, string>>): string {
     if (this.groupBy.length === 0) return 'nil';
@@ -124,7 +199,7 @@ export class AlertEngine {
     return id;
   }
 
-  private event(point: AlertPoint, group: string, level: AlertLevel, duration: bigint): AlertEvent {
+  private event(point: AlertPoint, group: string, level: AlertLevel, duration: bigint, rows?: readonly AlertBatchPoint[]): AlertEvent {
     const { id, message, details } = renderAlertTemplates(this.templates, {
       name: point.name,
       taskName: this.options.taskName,
@@ -145,7 +220,7 @@ export class AlertEngine {
       time: point.time,
       duration,
       level,
-      data: { name: point.name, tags: point.tags, fields: point.fields },
+      data: { name: point.name, tags: point.tags, fields: point.fields, ...(rows !== undefined && { rows: rows.map(({ time, fields }) => ({ time, fields })) }) },
       previousLevel,
       recoverable: this.options.noRecoveries !== true,
     };

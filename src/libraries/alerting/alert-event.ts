@@ -25,8 +25,13 @@ export interface AlertEventSeries {
   readonly name: string;
   /** The group-by values (omitted from JSON when there are none). */
   readonly tags: Readonly<Record<string, string>>;
-  /** The point's fields; columns are their names sorted. */
+  /** The point's fields (of a batch: the highest point's); columns are their names sorted. */
   readonly fields: Fields;
+  /**
+   * A batch's points, one row each (Kapacitor's batch series): columns are `time` then the first
+   * point's field names sorted, a value missing from a later point is null. Absent for a point.
+   */
+  readonly rows?: readonly { readonly time: bigint; readonly fields: Fields }[];
 }
 
 /** An alert event, as emitted by {@link AlertEngine}. */
@@ -53,9 +58,13 @@ function encodeSeries(series: AlertEventSeries, time: string): string {
   if (tagNames.length > 0) {
     parts.push(`"tags":{${tagNames.map((tag) => `${quoteGoJsonString(tag)}:${quoteGoJsonString(series.tags[tag] ?? '')}`).join(',')}}`);
   }
-  const fieldNames = Object.keys(series.fields).sort(compareGoStrings);
+  const rows = series.rows;
+  if (rows !== undefined && rows.length === 0) return `{"series":[{${parts.join(',')}}]}`;
+  const fieldNames = Object.keys(rows?.[0]?.fields ?? series.fields).sort(compareGoStrings);
   parts.push(`"columns":["time"${fieldNames.map((field) => `,${quoteGoJsonString(field)}`).join('')}]`);
-  parts.push(`"values":[["${time}"${fieldNames.map((field) => `,${encodeGoJson(series.fields[field])}`).join('')}]]`);
+  const row = (rowTime: string, fields: Fields): string => `["${rowTime}"${fieldNames.map((field) => `,${encodeGoJson(fields[field] ?? null)}`).join('')}]`;
+  const values = rows === undefined ? row(time, series.fields) : rows.map((r) => row(formatRfc3339Nano(r.time), r.fields)).join(',');
+  parts.push(`"values":[${values}]`);
   return `{"series":[{${parts.join(',')}}]}`;
 }
 

@@ -54,7 +54,11 @@ export class LevelChooser {
 
   /** The rank (0 OK .. 3 CRITICAL) of the point. */
   choose(group: AlertGroupState, scope: Fields, timeMs: number): number {
-    const current = group.currentRank;
+    return this.chooseFrom(group.currentRank, group, scope, timeMs);
+  }
+
+  /** The rank of the point from the level `current` (a batch gives all its points the level before it). */
+  chooseFrom(current: number, group: AlertGroupState, scope: Fields, timeMs: number): number {
     const higher = this.firstMatch(group, 3, Math.max(current, 1), scope, timeMs);
     if (higher !== 0) return higher;
     const reset = this.resets[current];
