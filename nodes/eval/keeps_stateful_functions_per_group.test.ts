@@ -64,3 +64,33 @@ test('a stateful eval with executors 2 is refused at start, naming the node, the
   const lines = await run(punchline(HOSTS, 'executors: 2, settings: { expressions: [{ as: "busy", lambda: "100 - \\"cpu\\"" }] }', out, ['host', 'busy']), out);
   assert.equal(lines.length, HOSTS.length);
 });
+
+test("Kapacitor's TestStream_StateDuration and StateCount as an eval grouped by host: its rows, and the point without a value rejected without breaking the state", async () => {
+  const dir = await channelDir();
+  const out = join(dir, 'states.jsonl');
+  const errors = join(dir, 'errors.jsonl');
+  const t0 = Date.UTC(1971, 0, 1);
+  // integrations/testdata/TestStream_StateTracking.srpl, one second apart once replayed.
+  const rows: [string, number | null, number][] = [['serverA', 97.1, 0], ['serverB', 47.0, 0], ['serverA', 96.6, 1], ['serverB', 95.1, 1], ['serverA', 83.6, 2], ['serverB', null, 2], ['serverA', 99.1, 3], ['serverB', 96.1, 3]];
+  const messages = rows.map(([host, value, second]) => `{ host: "${host}", value: ${String(value)}, t: ${t0 + second * 1000} }`).join(', ');
+  const { result } = await startPunchline(`{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "generator_input", component: "cpu", settings: { messages: [${messages}], count: ${rows.length}, end_when_acked: true },
+        publish: [{ stream: "cpu", fields: ["host", "value", "t"] }] },
+      { type: "eval", component: "states", settings: { group_by: ["host"], time_field: "t", expressions: [
+          { as: "my_duration", lambda: "stateDuration(\\"value\\" > 95, 1ms)" }, { as: "my_count", lambda: "stateCount(\\"value\\" > 95)" }] },
+        subscribe: [{ component: "cpu", stream: "cpu" }],
+        publish: [{ stream: "cpu", fields: ["host", "t", "my_duration", "my_count"] }, { stream: "_ppf_errors", fields: ["host", "t", "_ppf_error_message"] }] },
+      { type: "file_output", component: "ok", settings: { path: "${out}", flush_interval_ms: 1 }, subscribe: [{ component: "states", stream: "cpu" }] },
+      { type: "file_output", component: "ko", settings: { path: "${errors}", flush_interval_ms: 1 }, subscribe: [{ component: "states", stream: "_ppf_errors" }] },
+    ],
+  }`);
+  assert.equal((await result).exitCode, 0);
+  const lines = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { host: string; t: number; my_duration: number; my_count: number });
+  assert.deepEqual(
+    lines.map((l) => `${l.host} ${(l.t - t0) / 1000}s ${l.my_duration} ${l.my_count}`),
+    ['serverA 0s 0 1', 'serverB 0s -1 -1', 'serverA 1s 1000 2', 'serverB 1s 0 1', 'serverA 2s -1 -1', 'serverA 3s 0 1', 'serverB 3s 2000 2'],
+  );
+  assert.match(await readFile(errors, 'utf8'), /"host":"serverB","t":31536002000,.*computing \\"my_duration\\" failed \(missing-field\)/);
+});

@@ -37,7 +37,7 @@ import {
 } from './go-strings.js';
 import { LambdaEvaluationError } from './lambda-errors.js';
 import { RUNTIME_TYPES, typeName, type Frame, type RuntimeValue } from './runtime-types.js';
-import { compileCount, compileSigma, compileSpread } from './stateful-functions.js';
+import { compileCount, compileSigma, compileSpread, compileStateCount, compileStateDuration } from './stateful-functions.js';
 import { dayOf, hourOf, minuteOf, monthOf, weekdayOf, yearOf } from './time-parts.js';
 
 // Local copies of the type codes the closures below read on every evaluation (see RUNTIME_TYPES).
@@ -457,6 +457,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionCompiler> = new Map<string, 
   ['sigma', compileSigma],
   ['count', compileCount],
   ['spread', compileSpread],
+  ['stateDuration', compileStateDuration],
+  ['stateCount', compileStateCount],
 ]);
 
 /** Kapacitor functions punchline does not provide, so the error can say so rather than "unknown". */
