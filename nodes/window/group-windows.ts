@@ -21,11 +21,13 @@
  * of their newest point. Barriers do not close them (Kapacitor's neither).
  *
  * Acks. A point is held (its tuple gets no outcome) until no later window can contain it; then it
- * is released (acked). A window's batch is anchored to one tuple whose outcome is given with it:
+ * is released (acked). A window's batch is carried by the outcome of one tuple:
  * 1. the oldest point released at this step, else
  * 2. the point that closed the window (it stays in the window's data, no longer held), else
  * 3. (a barrier) the oldest point still held, likewise, else
- * 4. none: the window (then empty) is not emitted.
+ * 4. none: the window (then empty) is not emitted;
+ * and it is also anchored to every other point released at this step or still held, so that the
+ * batch failing fails them all, and none is acked before the batch is.
  */
 import type { Fields } from '../../src/runtime/node-api.js';
 
@@ -50,6 +52,8 @@ export interface WindowStep<T> {
   readonly batch?: WindowBatch;
   /** The item whose outcome carries the batch (set whenever `batch` is). */
   readonly anchor?: T;
+  /** The other items the batch is anchored to: released at this step or still held (their outcomes are not given yet). */
+  readonly alsoAnchored?: readonly T[];
   /** Items whose outcome is now due, without the batch, in arrival order. */
   readonly released: readonly T[];
 }
@@ -85,7 +89,8 @@ function closeStep<T>(batch: WindowBatch | undefined, released: readonly Entry<T
   anchor ??= buffer.find((e) => e.held);
   if (anchor === undefined) return { released: [] };
   anchor.held = false;
-  return { batch, anchor: anchor.item, released: due.map((e) => e.item) };
+  const alsoAnchored = [...due, ...buffer.filter((e) => e.held)].map((e) => e.item);
+  return { batch, anchor: anchor.item, alsoAnchored, released: due.map((e) => e.item) };
 }
 
 function countHeld<T>(entries: readonly Entry<T>[]): number {

@@ -1,7 +1,8 @@
 /**
  * The window bolt in a punchline: per-host tumbling windows written as batch tuples, tuples held
  * (in flight) until their window is emitted, the idle timeout closing the last windows so that a
- * bounded run ends, held tuples failed at a stop, and the settings mistakes refused.
+ * bounded run ends, held tuples failed at a stop, a batch anchored to all its points, and the
+ * settings mistakes refused.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { metricValue, startPunchline } from '../../test/support/run-punchline.js';
 import { channelDir } from '../../test/support/temp-dir.js';
+import { recorder } from '../../test/support/test-nodes.js';
 
 /** generator_input messages: for each second in `seconds`, one point per host, `value` = the second. */
 function points(hosts: readonly string[], seconds: readonly number[]): string {
@@ -81,4 +83,36 @@ test('a window without every_ms, or with both kinds of period, is refused at val
   await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, time_field: "t"', out)), /period_ms needs every_ms/);
   await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, every_ms: 0, period_count: 3, every_count: 1', out)), /either period_ms \(with every_ms\) or period_count/);
   await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_count: 3, every_count: 1, align: true', out)), /only time windows can be aligned/);
+});
+
+/** recording_input ids 0…n-1 → count windows of 3 (the batch's `id` is its newest point's) → scripted_bolt → slow_output. */
+function anchoringPunchline(recorderName: string, count: number, failIds: readonly number[]): string {
+  return `{
+    version: "1", type: "punchline",
+    settings: { "topology.max.spout.pending": 100 },
+    dag: [
+      { type: "recording_input", component: "in", settings: { recorder: "${recorderName}", count: ${count} }, publish: [{ stream: "s", fields: ["id"] }] },
+      { type: "window", component: "threes", settings: { period_count: 3, every_count: 3, time_field: "id" },
+        subscribe: [{ component: "in", stream: "s" }], publish: [{ stream: "batches", fields: ["id", "points"] }] },
+      { type: "scripted_bolt", component: "check", settings: { fail_ids: [${failIds.join(', ')}] },
+        subscribe: [{ component: "threes", stream: "batches" }], publish: [{ stream: "checked", fields: ["id", "points"] }] },
+      { type: "slow_output", component: "out", settings: { recorder: "${recorderName}", batch_size: 1, delay_ms: 5 }, subscribe: [{ component: "check", stream: "checked" }] },
+    ],
+  }`;
+}
+
+test('a batch is anchored to every point it holds: a failure downstream fails them all, and none is acked before the batch is written', async () => {
+  const name = `window-anchors-${process.pid}-${Date.now()}`;
+  const { topology, result } = await startPunchline(anchoringPunchline(name, 9, [5]));
+  const seen = recorder(name);
+  for (let i = 0; i < 200 && seen.ackedCount + seen.failed.length < 9; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  await topology.stop('test over');
+  assert.equal((await result).exitCode, 0);
+  assert.deepEqual(seen.failed.map((f) => f.id).sort((a, b) => a - b), [3, 4, 5], 'the batch of points 3, 4, 5 failed: all three are replayed, not only the one carrying it');
+  assert.deepEqual([...seen.acked].sort((a, b) => a - b), [0, 1, 2, 6, 7, 8]);
+  for (const [batch, points] of [[2, [0, 1, 2]], [8, [6, 7, 8]]] as const) {
+    const written = seen.events.indexOf(`write:out:${batch}`);
+    assert.ok(written >= 0, `batch ${batch} written`);
+    for (const point of points) assert.ok(seen.events.indexOf(`ack:${point}`) > written, `point ${point} acked after its batch was written: ${seen.events.join(' ')}`);
+  }
 });

@@ -6,16 +6,16 @@
  * points (each the fields of a received tuple, time normalised to epoch ms) in `points_field`.
  *
  * Acks: a tuple is held, without an outcome, until no later window can contain it; then it is
- * acked. A batch tuple is anchored to one of the tuples it holds (see `group-windows.ts`), so a
- * failure downstream fails that tuple; the others were acked when the window was emitted (the
- * runtime anchors an emission to one tuple). At a stop, the tuples still held are failed, so that
+ * acked. A batch tuple is anchored to every tuple it holds that has no outcome yet (see
+ * `group-windows.ts`), so a failure downstream fails them all, and none is acked before every
+ * batch holding it is. At a stop, the tuples still held are failed, so that
  * the input replays them and the next run rebuilds their windows. A tuple whose time field is not
  * a time is rejected. With `idle_timeout_ms`, a wall-clock tick closes the windows of silent
  * groups. The windows live in one executor: `executors > 1` is refused (the runtime dispatches
  * round-robin, which would split a group's points between windows).
  */
 import { EMPTY, concatMap, connect, endWith, ignoreElements, interval, map, merge, takeUntil } from 'rxjs';
-import { ack, compileExtension, dataStreams, defineNode, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
+import { ack, ackAnchoredToAll, compileExtension, dataStreams, defineNode, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { CountWindow, TimeWindow } from './group-windows.js';
@@ -85,7 +85,8 @@ export const windowBolt = defineNode<WindowSettings>({
       const outcomes = step.released.map((tuple) => ack(tuple));
       if (step.batch !== undefined && step.anchor !== undefined) {
         const fields: Fields = { ...group.fields, [timeName]: step.batch.time, [settings.points_field]: step.batch.points };
-        outcomes.unshift(ack(step.anchor, ...streams.map((stream) => ({ stream, fields }))));
+        // First: the tuples it is also anchored to get their own outcomes after it (the released ones right after).
+        outcomes.unshift(ackAnchoredToAll(step.anchor, step.alsoAnchored ?? [], ...streams.map((stream) => ({ stream, fields }))));
       }
       return outcomes;
     };

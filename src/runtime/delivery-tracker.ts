@@ -17,6 +17,12 @@
 import type { DeliveryHandle } from './node-contract.js';
 import { PunchlineError } from '../core/errors.js';
 
+/**
+ * What a tuple copy belongs to: the tree of the record it derives from, or, for an emission
+ * anchored to several tuples (a window's batch), the trees of all of them, each counting the copy.
+ */
+export type Anchor = TupleTree | readonly TupleTree[];
+
 /** The delivery state of one emitted record and everything derived from it. */
 export class TupleTree {
   /** Tuple copies derived from the record that are still travelling (failed trees included). */
@@ -130,21 +136,37 @@ export class DeliveryTracker {
     return tree;
   }
 
-  /** Adds tuple copies derived from a tuple of the tree (before the tuple itself resolves). */
-  extend(tree: TupleTree, deliveries: number): void {
-    tree.pending += deliveries;
+  /** Adds tuple copies derived from a tuple of the anchor's trees (before the tuple itself resolves). */
+  extend(anchor: Anchor, deliveries: number): void {
+    if (anchor instanceof TupleTree) anchor.pending += deliveries;
+    else for (const tree of anchor) tree.pending += deliveries;
   }
 
-  /** One tuple copy of the tree reached an end (written, dropped, or passed on and extended) at `now`. */
-  resolve(tree: TupleTree, now: number): void {
+  /** One tuple copy of the anchor's trees reached an end (written, dropped, or passed on and extended) at `now`. */
+  resolve(anchor: Anchor, now: number): void {
+    if (anchor instanceof TupleTree) this.resolveTree(anchor, now);
+    else for (const tree of anchor) this.resolveTree(tree, now);
+  }
+
+  /** A tuple copy of the anchor's trees failed: it reached its end, and every one of them fails, once. */
+  fail(anchor: Anchor, error: PunchlineError): void {
+    if (anchor instanceof TupleTree) this.failCopy(anchor, error);
+    else for (const tree of anchor) this.failCopy(tree, error);
+  }
+
+  /** Whether every tree of the anchor failed: what derives from it is wasted work. */
+  failed(anchor: Anchor): boolean {
+    return anchor instanceof TupleTree ? anchor.failed : anchor.every((tree) => tree.failed);
+  }
+
+  private resolveTree(tree: TupleTree, now: number): void {
     if (tree.settled && !tree.failed) return;
     if (--tree.pending > 0) return;
     if (tree.failed) this.release(tree);
     else this.complete(tree, now);
   }
 
-  /** A tuple copy of the tree failed: it reached its end, and the whole tree fails, once. */
-  fail(tree: TupleTree, error: PunchlineError): void {
+  private failCopy(tree: TupleTree, error: PunchlineError): void {
     if (tree.settled && !tree.failed) return;
     tree.pending--;
     if (!tree.failed) this.failTree(tree, error);

@@ -31,6 +31,7 @@ import { EXIT } from './exit-codes.js';
 import { dataStreams } from './node-contract.js';
 import { ThrottledLog } from './throttled-log.js';
 import { DeliveryTracker, InFlightCounter, TupleTree } from './delivery-tracker.js';
+import type { Anchor } from './delivery-tracker.js';
 import { NodeMetrics } from './node-metrics.js';
 import { compileProjection } from './field-layouts.js';
 import type { NodeCounters } from './node-metrics.js';
@@ -49,7 +50,7 @@ class DeliveredTuple implements Tuple {
     readonly stream: string,
     readonly source: string,
     readonly fields: Fields,
-    readonly anchor: TupleTree,
+    readonly anchor: Anchor,
     /** `performance.now()` when it was delivered (the publisher's clock reading, shared by its copies). */
     readonly receivedAt: number,
   ) {}
@@ -433,14 +434,16 @@ export class Topology {
     counters.pending--;
     const now = performance.now();
     counters.observeLatency(now - input.receivedAt);
-    const tree = input.anchor;
+    const own = input.anchor;
     switch (outcome.type) {
       case 'ack': {
         counters.acked++;
-        if (outcome.emissions.length > 0 && !tree.failed) {
+        const anchor = outcome.alsoAnchoredTo === undefined || outcome.emissions.length === 0 ? own : this.jointAnchor(node, own, outcome.alsoAnchoredTo);
+        if (anchor === undefined) return;
+        if (outcome.emissions.length > 0 && !this.tracker.failed(anchor)) {
           let deliveries = 0;
           for (const emission of outcome.emissions) deliveries += node.deliveriesOf(emission.stream);
-          this.tracker.extend(tree, deliveries);
+          this.tracker.extend(anchor, deliveries);
           counters.emitted += deliveries;
           for (const emission of outcome.emissions) {
             const publication = node.publications.get(emission.stream);
@@ -450,21 +453,40 @@ export class Topology {
               continue;
             }
             const projected = publication.project(emission.fields);
-            for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, tree, now));
+            for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
           }
         }
-        this.tracker.resolve(tree, now);
+        this.tracker.resolve(own, now);
         return;
       }
       case 'drop':
         counters.dropped++;
-        this.tracker.resolve(tree, now);
+        this.tracker.resolve(own, now);
         return;
       case 'fail':
         counters.failed++;
-        this.tracker.fail(tree, outcome.error.within(node.label));
+        this.tracker.fail(own, outcome.error.within(node.label));
         return;
     }
+  }
+
+  /**
+   * The anchor of an emission anchored to `own` and to the tuples of `others` (each tree once),
+   * or undefined, the run aborted, when a node anchors to a tuple it did not receive or already
+   * resolved (a bug in the node: the tree could be complete already).
+   */
+  private jointAnchor(node: RunningNode, own: Anchor, others: readonly Tuple[]): Anchor | undefined {
+    const trees = new Set<TupleTree>(own instanceof TupleTree ? [own] : own);
+    for (const other of others) {
+      if (!(other instanceof DeliveredTuple) || other.resolved) {
+        this.abort(EXIT.FATAL, new PunchlineError('E_NODE_CRASHED', `${node.label}: anchored an emission to a tuple it did not receive or had already resolved (a bug in the node)`));
+        return undefined;
+      }
+      const anchor = other.anchor;
+      if (anchor instanceof TupleTree) trees.add(anchor);
+      else for (const member of anchor) trees.add(member);
+    }
+    return trees.size === 1 ? own : [...trees];
   }
 
   /** Completes the streams of the nodes downstream of `node` once all their upstreams completed. */
