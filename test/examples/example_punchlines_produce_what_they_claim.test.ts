@@ -1,7 +1,8 @@
 /**
  * Every example under `punchlines/` is executable: each runs briefly against the test broker, as
  * `punchline run` does, and produces what its comments claim — the CPU alert lands in
- * `cpu-alerts` as Kapacitor JSON keyed by its id, Healthbot notifications reach their field-built
+ * `cpu-alerts` as Kapacitor JSON keyed by its id, the getting-started task (window, percentile,
+ * sigma, alert) warns then goes critical on its injector's deviation, Healthbot notifications reach their field-built
  * and severity topics, RudderStack events their topics with the key fallback.
  */
 import { after, before, test } from 'node:test';
@@ -113,6 +114,26 @@ test('the sigma variant starts, consumes and stops gracefully', async () => {
   const sigma = start('mytenant/monitoring/cpu_sigma_alert.json5');
   await waitFor(() => sigma.stderr().includes('"msg":"running"'), 30_000, 'the sigma punchline to run');
   await stop(sigma);
+});
+
+test("the p95 sigma punchline (Kapacitor's getting-started task) raises WARNING then CRITICAL for web/eu on the injected deviation, nothing for the steady web/us", async () => {
+  const seen = await collect(['mytenant.cpu_usage', 'cpu-p95-alerts']);
+  const injector = start('mytenant/monitoring/cpu_usage_injector.json5');
+  const alerting = start('mytenant/monitoring/cpu_p95_sigma.json5');
+  const alerts = (): { key: string; alert: { id: string; message: string; time: string; level: string; data: { series: { columns: string[]; values: unknown[][] }[] } } }[] =>
+    (seen.get('cpu-p95-alerts') ?? []).map((m) => ({ key: m.key?.toString() ?? '', alert: JSON.parse(m.value?.toString() ?? '{}') as never }));
+  await waitFor(() => alerts().some((a) => a.alert.level === 'CRITICAL'), 90_000, 'a CRITICAL alert in cpu-p95-alerts');
+  await stop(injector);
+  await stop(alerting);
+
+  const [warning, critical] = alerts();
+  // Minute 21 (p95 62.5) is 2.87 sigmas off web/eu's history, minute 22 (p95 64) 3.34: the alert's time is the window's end.
+  assert.deepEqual(
+    [warning, critical].map((a) => `${a?.key} ${a?.alert.time} ${a?.alert.message}`),
+    ['cpu_usage/web/eu 1970-01-01T00:21:00Z cpu_usage/web/eu is WARNING cpu-95th:62.5', 'cpu_usage/web/eu 1970-01-01T00:22:00Z cpu_usage/web/eu is CRITICAL cpu-95th:64'],
+  );
+  assert.deepEqual(critical?.alert.data.series[0]?.columns, ['time', 'percentile', 'sigma']);
+  assert.ok(alerts().every((a) => a.alert.id === 'cpu_usage/web/eu'), 'web/us is steady: its sigma stays 0');
 });
 
 test('Healthbot notifications reach their field-built topic and their severity topic', async () => {
