@@ -122,7 +122,8 @@ function notAnEvent(reason: string): PunchlineError {
 /**
  * The event of Kapacitor's alert JSON (what {@link encodeAlertEvent} or
  * {@link encodeAlertEventRecord} gives, or what Kapacitor itself wrote): the inverse of the
- * encoding, for what needs the event rather than its bytes (Kapacitor's `template` option). Field
+ * encoding (a batch's series of several rows gives back its `rows`; its `fields` are the first
+ * row's, as the JSON does not say which point was the highest), for what needs the event rather than its bytes (Kapacitor's `template` option). Field
  * values come back as JSON gives them (Go prints integers and floats alike).
  * @throws {PunchlineError} `E_DECODE` naming what is missing or of the wrong type.
  */
@@ -156,6 +157,7 @@ export function decodeAlertEvent(text: string): AlertEvent {
   });
   const tagText: Record<string, string> = {};
   for (const [tag, value] of Object.entries(tags)) if (typeof value === 'string') tagText[tag] = value;
+  const rows = (values as unknown[]).length > 1 ? batchRows(columns as unknown[], values as unknown[]) : undefined;
   return {
     id: id as string,
     message: message as string,
@@ -163,8 +165,22 @@ export function decodeAlertEvent(text: string): AlertEvent {
     time: timeNs,
     duration: BigInt(duration),
     level,
-    data: { name, tags: tagText, fields },
+    data: { name, tags: tagText, fields, ...(rows !== undefined && { rows }) },
     previousLevel,
     recoverable,
   };
+}
+
+/** The rows of a batch event's series (several rows of values), each with its time and fields. */
+function batchRows(columns: readonly unknown[], values: readonly unknown[]): { time: bigint; fields: Fields }[] {
+  return values.map((row, index) => {
+    if (!Array.isArray(row)) throw notAnEvent(`"data.series[0].values[${index}]" is not a row`);
+    const time = typeof row[0] === 'string' ? parseRfc3339Nano(row[0]) : undefined;
+    if (time === undefined) throw notAnEvent(`"data.series[0].values[${index}][0]" is not an RFC 3339 UTC time`);
+    const fields: Record<string, FieldValue> = {};
+    columns.forEach((column, c) => {
+      if (c > 0 && typeof column === 'string') fields[column] = ((row as unknown[])[c] ?? null) as FieldValue;
+    });
+    return { time, fields };
+  });
 }

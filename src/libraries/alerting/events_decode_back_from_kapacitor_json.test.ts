@@ -22,6 +22,13 @@ const critical: AlertEvent = {
 const cases: readonly (readonly [string, AlertEvent])[] = [
   ['tags, nanosecond time, every kind of field', critical],
   ['no name, no tags (omitted from the JSON), whole seconds', { ...critical, time: 10_000_000_000n, data: { name: '', tags: {}, fields: { n: 1 } } }],
+  [
+    'a batch: a row per point, a value a later point lacks is null',
+    {
+      ...critical,
+      data: { name: 'cpu', tags: { host: 'web-1' }, fields: { mean: 96.5, n: 1 }, rows: [{ time: 20_000_000_000n, fields: { mean: 96.5, n: 1 } }, { time: 22_500_000_000n, fields: { mean: 93, n: null } }] },
+    },
+  ],
   ['a recovery that cannot recover, before 1970', { ...critical, level: 'OK', previousLevel: 'CRITICAL', recoverable: false, time: -1_500_000_000n, duration: 0n }],
 ];
 
