@@ -54,7 +54,7 @@ export class PlatformaticRecordProducer implements RecordProducer {
     const contacts = cluster.contacts;
     if (contacts !== undefined) {
       this.#producer.on('client:broker:connect', (event: { broker?: { host?: string; port?: number } }) => {
-        if (event.broker?.host !== undefined) contacts.answered(`${event.broker.host}:${String(event.broker.port)}`, 'Produce');
+        if (event.broker?.host !== undefined) contacts.answered(`${event.broker.host}:${String(event.broker.port)}`, 'Metadata'); // connected: no role is known from it
       });
     }
   }
