@@ -25,6 +25,15 @@ import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
 import type { EvalSettings } from './settings.generated.js';
 
+/** Whether a lambda keeps state; one that does not compile is reported by the lambda check instead. */
+function isStateful(lambda: string): boolean {
+  try {
+    return compileLambda(lambda).stateful;
+  } catch {
+    return true;
+  }
+}
+
 export const evalBolt = defineNode<EvalSettings>({
   type: 'eval',
   kind: 'bolt',
@@ -36,6 +45,9 @@ export const evalBolt = defineNode<EvalSettings>({
       problems.push(...checkLambdaSetting(lambda, `/settings/expressions/${index}/lambda`, known));
       known.add(as);
     });
+    if (settings.group_by.length > 0 && !settings.expressions.some(({ lambda }) => isStateful(lambda))) {
+      problems.push({ path: '/settings/group_by', message: 'group_by has no effect: no expression uses a stateful function', hint: 'group_by keeps the state of sigma, count, spread, stateDuration and stateCount per group; remove it', severity: 'warning' });
+    }
     const available = new Set([...(settings.keep ?? scope.fieldsIn), ...settings.expressions.map((e) => e.as)]);
     scope.publish.forEach(({ stream, fields }, s) => {
       if (stream === ERRORS_STREAM) return;

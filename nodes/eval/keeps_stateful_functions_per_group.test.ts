@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startPunchline } from '../../test/support/run-punchline.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
+import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
+import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
+import { TEST_CATALOGUE } from '../../test/support/test-nodes.js';
 import { channelDir } from '../../test/support/temp-dir.js';
 
 function punchline(messages: readonly string[], evalNode: string, out: string, fields: readonly string[]): string {
@@ -93,4 +97,13 @@ test("Kapacitor's TestStream_StateDuration and StateCount as an eval grouped by 
     ['serverA 0s 0 1', 'serverB 0s -1 -1', 'serverA 1s 1000 2', 'serverB 1s 0 1', 'serverA 2s -1 -1', 'serverA 3s 0 1', 'serverB 3s 2000 2'],
   );
   assert.match(await readFile(errors, 'utf8'), /"host":"serverB","t":31536002000,.*computing \\"my_duration\\" failed \(missing-field\)/);
+});
+
+test('group_by on an eval without a stateful function is a validation warning at its path', () => {
+  const warnings = (expressions: string): string[] =>
+    validatePunchlineDocument(parseJson5Document('/t/acme/unit/eval.json5', punchline(HOSTS, `settings: { group_by: ["host"], expressions: [${expressions}] }`, '/tmp/unused.jsonl', ['host'])), TEST_CATALOGUE, DEFAULT_PLATFORM_CONFIG)
+      .diagnostics.filter((d) => d.severity === 'warning')
+      .map((d) => `${d.path} ${d.message}`);
+  assert.deepEqual(warnings('{ as: "busy", lambda: "100 - \\"cpu\\"" }'), ['/dag/1/settings/group_by group_by has no effect: no expression uses a stateful function']);
+  assert.deepEqual(warnings('{ as: "busy", lambda: "100 - \\"cpu\\"" }, { as: "n", lambda: "stateCount(\\"cpu\\" > 50)" }'), []);
 });
