@@ -107,15 +107,13 @@ export const CERTIFICATE_CODES: ReadonlySet<string> = new Set([
   'CERT_REVOKED',
 ]);
 
-/** TLS alerts a broker sends when it refuses the client certificate (OpenSSL error codes in Node). */
-const CLIENT_CERTIFICATE_ALERTS: ReadonlySet<string> = new Set([
-  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
-  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
-  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
-  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
-]);
+/**
+ * TLS alerts a broker sends when it refuses the client certificate (OpenSSL error codes in Node).
+ * OpenSSL 3.2 (Node 22) renamed the TLS 1.2 ones from `sslv3 alert …` to `ssl/tls alert …`.
+ */
+const CLIENT_CERTIFICATE_ALERTS: ReadonlySet<string> = new Set(
+  ['SSLV3_ALERT_BAD_CERTIFICATE', 'SSL/TLS_ALERT_BAD_CERTIFICATE', 'TLSV13_ALERT_CERTIFICATE_REQUIRED', 'TLSV1_ALERT_UNKNOWN_CA', 'SSLV3_ALERT_CERTIFICATE_EXPIRED', 'SSL/TLS_ALERT_CERTIFICATE_EXPIRED', 'SSLV3_ALERT_CERTIFICATE_UNKNOWN', 'SSL/TLS_ALERT_CERTIFICATE_UNKNOWN', 'TLSV1_ALERT_ACCESS_DENIED'].map((alert) => `ERR_SSL_${alert}`),
+);
 
 /** Broker error types that no retry can fix for the record concerned. */
 const REJECTED_RECORD_TYPES: Readonly<Record<string, 'too_large' | 'invalid_topic' | 'invalid_record'>> = {
