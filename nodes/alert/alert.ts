@@ -17,9 +17,9 @@
  * drop); an event is anchored to the tuple that caused it. A tuple whose time field is not a time,
  * or whose templates cannot render, is rejected (`_ppf_errors` when published, else dropped).
  *
- * The groups' states (levels, history, stateful functions, previous levels) live in one executor:
- * `executors > 1` is refused at start (the runtime dispatches tuples round-robin, which would
- * split every group between executors).
+ * The groups' states (levels, history, stateful functions, previous levels) live in executors:
+ * with `executors > 1` the runtime sends each group to one executor (fields grouping on
+ * `group_by`; every tuple to one executor without it).
  */
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
@@ -131,6 +131,7 @@ export const alert = defineNode<AlertSettings>({
     }
     return problems;
   },
+  groupingFields: (settings) => settings.group_by,
   fieldsRead(settings) {
     const reads: FieldUse[] = [];
     if (settings.points_field === undefined) {
@@ -149,9 +150,6 @@ export const alert = defineNode<AlertSettings>({
     return reads;
   },
   create(settings, ctx) {
-    if (ctx.executors > 1) {
-      throw new PunchlineError('E_CONFIG_INVALID', `${ctx.label}: executors ${ctx.executors}: an alert keeps each group's levels, history and lambda state in one executor, and the runtime dispatches tuples round-robin, which would split every group`, { hint: 'set executors: 1' });
-    }
     const sources: Record<string, string> = {};
     for (const name of LAMBDA_SETTINGS) if (settings[name] !== undefined) sources[name] = settings[name];
     const failed = lambdaFailureCounter(ctx, { sources, outcome: 'the tuple does not match' });

@@ -11,9 +11,9 @@
  * Without `keep`, that scope is also what the node emits.
  *
  * State: the stateful functions (`sigma`, `count`, `spread`…) keep one state per group, the values
- * of `group_by` (one group without it), as Kapacitor's eval does after a `groupBy`. That state
- * lives in one executor: with a stateful lambda, `executors > 1` is refused at start (the runtime
- * dispatches tuples round-robin, which would split every group's state between executors).
+ * of `group_by` (one group without it), as Kapacitor's eval does after a `groupBy`. With a stateful
+ * lambda and `executors > 1`, the runtime sends each group to one executor (fields grouping on
+ * `group_by`; every tuple to one executor without it).
  */
 import { map } from 'rxjs';
 import { ack, compileExtension, dataStreams, defineNode, ERRORS_STREAM, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
@@ -59,6 +59,9 @@ export const evalBolt = defineNode<EvalSettings>({
     });
     return problems;
   },
+  // Stateful functions keep a state per group: each group goes to one executor (all tuples to one
+  // executor without group_by). A stateless eval is dealt round robin.
+  groupingFields: (settings) => (settings.expressions.some((e) => isStateful(e.lambda)) ? settings.group_by : undefined),
   fieldsRead(settings) {
     const computed = new Set<string>();
     const reads: FieldUse[] = [];
@@ -73,14 +76,7 @@ export const evalBolt = defineNode<EvalSettings>({
   },
   create(settings, ctx) {
     const expressions = settings.expressions.map(({ as, lambda }) => ({ as, compiled: compileLambda(lambda) }));
-    const stateful = expressions.filter((e) => e.compiled.stateful).map((e) => e.as);
-    if (stateful.length > 0 && ctx.executors > 1) {
-      throw new PunchlineError(
-        'E_CONFIG_INVALID',
-        `${ctx.label}: executors ${ctx.executors}: the stateful functions of ${stateful.map((as) => `"${as}"`).join(', ')} keep each group's state in one executor, and the runtime dispatches tuples round-robin, which would split every group`,
-        { hint: 'set executors: 1' },
-      );
-    }
+    const stateful = expressions.some((e) => e.compiled.stateful);
     /** One state per expression, per group (the JSON of the group_by values). */
     const states = new Map<string, LambdaState[]>();
     const newStates = (): LambdaState[] => expressions.map((e) => e.compiled.newState());
@@ -110,7 +106,7 @@ export const evalBolt = defineNode<EvalSettings>({
             for (const name of keep) fields[name] = tuple.fields[name] ?? null;
           }
           const time = tupleTimeMs(tuple.fields, settings.time_field) ?? Date.now();
-          const groupStates = stateful.length === 0 ? undefined : statesOf(tuple);
+          const groupStates = stateful ? statesOf(tuple) : undefined;
           for (const [index, { as, compiled }] of expressions.entries()) {
             try {
               const value = compiled.evaluate(scope, time, groupStates?.[index]);

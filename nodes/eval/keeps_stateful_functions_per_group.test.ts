@@ -1,8 +1,8 @@
 /**
  * `eval` with `group_by` keeps the state of its stateful functions per group (Kapacitor's eval after
  * a groupBy): count() counts each host's tuples, sigma() scores a value against its own host's
- * history. A stateful eval refuses `executors > 1` at start, naming the node and the fix; a
- * stateless one runs with several executors.
+ * history. With `executors: 2` each host's tuples all go to one executor (fields grouping), so its
+ * state stays whole; a stateless eval is dealt round robin.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,18 +55,17 @@ test('without group_by, every tuple feeds one state', async () => {
   assert.deepEqual(lines.map((l) => l.n), Array.from({ length: HOSTS.length }, (_, i) => i + 1));
 });
 
-test('a stateful eval with executors 2 is refused at start, naming the node, the lambda and the fix; a stateless one runs', async () => {
+test('with executors 2, each host goes to one executor: count() still counts each host 1, 2, 3…; a stateless eval runs too', async () => {
   const out = join(await channelDir(), 'executors.jsonl');
-  await assert.rejects(
-    startPunchline(punchline(HOSTS, 'executors: 2, settings: { group_by: ["host"], expressions: [{ as: "busy", lambda: "100.0 - \\"cpu\\"" }, { as: "sigma", lambda: "sigma(\\"cpu\\")" }] }', out, ['host', 'sigma'])),
-    (error: Error & { hint?: string }) => {
-      assert.match(error.message, /eval\[scored\]: executors 2: the stateful functions of "sigma" keep each group's state in one executor/);
-      assert.equal(error.hint, 'set executors: 1');
-      return true;
-    },
-  );
-  const lines = await run(punchline(HOSTS, 'executors: 2, settings: { expressions: [{ as: "busy", lambda: "100 - \\"cpu\\"" }] }', out, ['host', 'busy']), out);
-  assert.equal(lines.length, HOSTS.length);
+  const hosts = Array.from({ length: 40 }, (_, i) => `{ host: "h${i % 5}", cpu: ${i} }`);
+  const lines = await run(punchline(hosts, 'executors: 2, settings: { group_by: ["host"], expressions: [{ as: "n", lambda: "count()" }] }', out, ['host', 'n']), out);
+  const byHost = new Map<string, unknown[]>();
+  for (const line of lines) byHost.set(String(line.host), [...(byHost.get(String(line.host)) ?? []), line.n]);
+  assert.equal(byHost.size, 5);
+  for (const [host, counts] of byHost) assert.deepEqual(counts, [1, 2, 3, 4, 5, 6, 7, 8], `host ${host}: one state, in one executor`);
+  const stateless = join(await channelDir(), 'stateless.jsonl');
+  const plain = await run(punchline(HOSTS, 'executors: 2, settings: { expressions: [{ as: "busy", lambda: "100 - \\"cpu\\"" }] }', stateless, ['host', 'busy']), stateless);
+  assert.equal(plain.length, HOSTS.length);
 });
 
 test("Kapacitor's TestStream_StateDuration and StateCount as an eval grouped by host: its rows, and the point without a value rejected without breaking the state", async () => {

@@ -73,9 +73,15 @@ test('tuples stay in flight until their window is emitted, and are failed at a s
   assert.equal(await readFile(out, 'utf8').catch(() => ''), '', 'an open window is not emitted at a stop');
 });
 
-test('executors above 1 are refused at start: round-robin dispatch would split every group', async () => {
-  const out = join(await channelDir(), 'refused.jsonl');
-  await assert.rejects(startPunchline(windowPunchline(points(['a'], [0]), 1, 'period_ms: 10000, every_ms: 10000, group_by: ["host"], time_field: "t"', out, 2)), /executors 2: a window keeps each group's points in one executor/);
+test('with executors 2 each host goes to one executor, and its windows are the same as with one', async () => {
+  const out = join(await channelDir(), 'two-executors.jsonl');
+  const seconds = range(0, 19);
+  const hosts = ['a', 'b', 'c', 'd', 'e'];
+  const { result } = await startPunchline(windowPunchline(points(hosts, seconds), seconds.length * hosts.length, 'period_ms: 10000, every_ms: 10000, group_by: ["host"], time_field: "t", idle_timeout_ms: 1000', out, 2));
+  assert.equal((await result).exitCode, 0);
+  const lines = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as BatchLine);
+  const summary = lines.map((l) => `${l.host}@${l.t}: ${l.points.map((p) => p.value).join(' ')}`);
+  assert.deepEqual(summary.sort(), hosts.flatMap((h) => [`${h}@10000: 0 1 2 3 4 5 6 7 8 9`, `${h}@20000: 10 11 12 13 14 15 16 17 18 19`]));
 });
 
 test('a window without every_ms, or with both kinds of period, is refused at validation', async () => {

@@ -11,8 +11,8 @@
  * batch holding it is. At a stop, the tuples still held are failed, so that
  * the input replays them and the next run rebuilds their windows. A tuple whose time field is not
  * a time is rejected. With `idle_timeout_ms`, a wall-clock tick closes the windows of silent
- * groups. The windows live in one executor: `executors > 1` is refused (the runtime dispatches
- * round-robin, which would split a group's points between windows).
+ * groups. With `executors > 1` the runtime sends each group to one executor (fields grouping on
+ * `group_by`), so every window sees its group whole.
  */
 import { EMPTY, concatMap, connect, endWith, ignoreElements, interval, map, merge, takeUntil } from 'rxjs';
 import { ack, ackAnchoredToAll, compileExtension, dataStreams, defineNode, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
@@ -61,15 +61,13 @@ export const windowBolt = defineNode<WindowSettings>({
     });
     return problems;
   },
+  groupingFields: (settings) => settings.group_by,
   fieldsRead(settings) {
     const reads: FieldUse[] = settings.group_by.map((field, i) => ({ field, path: `/settings/group_by/${i}` }));
     if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
     return reads;
   },
   create(settings, ctx) {
-    if (ctx.executors > 1) {
-      throw new PunchlineError('E_CONFIG_INVALID', `${ctx.label}: executors ${ctx.executors}: a window keeps each group's points in one executor, and the runtime dispatches tuples round-robin, which would split every group`, { hint: 'set executors: 1' });
-    }
     const timeoutMs = ctx.topology['topology.message.timeout.secs'] * 1000;
     if (settings.period_ms !== undefined && ctx.topology['topology.enable.message.timeouts'] && settings.period_ms >= timeoutMs) {
       ctx.logger.warn({ period_ms: settings.period_ms, timeout_ms: timeoutMs }, `${ctx.label} holds points for a period of ${settings.period_ms} ms, not shorter than topology.message.timeout.secs: in a live stream they will time out and be replayed before their window closes; raise the timeout above the period`);

@@ -292,6 +292,13 @@ interface DefinitionBase<S> {
   check?(settings: S, scope: CheckScope): readonly SettingsProblem[];
   /** Fields this node reads from the tuples it receives, so the graph check can verify they are published. */
   fieldsRead?(settings: S): readonly FieldUse[];
+  /**
+   * Storm's fields grouping: with `executors > 1`, the tuples whose values of these fields are equal
+   * all go to the same executor, so a node keeping state per group (an alert, a window) sees each
+   * group whole. Without it (or with no field: then every tuple goes to one executor), tuples are
+   * dealt round robin.
+   */
+  groupingFields?(settings: S): readonly string[] | undefined;
 }
 
 /** An input node type. */

@@ -118,6 +118,20 @@ async function within(work: Promise<unknown>, deadline: number): Promise<boolean
   }
 }
 
+/**
+ * FNV-1a (32 bits) of the values of `fields` in `tuple`, each written as JSON and separated by a
+ * byte no JSON text holds: equal values give equal hashes, in every run and process.
+ */
+function groupHash(fields: Fields, names: readonly string[]): number {
+  let hash = 0x811c9dc5;
+  for (const name of names) {
+    const text = JSON.stringify(fields[name] ?? null);
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ 0x1f, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 /** One node at run time. */
 class RunningNode {
   readonly publications = new Map<string, Publication>();
@@ -135,6 +149,8 @@ class RunningNode {
   readonly outputs: OutputInstance[] = [];
   readonly sources: Source[] = [];
   private nextExecutor = 0;
+  /** The fields that choose the executor of a tuple (fields grouping), or undefined for round robin. */
+  private readonly grouping: readonly string[] | undefined;
   /** Streams emitted on without being declared, warned about once each. */
   readonly undeclaredWarned = new Set<string>();
   /** The node's scope, shared by its executors (`NodeContext.shared`). */
@@ -148,17 +164,24 @@ class RunningNode {
     identity: Punchline['identity'],
   ) {
     this.label = `${declaration.type}[${declaration.component}]`;
+    this.grouping = declaration.definition.groupingFields?.(declaration.settings);
     this.counters = metrics.forNode({ tenant: identity.tenant, channel: identity.channel, punchline: identity.name, component: declaration.component });
     for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [] });
   }
 
-  /** Hands a tuple to the next executor of this node, round robin. */
+  /** Hands a tuple to the executor of its group (fields grouping), else to the next one, round robin. */
   deliver(tuple: DeliveredTuple): void {
     this.counters.received++;
     this.counters.pending++;
-    const subject = this.inputs[this.nextExecutor] as Subject<Tuple>;
-    this.nextExecutor = (this.nextExecutor + 1) % this.inputs.length;
-    subject.next(tuple);
+    const executors = this.inputs.length;
+    let executor: number;
+    if (executors === 1) executor = 0;
+    else if (this.grouping !== undefined) executor = groupHash(tuple.fields, this.grouping) % executors;
+    else {
+      executor = this.nextExecutor;
+      this.nextExecutor = (executor + 1) % executors;
+    }
+    (this.inputs[executor] as Subject<Tuple>).next(tuple);
   }
 
   /** How many tuple copies publishing on `stream` creates. */
