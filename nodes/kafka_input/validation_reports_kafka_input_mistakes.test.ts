@@ -45,6 +45,8 @@ const cases: { mistake: string; settings: string; fields?: string; severity: 'er
   { mistake: 'an unknown codec', settings: 'value_codec: { type: "avro" }', severity: 'error', path: '/dag/0/settings/value_codec/type', message: /must be one of/ },
   { mistake: 'a codec pointer that is not a JSON pointer', settings: 'value_codec: { type: "json", fields: { host: "tags/host" } }', severity: 'error', path: '/dag/0/settings/value_codec/fields/host', message: /must match pattern/ },
   { mistake: 'a misspelt codec precision', settings: 'value_codec: { type: "influx", precision: "n" }', severity: 'error', path: '/dag/0/settings/value_codec/precision', message: /must be one of/ },
+  { mistake: 'a pointer into a codec of one plain value', settings: 'value_codec: { type: "string", fields: { host: "/host" } }', severity: 'error', path: '/dag/0/settings/value_codec/fields', message: /the string codec gives one plain value, there is nothing to point into/ },
+  { mistake: 'a published key without key_codec, with a plain value', settings: 'value_codec: { type: "string" }', fields: '["value", "key"]', severity: 'warning', path: '/dag/0/settings', message: /"key" is published but there is no key_codec/ },
   { mistake: 'a batch mode field (not implemented)', settings: '', fields: '["id", "_ppf_batch_id"]', severity: 'error', path: '/dag/0/publish/0/fields/1', message: /batch mode, which kafka_input does not implement/ },
 ];
 
@@ -57,6 +59,11 @@ describe('kafka_input validation', () => {
       assert.equal(found.severity, severity);
     });
   }
+
+  it('takes a published "key" for a member of the record when the value codec gives maps', () => {
+    const { diagnostics } = validate('value_codec: { type: "json" }', '["id", "key"]');
+    assert.deepEqual(diagnostics.filter((d) => d.message.includes('key_codec')), []);
+  });
 
   it('accepts a header field published on any stream but _ppf_errors', () => {
     const { diagnostics } = validate('headers_fields: [{ header: "h", field: "from_header", type: "string" }]', '["id"]', ', { stream: "other", fields: ["from_header"] }');
