@@ -52,12 +52,15 @@ export function alertRecordEncoder(field: string, template: CompiledTemplate | u
 /** Kapacitor's `alert.Data` of an event, as the template of its Kafka handler sees it. */
 export function alertTemplateData(event: AlertEvent): GoStruct {
   const time = new GoTime(event.time);
-  const columns = ['time', ...Object.keys(event.data.fields).sort(compareGoStrings)];
-  const row: TemplateValue[] = [time, ...columns.slice(1).map((column) => event.data.fields[column] ?? null)];
+  // A point's event has one row; a batch's has one per point, columns from its first point, as its JSON.
+  const rows = event.data.rows ?? [{ time: event.time, fields: event.data.fields }];
+  const names = Object.keys(rows[0]?.fields ?? event.data.fields).sort(compareGoStrings);
+  const columns = ['time', ...names];
   // TemplateValue types arrays as arrays of plain values; the template engine indexes any array,
   // and Kapacitor's rows and series are slices of structs and of time-led rows.
   const slice = (items: readonly TemplateValue[]): FieldValue => items as unknown as FieldValue;
-  const series = new GoStruct(ROW_LAYOUT, { Name: event.data.name, Tags: new GoMap(event.data.tags, ''), Columns: columns, Values: slice([slice(row)]), Partial: false });
+  const values = rows.map((r) => slice([new GoTime(r.time), ...names.map((name) => r.fields[name] ?? null)]));
+  const series = new GoStruct(ROW_LAYOUT, { Name: event.data.name, Tags: new GoMap(event.data.tags, ''), Columns: columns, Values: slice(values), Partial: false });
   return new GoStruct(ALERT_DATA_LAYOUT, {
     ID: event.id,
     Message: event.message,
