@@ -21,12 +21,11 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli, waitFor } from '../test/support/cli.js';
 import type { CliRun } from '../test/support/cli.js';
-import { committedOffsets, countIds, createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../test/support/kafka-input-kit.js';
+import { committedOffsets, countIds, createTopic, idRecords, idsWritten, killablePunchline, openKafkaTestKit, outputFile, produce, uniqueName } from '../test/support/kafka-input-kit.js';
 import type { KafkaTestKit } from '../test/support/kafka-input-kit.js';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
@@ -44,13 +43,6 @@ async function sizeOf(path: string): Promise<number> {
   return existsSync(path) ? (await stat(path)).size : 0;
 }
 
-/** The ids in the file, parsed object by object (a line torn by a kill runs into the next one). */
-async function idsIn(path: string): Promise<number[]> {
-  if (!existsSync(path)) return [];
-  const text = await readFile(path, 'utf8');
-  return [...text.matchAll(/\{"id":"(\d+)"\}/g)].map((match) => Number(match[1]));
-}
-
 /** Produces ids `first … first+count-1`, spread over the partitions. */
 function produceIds(topic: string, first: number, count: number): Promise<void> {
   return produce(kit, topic, idRecords(first, count).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % PARTITIONS })));
@@ -64,22 +56,8 @@ it(`kill -9 ${KILLS} times, each run behind a backlog of ${BURST} records: no id
     for (const end = produced + BURST; produced < end; produced += Math.min(20_000, end - produced)) await produceIds(topic, produced, Math.min(20_000, end - produced));
   };
   const group = uniqueName('crashloop');
-  const dir = join(kit.dir, 'acme', 'crashloop');
-  await mkdir(dir, { recursive: true });
   const out = outputFile(kit, 'crashloop');
-  const file = join(dir, 'crashloop.json5');
-  await writeFile(
-    file,
-    `{
-      version: "1", type: "punchline",
-      dag: [
-        { type: "kafka_input", component: "input",
-          settings: { brokers: "test", topic: "${topic}", "group.id": "${group}", session_timeout_ms: 6000 },
-          publish: [{ stream: "logs", fields: ["id"] }] },
-        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
-      ],
-    }`,
-  );
+  const file = await killablePunchline(kit, 'crashloop', topic, group, out);
   const start = (): CliRun => startCli(['run', file, '--config', kit.platformFile], { PUNCHLINE_LOG_LEVEL: 'warn' });
   const perKill: number[] = [];
   let run: CliRun | undefined;
@@ -93,7 +71,7 @@ it(`kill -9 ${KILLS} times, each run behind a backlog of ${BURST} records: no id
       run.child.kill('SIGKILL');
       const { signal } = await run.exit;
       assert.equal(signal, 'SIGKILL', `run ${kill} was killed`);
-      const written = new Set(await idsIn(out)).size;
+      const written = new Set(await idsWritten(out)).size;
       const committed = (await committedOffsets(kit, group, topic)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
       perKill.push(Math.max(0, written - committed));
       process.stderr.write(`crash loop: kill ${kill}: ${written} ids written, ${committed} committed, ${written - committed} to be written again\n`);
@@ -102,13 +80,13 @@ it(`kill -9 ${KILLS} times, each run behind a backlog of ${BURST} records: no id
     run = last;
     await waitFor(() => last.stderr().includes('"msg":"running"') || last.stdout().includes('"msg":"running"'), 120_000, 'the last run to start').catch(() => undefined);
     // Every id written at least once: at least `produced` lines, then the exact check.
-    await waitFor(async () => (await sizeOf(out)) >= produced * 12 && new Set(await idsIn(out)).size >= produced, 600_000, 'every record after the last restart');
+    await waitFor(async () => (await sizeOf(out)) >= produced * 12 && new Set(await idsWritten(out)).size >= produced, 600_000, 'every record after the last restart');
     run.child.kill('SIGTERM');
     await run.exit;
   } finally {
     run?.child.kill('SIGKILL');
   }
-  const ids = await idsIn(out);
+  const ids = await idsWritten(out);
   const counts = countIds(ids);
   let lost = 0;
   for (let id = 0; id < produced; id++) if (!counts.has(id)) lost++;

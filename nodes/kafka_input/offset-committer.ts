@@ -110,10 +110,8 @@ export class OffsetCommitter {
    */
   advanced(records: number): void {
     this.#progress += records;
-    if (this.#triggered || !this.options.committing || this.#frozen) return;
     if (!this.#joined && this.#progress < this.options.progressRecords) return;
-    this.#triggered = true;
-    void this.commit(this.#joined ? 'joined' : 'progress');
+    this.#trigger(this.#joined ? 'joined' : 'progress');
   }
 
   /**
@@ -121,9 +119,14 @@ export class OffsetCommitter {
    * commit asked for this way or by progress already waits.
    */
   request(): void {
+    this.#trigger('uncommitted');
+  }
+
+  /** Asks for a commit of the given reason unless one asked this way already waits (or nothing is committed). */
+  #trigger(reason: 'joined' | 'progress' | 'uncommitted'): void {
     if (this.#triggered || !this.options.committing || this.#frozen) return;
     this.#triggered = true;
-    void this.commit('uncommitted');
+    void this.commit(reason);
   }
 
   /** Commits, after the commits already asked for, the acked offset of every partition that moved. Never rejects. */

@@ -6,6 +6,8 @@ import type { CheckScope, PunchlineIdentity, SettingsProblem } from '../../src/r
 import { dataStreams } from '../../src/runtime/node-api.js';
 import { closestName } from '../../src/core/closest-name.js';
 import { checkClusterReference } from '../../src/libraries/kafka/cluster-resolution.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import type { RecordCodecType } from '../../src/libraries/codecs/record-codecs.js';
 import { checkHeaderFields } from './header-fields.js';
 import { commitsOffsets } from './offset-strategies.js';
 import type { KafkaInputSettings } from './settings.generated.js';
@@ -29,8 +31,10 @@ function suggestReservedField(field: string): string {
 }
 
 /** The group named in the settings: `group.id`, or its deprecated alias `group_name`. */
-/** The codecs whose records are maps: their members become fields, and JSON pointers reach into them. */
-const MAP_CODECS: ReadonlySet<string> = new Set(['lumberjack', 'json', 'influx', 'telegraf_json']);
+/** Whether a codec's records are maps (it spreads them): their members become fields, and JSON pointers reach into them. */
+function givesMaps(type: RecordCodecType): boolean {
+  return recordCodec(type).spread !== undefined;
+}
 
 export function configuredGroupId(settings: KafkaInputSettings): string | undefined {
   return settings['group.id'] ?? settings.group_name;
@@ -114,11 +118,11 @@ export function checkKafkaInput(settings: KafkaInputSettings, scope: CheckScope)
     });
   });
   // A codec of maps gives a record's members as fields, `key` among them maybe; a codec of one plain value does not.
-  if (settings.key_codec === undefined && !MAP_CODECS.has(settings.value_codec.type) && published.has('key')) {
+  if (settings.key_codec === undefined && !givesMaps(settings.value_codec.type) && published.has('key')) {
     warning('/settings', 'the field "key" is published but there is no key_codec: record keys are not read', 'add `key_codec: { type: "string" }`');
   }
   for (const [setting, codec] of [['value_codec', settings.value_codec], ['key_codec', settings.key_codec]] as const) {
-    if (codec !== undefined && !MAP_CODECS.has(codec.type) && Object.keys(codec.fields).length > 0) {
+    if (codec !== undefined && !givesMaps(codec.type) && Object.keys(codec.fields).length > 0) {
       error(`/settings/${setting}/fields`, `the ${codec.type} codec gives one plain value, there is nothing to point into`, 'use fields with the lumberjack, json, influx or telegraf_json codec');
     }
   }

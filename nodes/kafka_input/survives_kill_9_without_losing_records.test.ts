@@ -16,13 +16,10 @@
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli, waitFor } from '../../test/support/cli.js';
 import type { CliRun } from '../../test/support/cli.js';
-import { committedOffsets, countIds, createTopic, idRecords, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
+import { committedOffsets, countIds, createTopic, idRecords, idsWritten, killablePunchline, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
 import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
 
 const RECORDS = 100_000;
@@ -33,34 +30,10 @@ let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));
 after(async () => kit.close());
 
-/**
- * The ids in the file. Parsed object by object rather than line by line: a line torn by a kill
- * in the middle of a write runs into the next run's first line, and that next record is intact.
- */
-async function idsIn(path: string): Promise<number[]> {
-  if (!existsSync(path)) return [];
-  const text = await readFile(path, 'utf8');
-  return [...text.matchAll(/\{"id":"(\d+)"\}/g)].map((match) => Number(match[1]));
-}
-
 it(`loses no record when the punchline is killed -9 ${KILLS} times while ${RECORDS} records flow`, { timeout: 240_000 }, async () => {
   const topic = await createTopic(kit, 'crash', PARTITIONS);
-  const dir = join(kit.dir, 'acme', 'crash');
-  await mkdir(dir, { recursive: true });
   const out = outputFile(kit, 'crash');
-  const file = join(dir, 'crash.json5');
-  await writeFile(
-    file,
-    `{
-      version: "1", type: "punchline",
-      dag: [
-        { type: "kafka_input", component: "input",
-          settings: { brokers: "test", topic: "${topic}", "group.id": "${uniqueName('crash')}", auto_commit_interval: 300, session_timeout_ms: 6000 },
-          publish: [{ stream: "logs", fields: ["id"] }] },
-        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
-      ],
-    }`,
-  );
+  const file = await killablePunchline(kit, 'crash', topic, uniqueName('crash'), out, 'auto_commit_interval: 300, ');
 
   // The records flow in during the whole test: 1,000 every 600 ms, about a minute in all.
   const producing = (async () => {
@@ -75,9 +48,9 @@ it(`loses no record when the punchline is killed -9 ${KILLS} times while ${RECOR
   try {
     for (let kill = 1; kill <= KILLS; kill++) {
       run = start();
-      const before = (await idsIn(out)).length;
+      const before = (await idsWritten(out)).length;
       // Killed at a random moment once it is consuming (the file grows), not while it waits to join.
-      await waitFor(async () => (await idsIn(out)).length > before, 60_000, `run ${kill} to write`);
+      await waitFor(async () => (await idsWritten(out)).length > before, 60_000, `run ${kill} to write`);
       await sleep(Math.random() * 1500);
       run.child.kill('SIGKILL');
       const { signal } = await run.exit;
@@ -88,14 +61,14 @@ it(`loses no record when the punchline is killed -9 ${KILLS} times while ${RECOR
     run = last;
     // Running first (a signal during start-up would kill it before it handles signals), then complete.
     await waitFor(() => last.stderr().includes('"msg":"running"'), 60_000, 'the last run to start');
-    await waitFor(async () => new Set(await idsIn(out)).size >= RECORDS, 120_000, 'every record after the last restart');
+    await waitFor(async () => new Set(await idsWritten(out)).size >= RECORDS, 120_000, 'every record after the last restart');
     run.child.kill('SIGTERM');
     const { code, stderr } = await run.exit;
     assert.equal(code, 0, stderr);
   } finally {
     run?.child.kill('SIGKILL');
   }
-  const ids = await idsIn(out);
+  const ids = await idsWritten(out);
   const unique = new Set(ids);
   for (let id = 0; id < RECORDS; id++) assert.ok(unique.has(id), `record ${id} is in the file`);
   const duplicates = ids.length - unique.size;
@@ -110,30 +83,16 @@ it('has committed its acked progress when killed -9 two seconds after joining, w
     await produce(kit, topic, idRecords(first, 20_000).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % 2 })));
   }
   const group = uniqueName('earlykill');
-  const dir = join(kit.dir, 'acme', 'earlykill');
-  await mkdir(dir, { recursive: true });
   const out = outputFile(kit, 'earlykill');
-  const file = join(dir, 'earlykill.json5');
-  await writeFile(
-    file,
-    `{
-      version: "1", type: "punchline",
-      dag: [
-        { type: "kafka_input", component: "input",
-          settings: { brokers: "test", topic: "${topic}", "group.id": "${group}", session_timeout_ms: 6000 },
-          publish: [{ stream: "logs", fields: ["id"] }] },
-        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
-      ],
-    }`,
-  );
+  const file = await killablePunchline(kit, 'earlykill', topic, group, out);
   const start = (): CliRun => startCli(['run', file, '--config', kit.platformFile], { PUNCHLINE_LOG_LEVEL: 'info' });
   let run: CliRun = start();
   try {
-    await waitFor(async () => (await idsIn(out)).length > 0, 60_000, 'the first run to write');
+    await waitFor(async () => (await idsWritten(out)).length > 0, 60_000, 'the first run to write');
     await sleep(2000);
     run.child.kill('SIGKILL');
     await run.exit;
-    const written = new Set(await idsIn(out)).size;
+    const written = new Set(await idsWritten(out)).size;
     const committed = (await committedOffsets(kit, group, topic)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
     assert.ok(committed > 0, `the killed run committed its acked progress (${written} ids written, nothing committed)`);
     assert.ok(written - committed <= maxPending, `at most ${maxPending} written records above the commit (${written} written, ${committed} committed)`);
@@ -141,14 +100,14 @@ it('has committed its acked progress when killed -9 two seconds after joining, w
     run = start();
     const last = run;
     await waitFor(() => last.stderr().includes('"msg":"running"'), 60_000, 'the second run to start');
-    await waitFor(async () => new Set(await idsIn(out)).size >= records, 120_000, 'every record after the restart');
+    await waitFor(async () => new Set(await idsWritten(out)).size >= records, 120_000, 'every record after the restart');
     run.child.kill('SIGTERM');
     const { code, stderr } = await run.exit;
     assert.equal(code, 0, stderr);
   } finally {
     run.child.kill('SIGKILL');
   }
-  const ids = await idsIn(out);
+  const ids = await idsWritten(out);
   const counts = countIds(ids);
   for (let id = 0; id < records; id++) assert.ok(counts.has(id), `record ${id} is in the file`);
   const duplicates = ids.length - counts.size;

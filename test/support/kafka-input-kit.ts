@@ -161,5 +161,36 @@ export function outputFile(kit: KafkaTestKit, name: string): string {
   return join(kit.dir, `${uniqueName(name)}.jsonl`);
 }
 
+/**
+ * The punchline file of the kill -9 tests, `kafka_input` (group `group`) → `file_output` writing
+ * `{"id": …}` lines to `out`, under the kit's `acme/<name>` channel, for `punchline run`.
+ * `session_timeout_ms: 6000` lets a restart get the partitions of a killed member within seconds.
+ */
+export async function killablePunchline(kit: KafkaTestKit, name: string, topic: string, group: string, out: string, inputSettings = ''): Promise<string> {
+  const dir = join(kit.dir, 'acme', name);
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name}.json5`);
+  await writeFile(
+    file,
+    `{
+      version: "1", type: "punchline",
+      dag: [
+        { type: "kafka_input", component: "input",
+          settings: { brokers: "test", topic: "${topic}", "group.id": "${group}", ${inputSettings}session_timeout_ms: 6000 },
+          publish: [{ stream: "logs", fields: ["id"] }] },
+        { type: "file_output", settings: { path: "${out}" }, subscribe: [{ component: "input", stream: "logs" }] },
+      ],
+    }`,
+  );
+  return file;
+}
+
+/** The ids a killable punchline wrote, parsed object by object (a line torn by a kill runs into the next one). */
+export async function idsWritten(path: string): Promise<number[]> {
+  if (!existsSync(path)) return [];
+  const text = await readFile(path, 'utf8');
+  return [...text.matchAll(/\{"id":"(\d+)"\}/g)].map((match) => Number(match[1]));
+}
+
 /** Unique topic and group names, re-exported so kafka_input tests import one kit. */
 export { uniqueName };

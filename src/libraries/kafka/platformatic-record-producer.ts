@@ -14,9 +14,9 @@ import { PunchlineError } from '../../core/errors.js';
 import type { KafkaSaslConfig } from './cluster-config.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
-import { readConfigFile } from './config-files.js';
 import { oauthTokenSource } from './oauth-token-provider.js';
 import type { RecordProducer, RecordProducerOptions, SendOptions, TopicRecords } from './record-producer.js';
+import { saslPassword } from './sasl-options.js';
 import { tlsConnectionOptions } from './tls-options.js';
 
 const ACKS: Readonly<Record<SendOptions['acks'], number>> = { [-1]: ProduceAcks.ALL, 0: ProduceAcks.NO_RESPONSE, 1: ProduceAcks.LEADER };
@@ -95,12 +95,11 @@ export class PlatformaticRecordProducer implements RecordProducer {
 function saslOptions(sasl: KafkaSaslConfig | undefined, clusterId: string, timeoutMs: number): SASLOptions | undefined {
   if (sasl === undefined) return undefined;
   const username = sasl.username ?? '';
-  const password = (): string => (sasl.password_file !== undefined ? readConfigFile(sasl.password_file, 'the password file', clusterId).replace(/\r?\n$/, '') : (sasl.password ?? ''));
   switch (sasl.mechanism) {
     case 'PLAIN':
     case 'SCRAM-SHA-256':
     case 'SCRAM-SHA-512':
-      return { mechanism: sasl.mechanism, username, password: password() };
+      return { mechanism: sasl.mechanism, username, password: saslPassword(sasl, clusterId) };
     case 'OAUTHBEARER': {
       const source = oauthTokenSource(sasl, clusterId, timeoutMs);
       return { mechanism: 'OAUTHBEARER', token: async () => (await source()).value, oauthBearerExtensions: async () => ({ ...(await source()).extensions }) };

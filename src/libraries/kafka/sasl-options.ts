@@ -10,7 +10,8 @@ import { readConfigFile } from './config-files.js';
 import { oauthBearerMechanism } from './oauthbearer-mechanism.js';
 import { oauthTokenSource } from './oauth-token-provider.js';
 
-function password(sasl: KafkaSaslConfig, clusterId: string): string {
+/** The SASL password of a cluster: from `password_file` (read now, its final newline dropped), else `password`. */
+export function saslPassword(sasl: KafkaSaslConfig, clusterId: string): string {
   if (sasl.password_file !== undefined) return readConfigFile(sasl.password_file, 'the password file', clusterId).replace(/\r?\n$/, '');
   return sasl.password ?? '';
 }
@@ -21,11 +22,11 @@ export function saslOptions(sasl: KafkaSaslConfig | undefined, clusterId: string
   const username = sasl.username ?? '';
   switch (sasl.mechanism) {
     case 'PLAIN':
-      return { mechanism: 'plain', username, password: password(sasl, clusterId) };
+      return { mechanism: 'plain', username, password: saslPassword(sasl, clusterId) };
     case 'SCRAM-SHA-256':
-      return { mechanism: 'scram-sha-256', username, password: password(sasl, clusterId) };
+      return { mechanism: 'scram-sha-256', username, password: saslPassword(sasl, clusterId) };
     case 'SCRAM-SHA-512':
-      return { mechanism: 'scram-sha-512', username, password: password(sasl, clusterId) };
+      return { mechanism: 'scram-sha-512', username, password: saslPassword(sasl, clusterId) };
     case 'OAUTHBEARER':
       return oauthBearerMechanism(oauthTokenSource(sasl, clusterId, timeoutMs));
     case 'GSSAPI':
