@@ -9,7 +9,8 @@
  * 3. Runs `node --test` on the files, one file at a time by default
  *    (`PUNCHLINE_TEST_CONCURRENCY=n` for more), output forwarded as it comes. Each file must exit
  *    on its own: one still alive `PUNCHLINE_TEST_EXIT_GRACE_MS` (60 s) after its last test fails,
- *    with what keeps it alive (test/support/exit-watchdog.mjs); no forced exit hides it.
+ *    with what keeps it alive (test/support/exit-watchdog.mjs); no forced exit hides it. Test
+ *    processes get TMPDIR inside the run folder, so their temporary folders go with it.
  * 4. Whatever happened — failure, Ctrl-C, SIGTERM — stops the test processes, the shared broker
  *    and every cluster a test started under the run folder.
  *
@@ -146,6 +147,9 @@ function testEnvironment(cluster: KafkaCluster, runDir: string): NodeJS.ProcessE
     [TEST_ENV.CLIENT_KEY]: security?.clientKeyPath ?? '',
     [TEST_ENV.VERSION]: cluster.version,
     [TEST_ENV.RUN_DIR]: runDir,
+    // Every temporary folder a test makes (mkdtemp(tmpdir())) lands in the run's folder: removed
+    // with it after a green run, kept beside the broker logs after a red one.
+    TMPDIR: join(runDir, 'tmp'),
   };
 }
 
@@ -163,6 +167,7 @@ async function main(): Promise<number> {
   const runDir = join(RUNS_ROOT, `${process.pid}`);
   await mkdir(runDir, { recursive: true });
   await writeFile(join(runDir, 'launcher.pid'), `${process.pid}\n`);
+  await mkdir(join(runDir, 'tmp'));
 
   let cluster: KafkaCluster | undefined;
   let runner: ChildProcess | undefined;
