@@ -1,0 +1,142 @@
+/**
+ * Reading a recording (`recording-format.ts`) as a stream of records, a line at a time: memory
+ * stays flat whatever the file's size. Every defect is an error naming the file and the line,
+ * `recording FILE line N: …`, and the fix when there is one; nothing is skipped.
+ */
+import { createReadStream } from 'node:fs';
+import { PunchlineError } from '../../core/errors.js';
+import { RECORDING_FORMAT, RECORDING_VERSION } from './recording-format.js';
+import type { RecordedHeader, RecordedRecord, RecordingHeader } from './recording-format.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const RECORD_MEMBERS = new Set(['topic', 'partition', 'offset', 'timestamp', 'key', 'value', 'headers']);
+const HEADER_MEMBERS = new Set(['format', 'version', 'source']);
+
+/** A line that is not what the format says, with what it should be. */
+class LineDefect extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bytes(value: unknown, what: string): Uint8Array | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !BASE64.test(value)) throw new LineDefect(`${what} is not base64 text or null: ${JSON.stringify(value)?.slice(0, 60)}`);
+  const buffer = Buffer.from(value, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function integer(value: unknown, what: string, minimum: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+    throw new LineDefect(`${what} must be an integer${minimum === 0 ? ' ≥ 0' : ''}, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function unknownMembers(value: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
+  for (const name of Object.keys(value)) {
+    if (!known.has(name)) throw new LineDefect(`${what} has an unknown member "${name}"`, `a ${what} holds ${[...known].join(', ')}`);
+  }
+}
+
+/** A record line's JSON value, checked member by member. */
+export function parseRecord(value: unknown): RecordedRecord {
+  if (!isObject(value)) throw new LineDefect('a record line must be a JSON object');
+  unknownMembers(value, RECORD_MEMBERS, 'record');
+  const topic = value.topic;
+  if (typeof topic !== 'string' || topic === '') throw new LineDefect(`topic must be a non-empty string, not ${JSON.stringify(topic)}`);
+  const partition = integer(value.partition, 'partition', 0);
+  const offset = integer(value.offset, 'offset', 0);
+  const timestamp = integer(value.timestamp, 'timestamp', Number.MIN_SAFE_INTEGER);
+  const key = bytes(value.key ?? null, 'key');
+  const recordValue = bytes(value.value ?? null, 'value');
+  const rawHeaders = value.headers ?? [];
+  if (!Array.isArray(rawHeaders)) throw new LineDefect('headers must be a list of [name, base64 or null] pairs');
+  const headers: RecordedHeader[] = rawHeaders.map((pair: unknown, index) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+      throw new LineDefect(`headers[${index}] must be a [name, base64 or null] pair, not ${JSON.stringify(pair)?.slice(0, 60)}`);
+    }
+    return [pair[0], bytes(pair[1], `headers[${index}] value`)] as const;
+  });
+  return { topic, partition, offset, timestamp, key, value: recordValue, headers };
+}
+
+/** The header line's JSON value; refuses another format and a newer version. */
+export function parseHeader(value: unknown): RecordingHeader {
+  const expected = `the first line is a header such as {"format":"${RECORDING_FORMAT}","version":${RECORDING_VERSION}}`;
+  if (!isObject(value) || value.format !== RECORDING_FORMAT) throw new LineDefect(`not a punchline recording (no "format":"${RECORDING_FORMAT}" header)`, expected);
+  unknownMembers(value, HEADER_MEMBERS, 'header');
+  const version = integer(value.version, 'version', 1);
+  if (version > RECORDING_VERSION) {
+    throw new LineDefect(`version ${version} is newer than this punchline reads (${RECORDING_VERSION})`, 'replay it with the punchline version that recorded it, or a newer one');
+  }
+  if (value.source !== undefined && typeof value.source !== 'string') throw new LineDefect('source must be a string');
+  return { format: RECORDING_FORMAT, version, ...(typeof value.source === 'string' && { source: value.source }) };
+}
+
+/** The error of a line: `recording FILE line N: …`. */
+export function lineError(file: string, line: number, defect: unknown): PunchlineError {
+  if (defect instanceof PunchlineError) return defect;
+  const message = defect instanceof Error ? defect.message : String(defect);
+  const hint = defect instanceof LineDefect ? defect.hint : undefined;
+  return new PunchlineError('E_DECODE', `recording ${file} line ${line}: ${message}`, { context: { file, line }, ...(hint !== undefined && { hint }) });
+}
+
+/** The lines of a text file with their numbers (from 1), read in chunks; a last line without newline counts. */
+export async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let rest = '';
+  let line = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        yield { text: text.slice(start, end), line: ++line };
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+  } catch (error) {
+    if (error instanceof PunchlineError) throw error;
+    throw new PunchlineError('E_FILE_IO', `reading ${file}: ${(error as Error).message}`, { cause: error, context: { file } });
+  } finally {
+    stream.destroy();
+  }
+  if (rest !== '') yield { text: rest, line: line + 1 };
+}
+
+/**
+ * The records of a recording file, in file order. The header is checked first; a blank line is a
+ * defect like any other (a recording is written by a program). Throws a PunchlineError naming the
+ * file and line (`E_DECODE`), or `E_FILE_IO` when the file cannot be read.
+ */
+export async function* readRecording(file: string): AsyncGenerator<RecordedRecord> {
+  let header = false;
+  for await (const { text, line } of numberedLines(file)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw lineError(file, line, new LineDefect(`not JSON: ${(error as Error).message}`, header ? undefined : `${file} is not a recording`));
+    }
+    try {
+      if (!header) {
+        parseHeader(value);
+        header = true;
+        continue;
+      }
+      yield parseRecord(value);
+    } catch (error) {
+      throw lineError(file, line, error);
+    }
+  }
+  if (!header) throw lineError(file, 1, new LineDefect('the file is empty, a recording starts with its header line'));
+}
