@@ -19,7 +19,7 @@ async function write(recorder: string, count: number, settings: Record<string, u
       type: 'punchline',
       dag: [
         { type: 'fixture_input', component: 'in', settings: { recorder, tuples: Array.from({ length: count }, (_, i) => ({ n: i })) }, publish: [{ stream: 's', fields: ['n'] }] },
-        { type: 'kafka_output', component: 'out', executors, settings: { brokers: 'test', topic, ...settings }, subscribe: [{ component: 'in', stream: 's' }] },
+        { type: 'kafka_output', component: 'out', executors, settings: { brokers: 'test', topic, topic_creation: { enabled: true }, ...settings }, subscribe: [{ component: 'in', stream: 's' }] },
       ],
     }),
     platformFor(kafka.bootstrapServers, batchTimeoutMs),

@@ -2,12 +2,14 @@
  * Writing records to one cluster: the shared producer of the cluster (of the client library the
  * cluster names; kafkajs for the admin client either way), the partition count
  * of each topic (cached, refreshed after errors and every few minutes), topics created on first
- * use, and the classification of what the broker answers into the three ends of a record:
+ * use when `topic_creation.enabled` says so (never otherwise: a typo must not become a topic), and
+ * the classification of what the broker answers into the three ends of a record:
  * - **written**: the broker confirmed it per `acks`;
  * - **failed**: it was not confirmed after the client's retries (broker down, leader moving,
  *   timeouts, a topic that cannot be created now): the tuple fails and its input replays it;
- * - **rejected**: the broker refused it for good (too large, invalid topic, invalid record):
- *   retrying cannot help, so it goes to `_ppf_errors`.
+ * - **rejected**: the broker refused it for good (too large, invalid topic, invalid record), or
+ *   its topic does not exist and may not be created here: retrying cannot help, so it goes to
+ *   `_ppf_errors`.
  *
  * The clients answer a produce request with one error for the whole request, even when one record
  * alone is at fault. So a request refused for a record-level reason is split in halves and each
@@ -16,6 +18,7 @@
  */
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
+import { closestName } from '../../src/core/closest-name.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { Tuple } from '../../src/runtime/node-api.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
@@ -46,7 +49,7 @@ export interface OutgoingRecord {
 /** What became of one record. */
 export type RecordResult =
   | { readonly type: 'written' }
-  | { readonly type: 'failed'; readonly kind: 'topic_missing' | 'write_failed'; readonly error: PunchlineError }
+  | { readonly type: 'failed'; readonly kind: 'write_failed'; readonly error: PunchlineError }
   | { readonly type: 'rejected'; readonly rejection: RecordRejection };
 
 /** The result of every record written: one shared object. */
@@ -65,6 +68,9 @@ export interface WriterOptions {
   readonly partitionAlgorithm: PartitionAlgorithm | undefined;
   readonly topicCreation: { readonly enabled: boolean; readonly partitions: number; readonly replication_factor: number };
 }
+
+/** What to do about a missing topic, for the error at start. */
+const MISSING_TOPIC_HINT = 'create the topic (punchline kafka topics, or the tool of your platform), fix its name, or set topic_creation.enabled';
 
 /** How long a topic's partition count is trusted (the Java client's `metadata.max.age.ms`). */
 const METADATA_MAX_AGE_MS = 5 * 60_000;
@@ -111,7 +117,7 @@ export class ClusterWriter {
   #lease: ProducerLease | undefined;
   #admin: Admin | undefined;
   readonly #partitions = new Map<string, CachedCount>();
-  readonly #lookups = new Map<string, Promise<number>>();
+  readonly #lookups = new Map<string, Promise<number | RecordRejection>>();
 
   constructor(cluster: ResolvedCluster, options: WriterOptions, logger: Logger, metrics: KafkaOutputMetrics, producers: ProducerPool) {
     this.#producers = producers;
@@ -149,11 +155,26 @@ export class ClusterWriter {
   }
 
   /**
-   * The partition count of `topic`, creating the topic when it is missing and creation is on.
-   * @throws {PunchlineError} `E_KAFKA_WRITE` when the topic is missing and may not be created, or
-   * creating it failed; a translated error when the cluster does not answer.
+   * The partition count of `topic`, creating the topic when it is missing and creation is on: for
+   * the topics the settings name, at start.
+   * @throws {PunchlineError} `E_KAFKA_WRITE` (not retriable) when the topic is missing and may not
+   * be created (the message suggests the closest topic of the cluster), or creating it failed; a
+   * translated error when the cluster does not answer.
    */
   async ensureTopic(topic: string): Promise<number> {
+    const count = await this.partitionsOf(topic);
+    if (count instanceof RecordRejection) {
+      throw new PunchlineError('E_KAFKA_WRITE', count.message, { retriable: false, hint: MISSING_TOPIC_HINT });
+    }
+    return count;
+  }
+
+  /**
+   * The partition count of `topic` as {@link ensureTopic} finds it, or, when the topic is missing
+   * and may not be created, the `topic_missing` rejection of its records (a topic chosen from the
+   * data: the record goes to `_ppf_errors` with the closest topic of the cluster).
+   */
+  async partitionsOf(topic: string): Promise<number | RecordRejection> {
     const cached = this.#partitions.get(topic);
     if (cached !== undefined && cached.expiresAt > Date.now()) return cached.count;
     let lookup = this.#lookups.get(topic);
@@ -164,15 +185,29 @@ export class ClusterWriter {
     return lookup;
   }
 
-  async #lookUp(topic: string): Promise<number> {
+  async #lookUp(topic: string): Promise<number | RecordRejection> {
     let count = await this.#fetchPartitionCount(topic);
     if (count === undefined) {
+      if (!this.#options.topicCreation.enabled) return this.#missing(topic);
       await this.#create(topic);
       count = await this.#fetchPartitionCount(topic);
       if (count === undefined) throw new PunchlineError('E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": topic "${topic}" was created but has no metadata yet`);
     }
     this.#partitions.set(topic, { count, expiresAt: Date.now() + METADATA_MAX_AGE_MS });
     return count;
+  }
+
+  /** Why `topic` cannot be written: it does not exist, with the cluster's closest topic when one is close. */
+  async #missing(topic: string): Promise<RecordRejection> {
+    let topics: string[];
+    try {
+      topics = (await this.#connectedAdmin().listTopics()).filter((name) => !name.startsWith('__'));
+    } catch (error) {
+      throw translateKafkaError(error, this.#cluster, 'listing the topics');
+    }
+    const close = closestName(topic, topics);
+    const suggestion = close === undefined ? '' : ` (did you mean "${close}"?)`;
+    return new RecordRejection('topic_missing', `kafka cluster "${this.#cluster.id}": topic "${topic}" does not exist${suggestion}; kafka_output creates no topic unless topic_creation.enabled is true`);
   }
 
   /** The partition count, or undefined when the topic does not exist. */
@@ -189,12 +224,7 @@ export class ClusterWriter {
   }
 
   async #create(topic: string): Promise<void> {
-    const { enabled, partitions, replication_factor: replicationFactor } = this.#options.topicCreation;
-    if (!enabled) {
-      throw new PunchlineError('E_KAFKA_WRITE', `kafka cluster "${this.#cluster.id}": topic "${topic}" does not exist and topic_creation.enabled is false`, {
-        hint: 'create the topic, or set topic_creation.enabled',
-      });
-    }
+    const { partitions, replication_factor: replicationFactor } = this.#options.topicCreation;
     const how = `${partitions === -1 ? "the broker's default partitions" : `${partitions} partitions`}, ${replicationFactor === -1 ? "the broker's default replication factor" : `replication factor ${replicationFactor}`}`;
     try {
       // Already there (another writer, or a retry of our own request) counts as created; then every
@@ -240,11 +270,11 @@ export class ClusterWriter {
    */
   async write(records: readonly OutgoingRecord[]): Promise<RecordResult[]> {
     const results: RecordResult[] = new Array<RecordResult>(records.length);
-    const partitions = new Map<string, number | PunchlineError>();
+    const partitions = new Map<string, number | PunchlineError | RecordRejection>();
     await Promise.all(
       [...new Set(records.map((r) => r.topic))].map(async (topic) => {
         try {
-          partitions.set(topic, await this.ensureTopic(topic));
+          partitions.set(topic, await this.partitionsOf(topic));
         } catch (error) {
           partitions.set(topic, error instanceof PunchlineError ? error : translateKafkaError(error, this.#cluster, `preparing topic "${topic}"`));
         }
@@ -253,10 +283,14 @@ export class ClusterWriter {
     const sendable: Sendable[] = [];
     records.forEach((record, index) => {
       const count = partitions.get(record.topic);
+      if (count instanceof RecordRejection) {
+        results[index] = { type: 'rejected', rejection: count };
+        return;
+      }
       if (count instanceof PunchlineError) {
         // Not retriable and the topic's fault (its name): no replay can help, the record is rejected.
         if (!count.retriable && count.code === 'E_KAFKA_REJECTED') results[index] = { type: 'rejected', rejection: new RecordRejection('invalid_topic', count.message) };
-        else results[index] = { type: 'failed', kind: count.code === 'E_KAFKA_WRITE' ? 'topic_missing' : 'write_failed', error: count };
+        else results[index] = { type: 'failed', kind: 'write_failed', error: count };
         return;
       }
       const algorithm = this.#options.partitionAlgorithm;

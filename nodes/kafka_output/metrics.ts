@@ -21,7 +21,7 @@ import type { NodeContext } from '../../src/runtime/node-api.js';
  * - `invalid_topic`: the chosen topic name is not a legal Kafka topic name;
  * - `too_large`: the broker refused it as too large;
  * - `invalid_record`: the broker refused it as malformed (bad timestamp, invalid record);
- * - `topic_missing`: its topic does not exist and may not be created here;
+ * - `topic_missing`: its topic (chosen from the data) does not exist and may not be created here;
  * - `write_failed`: the broker did not confirm it after the client's retries (the tuple fails);
  * - `route_lambda`: a routing rule's `match` failed to evaluate on the tuple (it counts as no match).
  */
@@ -51,7 +51,7 @@ function families(registry: Registry): Families {
     batches: counter('punchline_kafka_output_batches_total', 'Produce requests that the broker confirmed, per cluster.', 'cluster'),
     errors: counter(
       'punchline_kafka_output_errors_total',
-      'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, too_large, invalid_record) or failed (topic_missing, write_failed); route_lambda counts rule evaluations that failed.',
+      'Records not written, by kind: routed to _ppf_errors (encoding, no_destination, invalid_topic, topic_missing, too_large, invalid_record) or failed (write_failed); route_lambda counts rule evaluations that failed.',
       'kind',
     ),
     latency: registeredMetric(registry, 'punchline_kafka_output_send_latency_seconds', Histogram, () =>

@@ -38,7 +38,7 @@ test('tuples failed during a broker outage are replayed by kafka_input and every
           settings: { brokers: 'source', topic: sourceTopic, start_offset_strategy: 'earliest', load_control: 'rate', load_control_records_per_second: PER_SECOND },
           publish: [{ stream: 'logs', fields: ['id', 'body'] }],
         },
-        { type: 'kafka_output', component: 'out', settings: { brokers: 'test', topic, key_fields: ['id'], retries: 3, topic_creation: { partitions: 3 } }, subscribe: [{ component: 'in', stream: 'logs' }] },
+        { type: 'kafka_output', component: 'out', settings: { brokers: 'test', topic, key_fields: ['id'], retries: 3, topic_creation: { enabled: true, partitions: 3 } }, subscribe: [{ component: 'in', stream: 'logs' }] },
       ],
     }),
     platformFor(output.bootstrapServers, 50, { source: source.bootstrapServers }),

@@ -32,7 +32,7 @@ function punchline(recorder: string, tuples: Record<string, unknown>[], settings
     type: 'punchline',
     dag: [
       { type: 'fixture_input', component: 'healthbot', settings: { recorder, tuples }, publish: [{ stream: 'notifications', fields: FIELDS }] },
-      { type: 'kafka_output', component: 'egest', settings: { brokers: 'test', ...settings }, subscribe: [{ component: 'healthbot', stream: 'notifications' }] },
+      { type: 'kafka_output', component: 'egest', settings: { brokers: 'test', topic_creation: { enabled: true }, ...settings }, subscribe: [{ component: 'healthbot', stream: 'notifications' }] },
     ],
   });
 }

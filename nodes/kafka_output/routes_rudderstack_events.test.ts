@@ -22,7 +22,7 @@ function punchline(recorder: string, tuples: Record<string, unknown>[], settings
     type: 'punchline',
     dag: [
       { type: 'fixture_input', component: 'rudder', settings: { recorder, tuples }, publish: [{ stream: 'events', fields: FIELDS }] },
-      { type: 'kafka_output', component: 'kafka', settings: { brokers: 'test', ...settings }, subscribe: [{ component: 'rudder', stream: 'events' }] },
+      { type: 'kafka_output', component: 'kafka', settings: { brokers: 'test', topic_creation: { enabled: true }, ...settings }, subscribe: [{ component: 'rudder', stream: 'events' }] },
     ],
   });
 }

@@ -26,7 +26,7 @@ function withDeadLetters(recorder: string, tuples: Record<string, unknown>[], fi
       {
         type: 'kafka_output',
         component: 'out',
-        settings: { brokers: 'test', ...settings },
+        settings: { brokers: 'test', topic_creation: { enabled: true }, ...settings },
         subscribe: [{ component: 'in', stream: 's' }],
         publish: [{ stream: '_ppf_errors', fields: ['_ppf_id', '_ppf_error_message', '_ppf_error_document'] }],
       },

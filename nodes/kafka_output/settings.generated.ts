@@ -200,11 +200,11 @@ export interface KafkaOutputSettings {
    */
   ack_timeout_ms: number;
   /**
-   * Creating topics that do not exist, on first use.
+   * Creating topics that do not exist, on first use. Off by default: a missing topic is an error, so a typo in a topic name never becomes a new topic.
    */
   topic_creation: {
     /**
-     * Create a missing topic; when false, a missing topic stops the node at start (static topics) or fails its tuples (topics chosen per record).
+     * Create a missing topic. When false, a missing topic stops the node at start (topics the settings name) or sends its records to _ppf_errors (topics chosen per record), both with the cluster's closest topic as a suggestion.
      */
     enabled: boolean;
     /**

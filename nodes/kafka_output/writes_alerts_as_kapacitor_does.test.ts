@@ -46,7 +46,7 @@ async function runAlerts(recorder: string, settings: Record<string, unknown>, tu
         {
           type: 'kafka_output',
           component: 'kafka',
-          settings: { cluster: 'test', ...settings },
+          settings: { cluster: 'test', topic_creation: { enabled: true }, ...settings },
           subscribe: [{ component: 'alerts', stream: 'alerts' }],
           publish: [{ stream: '_ppf_errors', fields: ['id', '_ppf_error_message'] }],
         },
@@ -117,7 +117,7 @@ test("Kapacitor's CPU example end to end: the alert bolt's events land on cpu-al
         { type: "alert", component: "cpu_alert",
           settings: { name: "cpu", group_by: ["host"], time_field: "t", crit: "\\"usage_idle\\" < 10", message: "Hey, check your CPU", details: "{{ .Level }} on {{ index .Tags \\"host\\" }}" },
           subscribe: [{ component: "cpu", stream: "cpu" }], publish: [{ stream: "alerts", fields: ["id", "alert"] }] },
-        { type: "kafka_output", component: "kafka", settings: { cluster: "test", topic: "${topic}", key_fields: ["id"], value_format: "alert", value_field: "alert", topic_creation: { partitions: 3 } },
+        { type: "kafka_output", component: "kafka", settings: { cluster: "test", topic: "${topic}", key_fields: ["id"], value_format: "alert", value_field: "alert", topic_creation: { enabled: true, partitions: 3 } },
           subscribe: [{ component: "cpu_alert", stream: "alerts" }] },
       ],
     }`,

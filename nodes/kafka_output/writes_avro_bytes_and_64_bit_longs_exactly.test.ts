@@ -97,7 +97,7 @@ test('bytes read by kafka_input fill avro bytes and fixed fields, and 64-bit lon
           },
           publish: [{ stream: 's', fields: ['key', 'value', 'digest', 'maybe'] }],
         },
-        { type: 'kafka_output', component: 'out', settings: { brokers: 'test', topic, value_format: 'avro', avro: { schemas: [{ id: 'sample', schema: SCHEMA }], schema_id: 'sample' } }, subscribe: [{ component: 'in', stream: 's' }] },
+        { type: 'kafka_output', component: 'out', settings: { brokers: 'test', topic, topic_creation: { enabled: true }, value_format: 'avro', avro: { schemas: [{ id: 'sample', schema: SCHEMA }], schema_id: 'sample' } }, subscribe: [{ component: 'in', stream: 's' }] },
       ],
     }),
     platformFor(kafka.bootstrapServers),

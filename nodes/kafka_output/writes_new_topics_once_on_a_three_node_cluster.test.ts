@@ -36,7 +36,7 @@ test('twenty topics created by kafka_output on a three-broker cluster are all cr
   const recorder = uniqueName('three-created');
   const started = performance.now();
   const { result } = await startTestPunchline(
-    punchline(recorder, tuples, {}, { topic_template: '{{ .topic }}', key_fields: ['k'], topic_creation: { partitions: 3, replication_factor: 3 } }),
+    punchline(recorder, tuples, {}, { topic_template: '{{ .topic }}', key_fields: ['k'], topic_creation: { enabled: true, partitions: 3, replication_factor: 3 } }),
     platformFor(cluster.bootstrapServers),
   );
   assert.equal((await result).exitCode, 0);
