@@ -5,7 +5,8 @@
  * tuple's fields plus the event's (`id`, `message`, `details`, `time`, `duration`, `level`,
  * `previousLevel`, `recoverable`, and `event_field` holding the exact Kapacitor JSON and newline,
  * encoded once here: outputs write that text as it is when their settings say so, kafka_output
- * with `value_format: "alert"`, file_output with `raw_field`).
+ * with `value_format: "alert"`, file_output with `raw_field`), then `topic` (Kapacitor's
+ * `.topic()`) and `taskName`, which the handler specs of an `alert_handlers` node match on.
  *
  * A batch tuple (a window's: an array of points in `points_field`) is alerted on as Kapacitor
  * alerts on a batch (`AlertEngine.processBatch`): each point is evaluated, the batch takes the
@@ -63,7 +64,7 @@ type EventField = readonly [name: string, value: (event: AlertEvent) => FieldVal
  * The fields an event adds to the tuple: its own, in the order of Kapacitor's JSON, the event
  * JSON in `event_field`, then the copies the Kapacitor field settings ask for.
  */
-function eventFields(settings: AlertSettings): EventField[] {
+function eventFields(settings: AlertSettings, topic: string, taskName: string): EventField[] {
   const duration = (event: AlertEvent): number => Number(event.duration);
   const fields: EventField[] = [
     ['id', (event) => event.id],
@@ -75,6 +76,8 @@ function eventFields(settings: AlertSettings): EventField[] {
     ['previousLevel', (event) => event.previousLevel],
     ['recoverable', (event) => event.recoverable],
     [settings.event_field, encodeAlertEventRecord],
+    ['topic', () => topic],
+    ['taskName', () => taskName],
   ];
   const copies: readonly (readonly [string | undefined, EventField[1]])[] = [
     [settings.level_field, (event) => event.level],
@@ -160,8 +163,9 @@ export const alert = defineNode<AlertSettings>({
       const source = settings[name];
       if (source !== undefined) lambdas[name] = compileLambda(source, { predicate: true });
     }
+    const taskName = settings.task_name ?? ctx.punchline.name;
     const engine = new AlertEngine({
-      taskName: settings.task_name ?? ctx.punchline.name,
+      taskName,
       groupBy: settings.group_by,
       lambdas,
       id: settings.id,
@@ -176,7 +180,7 @@ export const alert = defineNode<AlertSettings>({
       onLambdaFailure: (role, error) => failed(role, error),
     });
     const streams = dataStreams(ctx.publish).map((p) => p.stream);
-    const added = eventFields(settings);
+    const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
     const addedNames = added.map(([name]) => name);
     const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
     const tagsOf = (fields: Fields): Record<string, string> => {

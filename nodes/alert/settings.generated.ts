@@ -57,6 +57,10 @@ export interface AlertSettings {
    */
   task_name?: string;
   /**
+   * The alert topic its events are published to (Kapacitor `.topic()`): letters, digits, `-`, `:`, `.` and `_`. The event tuple carries it in `topic`, with `taskName`, for the handler specs of an `alert_handlers` node; default: `<punchline>:<component>`, as Kapacitor names the topic of a task's alert node.
+   */
+  topic?: string;
+  /**
    * Field holding the point's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the tuple is processed.
    */
   time_field?: string;

@@ -18,3 +18,17 @@ export {
 export type { LambdaFailureListener, LevelLambdaRole, LevelLambdas } from './level-choice.js';
 /** Converts epoch milliseconds (fractions allowed) to the bigint nanoseconds of {@link AlertPoint.time}. */
 export { epochMsToNs } from '../template/index.js';
+export { alertTemplateData } from './alert-data.js';
+export { compileHandlerMatch, type HandlerMatch, type MatchedEvent } from './handler-match.js';
+export {
+  checkHandlerSpec,
+  HANDLER_KINDS,
+  type ExecOptions,
+  type HandlerKind,
+  type HandlerSpec,
+  type KafkaOptions,
+  type LogOptions,
+  type PostOptions,
+  type SpecProblem,
+  type TcpOptions,
+} from './handler-specs.js';
