@@ -14,6 +14,7 @@ import { evalBolt } from './eval/eval.js';
 import { alert } from './alert/alert.js';
 import { windowBolt } from './window/window.js';
 import { aggregateBolt } from './aggregate/aggregate.js';
+import { fileInput } from './file_input/file-input.js';
 
 export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   generatorInput,
@@ -26,4 +27,5 @@ export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   alert,
   windowBolt,
   aggregateBolt,
+  fileInput,
 ];

@@ -1,0 +1,66 @@
+/**
+ * One line of a file as the fields of a tuple: a JSON object's members (`json_lines`) or the
+ * line's text in one field (`lines`), then the reserved fields saying where the line is, set last
+ * so a line cannot forge them. A line that does not decode becomes an error tuple for
+ * `_ppf_errors`, naming the file and the line, with the line itself as the document.
+ */
+import type { Fields, FieldValue } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM } from '../../src/runtime/node-api.js';
+import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
+import type { DecodeErrorKind } from '../../src/libraries/codecs/decode-error.js';
+import { isJsonObject, newFieldMap, parseJsonBytes } from '../../src/libraries/codecs/json-value.js';
+import { readUtf8 } from '../../src/libraries/codecs/strict-utf8.js';
+import type { FilePosition } from './file-progress.js';
+import type { FileInputSettings } from './settings.generated.js';
+
+/** Every `_ppf_*` field this node sets (README, "Reserved fields"; the error ones on `_ppf_errors`). */
+export const RESERVED_FIELDS: readonly string[] = ['_ppf_file_path', '_ppf_file_line', '_ppf_file_offset', '_ppf_error_message', '_ppf_error_document'];
+
+/** A decoded line: a data tuple (on every published stream) or an error tuple. */
+export type LineTuple = { readonly fields: Fields; readonly stream: undefined } | { readonly fields: Fields; readonly stream: typeof ERRORS_STREAM; readonly kind: DecodeErrorKind; readonly message: string };
+
+/** Where a line comes from, and how to read it. */
+export interface LineSource {
+  readonly settings: Pick<FileInputSettings, 'format' | 'line_field'>;
+  readonly path: string;
+  readonly position: FilePosition;
+  /** The node's `type[component]`, prefix of error messages. */
+  readonly label: string;
+}
+
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/**
+ * The tuple of the line `bytes[start, end)` (newline excluded), or `undefined` for a blank line
+ * of JSON lines, which holds no record.
+ */
+export function lineFields(bytes: Buffer, start: number, end: number, source: LineSource): LineTuple | undefined {
+  const fields = newFieldMap();
+  let error: DecodeError | undefined;
+  if (source.settings.format === 'lines') {
+    const text = readUtf8(bytes, start, end);
+    if (text === undefined) error = new DecodeError('invalid_utf8', 'the line is not valid utf-8');
+    else fields[source.settings.line_field] = text;
+  } else {
+    if (isBlank(bytes, start, end)) return undefined;
+    const value = parseJsonBytes(bytes, start, end, 'the line');
+    if (value instanceof DecodeError) error = value;
+    else if (!isJsonObject(value)) error = new DecodeError('invalid_json', `the line is not a json object but ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}: a record needs named fields`);
+    else for (const key of Object.keys(value)) fields[key] = value[key] as FieldValue;
+  }
+  const where = { _ppf_file_path: source.path, _ppf_file_line: source.position.line, _ppf_file_offset: source.position.offset };
+  if (error === undefined) return { fields: Object.assign(fields, where), stream: undefined };
+  const text = readUtf8(bytes, start, end);
+  const message = `${source.label}: ${source.path} line ${source.position.line}: ${error.message}`;
+  const errorFields = Object.assign(newFieldMap(), where, {
+    _ppf_error_message: message,
+    _ppf_error_document: text ?? Uint8Array.from(bytes.subarray(start, end)),
+  });
+  return { fields: errorFields, stream: ERRORS_STREAM, kind: error.kind, message };
+}
