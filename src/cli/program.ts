@@ -13,6 +13,7 @@ import { registerValidateCommand } from './validate-command.js';
 import { registerGraphCommand } from './graph-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerReplayCommand } from './replay-command.js';
 import type { SignalLatch } from './early-signals.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
@@ -45,5 +46,6 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerKafkaCommand(program);
   registerDemoCommand(program);
   registerConfigCommand(program);
+  registerReplayCommand(program, NODE_CATALOGUE);
   return program;
 }
