@@ -9,8 +9,9 @@ import type { NodeDefinition } from '../runtime/node-api.js';
 import { checkLogLevel, createLogger, LOG_LEVELS } from '../runtime/logging.js';
 import type { Logger } from '../runtime/logging.js';
 import { Topology } from '../runtime/topology.js';
-import { startMetricsServer } from '../runtime/metrics-server.js';
-import type { MetricsServer } from '../runtime/metrics-server.js';
+import { startHttpServer } from '../runtime/http-server.js';
+import type { HttpServer } from '../runtime/http-server.js';
+import { LiveView } from '../runtime/live-view.js';
 import { EXIT } from '../runtime/exit-codes.js';
 import { readPunchline, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
@@ -19,15 +20,17 @@ import { latchStopSignals } from './early-signals.js';
 import type { SignalLatch } from './early-signals.js';
 
 interface RunOptions extends PunchlineCommandOptions {
+  readonly httpPort?: string;
+  readonly httpHost?: string;
   readonly metricsPort?: string;
   readonly logLevel?: string;
 }
 
-/** The `--metrics-port` as a number, or a usage error naming the option. */
-function metricsPort(text: string): number {
+/** The `--http-port` (or its alias `--metrics-port`) as a number, or a usage error naming the option. */
+function httpPort(text: string, option: string): number {
   const port = Number(text);
   if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new PunchlineError('E_USAGE', `--metrics-port ${text} is not a port number`, { hint: 'give 1-65535, or 0 for a free port' });
+    throw new PunchlineError('E_USAGE', `${option} ${text} is not a port number`, { hint: 'give 1-65535, or 0 for a free port' });
   }
   return port;
 }
@@ -41,7 +44,9 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
   withPunchlineOptions(program.command('run'))
     .description('run a punchline until stopped (SIGINT/SIGTERM drain and exit 0)')
     .argument('<punchline>', 'the punchline file')
-    .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port> (0 picks a free port)')
+    .option('--http-port <port>', 'serve the live page, /metrics, /healthz and /api/snapshot on <port> (0 picks a free port)')
+    .option('--http-host <host>', 'the address --http-port listens on (0.0.0.0: every interface)', '127.0.0.1')
+    .option('--metrics-port <port>', 'the same as --http-port (its former name)')
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')} (default: $PUNCHLINE_LOG_LEVEL or info)`)
     .action(async (file: string, options: RunOptions) => {
       // Signals go through `live` from the first moment: before the topology exists, a stop only
@@ -57,7 +62,9 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       });
 
       const level = checkLogLevel(options.logLevel, '--log-level') ?? checkLogLevel(process.env.PUNCHLINE_LOG_LEVEL || undefined, 'PUNCHLINE_LOG_LEVEL');
-      const port = options.metricsPort === undefined ? undefined : metricsPort(options.metricsPort);
+      const portOption = options.httpPort !== undefined ? '--http-port' : '--metrics-port';
+      const portText = options.httpPort ?? options.metricsPort;
+      const port = portText === undefined ? undefined : httpPort(portText, portOption);
       const { punchline, platform } = await readPunchline(file, options, catalogue);
       const { tenant, channel, name } = punchline.identity;
       const logger = createLogger(level === undefined ? {} : { level }).child({ tenant, channel, punchline: name });
@@ -72,10 +79,13 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       const running = new Topology(punchline, { platform, logger, registry });
       live.topology = running;
 
-      let server: MetricsServer | undefined;
+      let server: HttpServer | undefined;
       if (port !== undefined) {
-        server = await startMetricsServer(registry, () => running.ready, port);
-        logger.info({ port: server.port }, `metrics on http://127.0.0.1:${server.port}/metrics`);
+        const host = options.httpHost ?? '127.0.0.1';
+        const live = new LiveView(punchline, registry, running);
+        server = await startHttpServer({ registry, ready: () => running.ready, live, port, host, option: portOption });
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+        logger.info({ port: server.port, host }, `live page on ${url}/ (metrics on ${url}/metrics)`);
       }
       if (live.stopRequested !== undefined) {
         logger.info({ signal: live.stopRequested }, 'stopped before starting');

@@ -2,7 +2,8 @@
  * The standard telemetry of every node, with the same names and labels everywhere:
  * `punchline_node_tuples_{received,emitted,acked,failed,dropped}_total`,
  * `punchline_node_tuples_pending` and `punchline_node_tuple_latency_seconds`, labelled
- * tenant / channel / punchline / component (bounded cardinality: one series per node).
+ * tenant / channel / punchline / component (bounded cardinality: one series per node), and
+ * `punchline_edge_tuples_total` with `stream` and `target` besides (one series per subscription).
  *
  * Counting happens in plain numbers on the hot path; prom-client reads them at scrape time. That
  * holds for the latency histogram too: each observation only bumps a bucket of the node's own
@@ -136,9 +137,19 @@ export class LatencyHistogram extends Histogram<string> {
   }
 }
 
-/** Registers the standard metric families on `registry` and hands out per-node counters. */
+/** The label set of one edge of the DAG: the publishing node's labels, its stream and the subscriber. */
+export type EdgeLabels = NodeLabels & Readonly<Record<'stream' | 'target', string>>;
+
+/** The tuples that crossed one edge (a stream to one subscriber), incremented on the hot path. */
+export class EdgeCounter {
+  tuples = 0;
+  constructor(readonly labels: EdgeLabels) {}
+}
+
+/** Registers the standard metric families on `registry` and hands out per-node and per-edge counters. */
 export class NodeMetrics {
   private readonly nodes: NodeCounters[] = [];
+  private readonly edges: EdgeCounter[] = [];
 
   constructor(registry: Registry) {
     const nodes = this.nodes;
@@ -168,6 +179,20 @@ export class NodeMetrics {
         for (const node of nodes) this.set(node.labels, node.pending);
       },
     });
+    const edges = this.edges;
+    const reportedEdges = new Map<EdgeCounter, number>();
+    new Counter({
+      name: 'punchline_edge_tuples_total',
+      help: 'Tuples delivered along an edge: a stream of a node (component) to one subscriber (target).',
+      labelNames: [...LABELS, 'stream', 'target'],
+      registers: [registry],
+      collect() {
+        for (const edge of edges) {
+          this.inc(edge.labels, edge.tuples - (reportedEdges.get(edge) ?? 0));
+          reportedEdges.set(edge, edge.tuples);
+        }
+      },
+    });
     new LatencyHistogram(
       {
         name: 'punchline_node_tuple_latency_seconds',
@@ -184,5 +209,12 @@ export class NodeMetrics {
     const counters = new NodeCounters(labels);
     this.nodes.push(counters);
     return counters;
+  }
+
+  /** The counter of an edge (one per stream and subscriber). */
+  forEdge(labels: EdgeLabels): EdgeCounter {
+    const counter = new EdgeCounter(labels);
+    this.edges.push(counter);
+    return counter;
   }
 }

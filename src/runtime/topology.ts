@@ -35,6 +35,7 @@ import type { Anchor } from './delivery-tracker.js';
 import { NodeMetrics } from './node-metrics.js';
 import { compileProjection } from './field-layouts.js';
 import type { NodeCounters } from './node-metrics.js';
+import { RecentTuples } from './recent-tuples.js';
 
 /** How a run ended. */
 export interface RunResult {
@@ -67,6 +68,8 @@ interface Publication {
   readonly fields: readonly string[];
   readonly project: (fields: Fields) => Fields;
   readonly receivers: Receiver[];
+  /** The last tuples published on it, for the live page. */
+  readonly recent: RecentTuples;
 }
 
 /** One executor of an input node and the state of the sink it emits into. */
@@ -166,7 +169,7 @@ class RunningNode {
     this.label = `${declaration.type}[${declaration.component}]`;
     this.grouping = declaration.definition.groupingFields?.(declaration.settings);
     this.counters = metrics.forNode({ tenant: identity.tenant, channel: identity.channel, punchline: identity.name, component: declaration.component });
-    for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [] });
+    for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [], recent: new RecentTuples() });
   }
 
   /** Hands a tuple to the executor of its group (fields grouping), else to the next one, round robin. */
@@ -243,7 +246,14 @@ export class Topology {
     for (const node of this.nodes) {
       for (const { component, stream } of node.declaration.subscribe) {
         const upstream = this.byComponent.get(component) as RunningNode;
-        upstream.publications.get(stream)?.receivers.push({ component: node.declaration.component, deliver: (t) => node.deliver(t) });
+        const edge = this.metrics.forEdge({ ...upstream.counters.labels, stream, target: node.declaration.component });
+        upstream.publications.get(stream)?.receivers.push({
+          component: node.declaration.component,
+          deliver: (t) => {
+            edge.tuples++;
+            node.deliver(t);
+          },
+        });
         if (!upstream.subscribers.has(node)) {
           upstream.subscribers.add(node);
           node.openUpstreams++;
@@ -260,6 +270,11 @@ export class Topology {
   /** Tuple trees in flight across all inputs. */
   get inFlight(): number {
     return this.tracker.size;
+  }
+
+  /** The last tuples `component` published on `stream` (newest first, projected to the stream's fields), for the live page. */
+  recentTuples(component: string, stream: string): ReturnType<RecentTuples['list']> {
+    return this.byComponent.get(component)?.publications.get(stream)?.recent.list() ?? [];
   }
 
   private readonly owners = new Map<InFlightCounter, RunningNode>();
@@ -419,8 +434,9 @@ export class Topology {
   private publish(node: RunningNode, tree: TupleTree, streams: readonly StreamDeclaration[], fields: Fields, now: number): void {
     for (const { stream } of streams) {
       const publication = node.publications.get(stream) as Publication;
-      if (publication.receivers.length === 0) continue;
       const projected = publication.project(fields);
+      publication.recent.add(projected);
+      if (publication.receivers.length === 0) continue;
       for (const receiver of publication.receivers) {
         receiver.deliver(new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
       }
@@ -471,11 +487,16 @@ export class Topology {
           for (const emission of outcome.emissions) {
             const publication = node.publications.get(emission.stream);
             if (publication === undefined) this.warnUndeclared(node, emission.stream);
-            if (publication === undefined || publication.receivers.length === 0) {
+            if (publication === undefined) {
               counters.dropped++;
               continue;
             }
             const projected = publication.project(emission.fields);
+            publication.recent.add(projected);
+            if (publication.receivers.length === 0) {
+              counters.dropped++;
+              continue;
+            }
             for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
           }
         }
