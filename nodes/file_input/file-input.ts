@@ -46,8 +46,6 @@ interface OpenFile {
   partial: Buffer;
   /** Read to its current end at the last look. */
   atEnd: boolean;
-  /** Its path leads to another file now, or nowhere: read to the end, then let go. */
-  gone: boolean;
   fingerprint?: { fingerprint: string; bytes: number };
 }
 
@@ -102,6 +100,12 @@ class FileInputInstance implements InputInstance {
   #moved = false;
   #checkpointTimer: NodeJS.Timeout | undefined;
   #checkpointing: Promise<void> = Promise.resolve();
+  #checkpointQueued = false;
+  /**
+   * Lines acked since the last checkpoint write: past half max pending a write starts at once, so
+   * what a kill -9 makes the next run read again stays near max pending, whatever the interval.
+   */
+  #ackedSinceCheckpoint = 0;
   /** Checkpoint entries read at start, consumed as their files are opened. */
   #resumeFrom = new Map<string, CheckpointEntry>();
 
@@ -177,7 +181,7 @@ class FileInputInstance implements InputInstance {
       return;
     }
     const start = await this.#startPosition(path, handle, info.size, key, atStart);
-    this.#files.set(key, { key, path, dev: info.dev, ino: info.ino, handle, progress: new FileProgress(start), generation: 0, partial: Buffer.alloc(0), atEnd: false, gone: false });
+    this.#files.set(key, { key, path, dev: info.dev, ino: info.ino, handle, progress: new FileProgress(start), generation: 0, partial: Buffer.alloc(0), atEnd: false });
     this.#ctx.logger.info({ path, offset: start.offset, line: start.line }, `${this.#ctx.label}: reading ${path} from line ${start.line}`);
   }
 
@@ -234,8 +238,7 @@ class FileInputInstance implements InputInstance {
       }
       if (Date.now() - lastScan >= this.#settings.poll_interval_ms) {
         lastScan = Date.now();
-        await this.#followRotations();
-        for (const path of await this.#findFiles()) await this.#openFile(path, false);
+        await this.#scan();
       }
       if (!progressed) await this.#waitFor(this.#settings.poll_interval_ms);
     }
@@ -353,6 +356,7 @@ class FileInputInstance implements InputInstance {
         if (current()) {
           file.progress.done(seq);
           this.#moved = true;
+          if (++this.#ackedSinceCheckpoint >= this.#maxPending / 2) void this.#checkpoint();
         }
         this.#wake?.();
       },
@@ -374,40 +378,51 @@ class FileInputInstance implements InputInstance {
   }
 
   /**
-   * Rotation: a file whose path now leads to another file (or nowhere) was renamed or removed.
-   * It is read to its end; once its lines are all acked it is let go (and leaves the checkpoint),
-   * while the new file at the path is found by the next search and read from its beginning.
+   * Rotation: a file that `paths` no longer leads to (renamed to a name the patterns do not match,
+   * or removed) is read to its end and, once its lines are all acked, let go (it leaves the
+   * checkpoint). A renamed file that a pattern still matches is the same file, kept. The new file
+   * at the old path has another inode: it is opened from its beginning.
    */
-  async #followRotations(): Promise<void> {
-    for (const file of [...this.#files.values()]) {
-      const now = await stat(file.path).catch(() => undefined);
-      if (now === undefined || fileKey(now.dev, now.ino) !== file.key) file.gone = true;
-      if (file.gone && file.atEnd && file.progress.tracked === 0 && !this.#replays.some((r) => r.file === file)) {
-        // One last read: lines appended between the last read and the rename.
-        if (this.#sink !== undefined && (await this.#readFile(this.#sink, file))) continue;
-        this.#files.delete(file.key);
-        await file.handle.close().catch(() => undefined);
-        this.#moved = true;
-        this.#ctx.logger.info({ path: file.path }, `${this.#ctx.label}: ${file.path} was rotated or removed and is read to its end: let go`);
-      }
+  async #scan(): Promise<void> {
+    const matched = new Map<string, string>();
+    for (const path of await this.#findFiles()) {
+      const info = await stat(path).catch(() => undefined);
+      if (info !== undefined) matched.set(fileKey(info.dev, info.ino), path);
     }
+    for (const file of [...this.#files.values()]) {
+      if (matched.has(file.key) || !file.atEnd || file.progress.tracked > 0 || this.#replays.some((r) => r.file === file)) continue;
+      // One last read: lines appended between the last read and the rename.
+      if (this.#sink !== undefined && (await this.#readFile(this.#sink, file))) continue;
+      this.#files.delete(file.key);
+      await file.handle.close().catch(() => undefined);
+      this.#moved = true;
+      this.#ctx.logger.info({ path: file.path }, `${this.#ctx.label}: ${file.path} was rotated away or removed and is read to its end: let go`);
+    }
+    for (const [key, path] of matched) if (!this.#files.has(key)) await this.#openFile(path, false);
   }
 
-  /** Writes the checkpoint when a resume point moved; one write at a time. */
+  /**
+   * Writes the checkpoint when a resume point moved: one write at a time, at most one waiting,
+   * which writes the state of its own moment.
+   */
   #checkpoint(): Promise<void> {
     const path = this.#checkpointPath;
-    if (path === undefined || !this.#moved || this.#failStopped) return this.#checkpointing;
-    this.#moved = false;
+    if (path === undefined || !this.#moved || this.#failStopped || this.#checkpointQueued) return this.#checkpointing;
+    this.#checkpointQueued = true;
     this.#checkpointing = this.#checkpointing.then(async () => {
+      this.#checkpointQueued = false;
+      if (this.#failStopped) return;
+      this.#moved = false;
+      this.#ackedSinceCheckpoint = 0;
       const entries: CheckpointEntry[] = [];
-      for (const file of this.#files.values()) {
-        const at = file.progress.resumePoint();
-        if (file.fingerprint === undefined || file.fingerprint.bytes < FINGERPRINT_BYTES) file.fingerprint = await fingerprintOf(file.handle, FINGERPRINT_BYTES);
-        entries.push({ path: file.path, dev: file.dev, ino: file.ino, fingerprint: file.fingerprint.fingerprint, fingerprint_bytes: file.fingerprint.bytes, offset: at.offset, line: at.line });
-      }
-      // Files of the last checkpoint not found this run (yet) keep their place.
-      for (const saved of this.#resumeFrom.values()) entries.push(saved);
       try {
+        for (const file of this.#files.values()) {
+          const at = file.progress.resumePoint();
+          if (file.fingerprint === undefined || file.fingerprint.bytes < FINGERPRINT_BYTES) file.fingerprint = await fingerprintOf(file.handle, FINGERPRINT_BYTES);
+          entries.push({ path: file.path, dev: file.dev, ino: file.ino, fingerprint: file.fingerprint.fingerprint, fingerprint_bytes: file.fingerprint.bytes, offset: at.offset, line: at.line });
+        }
+        // Files of the last checkpoint not found this run (yet) keep their place.
+        for (const saved of this.#resumeFrom.values()) entries.push(saved);
         await writeCheckpoint(path, entries);
       } catch (error) {
         this.#moved = true;
