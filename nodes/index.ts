@@ -12,6 +12,7 @@ import { kafkaOutput } from './kafka_output/kafka-output.js';
 import { filter } from './filter/filter.js';
 import { evalBolt } from './eval/eval.js';
 import { alert } from './alert/alert.js';
+import { alertHandlers } from './alert_handlers/alert-handlers.js';
 import { windowBolt } from './window/window.js';
 import { aggregateBolt } from './aggregate/aggregate.js';
 import { fileInput } from './file_input/file-input.js';
@@ -25,6 +26,7 @@ export const NODE_CATALOGUE: readonly NodeDefinition[] = [
   filter,
   evalBolt,
   alert,
+  alertHandlers,
   windowBolt,
   aggregateBolt,
   fileInput,

@@ -8,7 +8,8 @@
  * - helpers every node shares rather than rewrites: batching for outputs (`batching.ts`), tuples'
  *   time (`tuple-time.ts`), the compiled field layouts that keep emitted tuples cheap
  *   (`field-layouts.ts`), a throttled log for warnings that repeat per record (`throttled-log.ts`, one
- *   per node in `NodeContext.throttledLog`), metric families registered once per registry.
+ *   per node in `NodeContext.throttledLog`), metric families registered once per registry, and the
+ *   JSON5 parser that locates JSON pointers, for a node that reads config files of its own.
  */
 export * from './node-contract.js';
 export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
@@ -18,3 +19,4 @@ export { registeredMetric } from '../core/registered-metric.js';
 export { tupleTimeMs } from './tuple-time.js';
 export { compileExtension, perStream } from './field-layouts.js';
 export type { PlatformConfig } from './config/platform-config.js';
+export { parseJson5Document } from './validation/json5-document.js';
