@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import { PunchlineError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
@@ -40,10 +41,11 @@ export interface HttpServerOptions {
   readonly intervalMs?: number;
 }
 
-/** A static asset of the page, read once. */
+/** A static asset of the page, read once; gzipped at its first request from a browser that accepts it. */
 interface Asset {
   readonly type: string;
   readonly body: Buffer;
+  gzipped?: Buffer;
 }
 
 /** The folder of the page's files: in the package, next to this module's sources. */
@@ -108,7 +110,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const asset = assets.get(path === '/index.html' ? '/' : path);
     if (asset !== undefined) {
-      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': asset.type, 'content-length': asset.body.length }).end(asset.body);
+      // elkjs is 1.6 MB as it is, 0.5 MB gzipped.
+      const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+      const body = gzip ? (asset.gzipped ??= gzipSync(asset.body)) : asset.body;
+      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': asset.type, 'content-length': body.length, vary: 'accept-encoding', ...(gzip && { 'content-encoding': 'gzip' }) }).end(body);
     } else if (path === '/metrics') {
       registry.metrics().then(
         (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
