@@ -22,6 +22,8 @@ export class RecordingWriter {
   #buffer: string[] = [];
   #chars = 0;
   #records = 0;
+  /** The writes under way, chained so that lines reach the file in the order they were given. */
+  #writing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly file: string,
@@ -54,17 +56,21 @@ export class RecordingWriter {
     if (this.#chars >= FLUSH_CHARS) await this.flush();
   }
 
-  /** Writes what is buffered. */
-  async flush(): Promise<void> {
-    if (this.#buffer.length === 0) return;
-    const text = this.#buffer.join('');
-    this.#buffer = [];
-    this.#chars = 0;
-    try {
-      await this.handle.write(text);
-    } catch (error) {
-      throw new PunchlineError('E_FILE_IO', `recording ${this.file}: writing failed: ${(error as Error).message}`, { cause: error, context: { file: this.file } });
+  /** Writes what is buffered (after the writes already under way). */
+  flush(): Promise<void> {
+    if (this.#buffer.length > 0) {
+      const text = this.#buffer.join('');
+      this.#buffer = [];
+      this.#chars = 0;
+      this.#writing = this.#writing.then(async () => {
+        try {
+          await this.handle.write(text);
+        } catch (error) {
+          throw new PunchlineError('E_FILE_IO', `recording ${this.file}: writing failed: ${(error as Error).message}`, { cause: error, context: { file: this.file } });
+        }
+      });
     }
+    return this.#writing;
   }
 
   /** Writes what is buffered and closes the file. */
