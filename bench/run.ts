@@ -32,10 +32,12 @@ import { createTopic, endOffsetTotal, loadTopic } from './kafka/topics.js';
 import { CASES as RUNTIME_CASES, measure as measureRuntime } from './runtime-throughput.js';
 
 const RESULTS_ROOT = fileURLToPath(new URL('./results', import.meta.url));
-const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled'];
+const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'a_platformatic', 'b_platformatic', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled'];
 const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   a: '(a) kafkajs consumer',
   b: '(b) kafkajs consume → produce',
+  a_platformatic: '(a) @platformatic/kafka consumer',
+  b_platformatic: '(b) @platformatic/kafka consume → produce',
   c: '(c) kafka_input → file_output',
   c_tuned: '(c) tuned',
   d: '(d) kafka_input → alert → kafka_output',
@@ -131,6 +133,8 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
   switch (id) {
     case 'a':
     case 'b':
+    case 'a_platformatic':
+    case 'b_platformatic':
       return runRawCase(ctx, id);
     case 'c':
     case 'c_tuned':

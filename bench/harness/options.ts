@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every case, in the order they run. */
-export const CASE_IDS = ['a', 'b', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled', 'runtime'] as const;
+export const CASE_IDS = ['a', 'b', 'a_platformatic', 'b_platformatic', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled', 'runtime'] as const;
 
 /** One benchmark case id. */
 export type CaseId = (typeof CASE_IDS)[number];

@@ -31,7 +31,10 @@ import { inputAlertOutput, inputToFile } from './punchlines.js';
 import type { RawClientConfig } from './raw-client.js';
 import { committedTotal, createTopic, endOffsetTotal } from './topics.js';
 
-const RAW_CLIENT = fileURLToPath(new URL('./raw-client.ts', import.meta.url));
+const RAW_CLIENTS = {
+  kafkajs: fileURLToPath(new URL('./raw-client.ts', import.meta.url)),
+  platformatic: fileURLToPath(new URL('./raw-platformatic-client.ts', import.meta.url)),
+} as const;
 const LATENCY_PROBE = fileURLToPath(new URL('./latency-probe.ts', import.meta.url));
 const MB = 1024 * 1024;
 
@@ -116,14 +119,23 @@ function throughputNotes(ctx: KafkaBenchContext, watch: Watch, processed: number
   return notes;
 }
 
-/** Case (a) or (b): a kafkajs client alone. */
-export async function runRawCase(ctx: KafkaBenchContext, id: 'a' | 'b'): Promise<ThroughputResult> {
+/** The raw client cases: a client library alone, kafkajs (a, b) or @platformatic/kafka (compared with a, b). */
+const RAW_CASES = {
+  a: { mode: 'consume', library: 'kafkajs', name: '(a) kafkajs consumer' },
+  b: { mode: 'pipe', library: 'kafkajs', name: '(b) kafkajs consume → produce' },
+  a_platformatic: { mode: 'consume', library: 'platformatic', name: '(a) @platformatic/kafka consumer', baseline: 'a' },
+  b_platformatic: { mode: 'pipe', library: 'platformatic', name: '(b) @platformatic/kafka consume → produce', baseline: 'b' },
+} as const satisfies Record<string, { mode: RawClientConfig['mode']; library: keyof typeof RAW_CLIENTS; name: string; baseline?: 'a' | 'b' }>;
+
+/** Case (a) or (b), or its @platformatic/kafka twin: a client library alone. */
+export async function runRawCase(ctx: KafkaBenchContext, id: keyof typeof RAW_CASES): Promise<ThroughputResult> {
+  const spec: (typeof RAW_CASES)[keyof typeof RAW_CASES] = RAW_CASES[id];
   const group = uniqueName(`group-${id}`);
-  const outTopic = id === 'b' ? uniqueName('out-b') : undefined;
+  const outTopic = spec.mode === 'pipe' ? uniqueName(`out-${id}`) : undefined;
   if (outTopic !== undefined) await createTopic(ctx.admin, outTopic);
-  const config: RawClientConfig = { mode: id === 'a' ? 'consume' : 'pipe', brokers: ctx.bootstrap, topic: ctx.inputTopic, group, ...(outTopic !== undefined && { outTopic }) };
+  const config: RawClientConfig = { mode: spec.mode, brokers: ctx.bootstrap, topic: ctx.inputTopic, group, ...(outTopic !== undefined && { outTopic }) };
   let latest: number | undefined;
-  const child = startChild(process.execPath, ['--import', 'tsx', RAW_CLIENT, JSON.stringify(config)], {
+  const child = startChild(process.execPath, ['--import', 'tsx', RAW_CLIENTS[spec.library], JSON.stringify(config)], {
     onLine: (line) => {
       try {
         latest = (JSON.parse(line) as { count: number }).count;
@@ -144,7 +156,8 @@ export async function runRawCase(ctx: KafkaBenchContext, id: 'a' | 'b'): Promise
   return {
     kind: 'throughput',
     id,
-    name: id === 'a' ? '(a) kafkajs consumer' : '(b) kafkajs consume → produce',
+    name: spec.name,
+    ...('baseline' in spec && { baseline: spec.baseline }),
     ...figures,
     processed,
     committed,
