@@ -11,6 +11,7 @@ import { registerKafkaCommand } from './kafka-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerGraphCommand } from './graph-command.js';
+import { registerTopCommand } from './top-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerReplayCommand } from './replay-command.js';
@@ -43,6 +44,7 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerRunCommand(program, NODE_CATALOGUE, signals);
   registerValidateCommand(program, NODE_CATALOGUE);
   registerGraphCommand(program, NODE_CATALOGUE);
+  registerTopCommand(program);
   registerKafkaCommand(program);
   registerDemoCommand(program);
   registerConfigCommand(program);
