@@ -70,7 +70,7 @@ export interface WriterOptions {
 }
 
 /** What to do about a missing topic, for the error at start. */
-const MISSING_TOPIC_HINT = 'create the topic (punchline kafka topics, or the tool of your platform), fix its name, or set topic_creation.enabled';
+const MISSING_TOPIC_HINT = 'fix its name, declare it in the channel_structure.json5 (punchline channel start creates it), or set topic_creation.enabled';
 
 /** How long a topic's partition count is trusted (the Java client's `metadata.max.age.ms`). */
 const METADATA_MAX_AGE_MS = 5 * 60_000;

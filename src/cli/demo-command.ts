@@ -21,7 +21,8 @@ import { loadPlatformConfig } from '../runtime/config/load-platform-config.js';
 import { readChannelStructure } from '../runtime/config/channel-structure.js';
 import { formatDiagnostic } from '../runtime/validation/diagnostic.js';
 import { PunchlineError } from '../core/errors.js';
-import { createTopicsWithLeaders } from '../../nodes/kafka_output/topic-creation.js';
+import { createLogger } from '../runtime/logging.js';
+import { ensureChannelTopics } from './channel/channel-topics.js';
 
 const CHANNEL = join(PACKAGE_ROOT, 'punchlines', 'mytenant', 'monitoring');
 const ALERT_TOPIC = 'cpu-alerts';
@@ -66,24 +67,12 @@ async function ensureBroker(): Promise<{ cluster: KafkaCluster; startedHere: boo
   return { cluster, startedHere: true };
 }
 
-/** Reads the demo channel and creates its topics (existing ones are kept). */
-async function prepareChannel(kafka: Kafka): Promise<string[]> {
+/** Reads the demo channel and creates its topics as `punchline channel start` does (existing ones are kept). */
+async function prepareChannel(): Promise<string[]> {
   const platform = await loadPlatformConfig(undefined, join(CHANNEL, 'cpu_alert.json5'));
   const { structure, diagnostics } = await readChannelStructure(join(CHANNEL, 'channel_structure.json5'), platform);
   if (structure === undefined) throw new PunchlineError('E_CONFIG_INVALID', `demo channel is invalid:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = structure.topics.filter((t) => !existing.has(t.name));
-    if (missing.length > 0) {
-      // Not kafkajs' waitForLeaders: it gives up when one broker has not caught up yet (see topic-creation.ts).
-      const topics = missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replication_factor }));
-      await createTopicsWithLeaders(admin, topics, (address) => new Kafka({ clientId: 'punchline-demo', brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin());
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureChannelTopics(structure, platform, createLogger({ level: 'warn' }), { alter: false });
   return structure.punchlines.filter((p) => p.start).map((p) => p.file);
 }
 
@@ -132,7 +121,9 @@ async function demo(): Promise<void> {
   const { cluster, startedHere } = await ensureBroker();
   const bootstrap = cluster.bootstrapServers[0] ?? '127.0.0.1:9092';
   const kafka = new Kafka({ clientId: 'punchline-demo', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const punchlines = await prepareChannel(kafka);
+  // The example platform config reads its brokers from this variable, here and in the punchlines.
+  process.env.PUNCHLINE_KAFKA_BROKERS = bootstrap;
+  const punchlines = await prepareChannel();
   const logDir = join(punchlineHome(), 'demo');
   await mkdir(logDir, { recursive: true });
   const [metricsPort] = await findFreePorts(1);

@@ -14,6 +14,7 @@ import { registerGraphCommand } from './graph-command.js';
 import { registerTopCommand } from './top-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerChannelCommand } from './channel-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import type { SignalLatch } from './early-signals.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
@@ -48,6 +49,7 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerKafkaCommand(program);
   registerDemoCommand(program);
   registerConfigCommand(program);
+  registerChannelCommand(program);
   registerReplayCommand(program, NODE_CATALOGUE);
   return program;
 }

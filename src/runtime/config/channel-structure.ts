@@ -1,7 +1,7 @@
 /**
  * `channel_structure.json5`: what a channel runs and the topics it needs. Validated by
- * `punchline validate` (schema, punchline files present, clusters declared) and read by the demo
- * to create the topics and start the punchlines.
+ * `punchline validate` (schema, punchline files present, clusters declared) and read by
+ * `punchline channel` and the demo to create the topics and start the punchlines.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,8 +18,14 @@ export const CHANNEL_STRUCTURE_FILE = 'channel_structure.json5';
 export interface ChannelStructure {
   readonly file: string;
   readonly description?: string;
-  readonly punchlines: readonly { readonly file: string; readonly description?: string; readonly start: boolean }[];
-  readonly topics: readonly { readonly cluster: string; readonly name: string; readonly partitions: number; readonly replication_factor: number }[];
+  readonly punchlines: readonly { readonly file: string; readonly description?: string; readonly start: boolean; readonly replicas: number }[];
+  readonly topics: readonly {
+    readonly cluster: string;
+    readonly name: string;
+    readonly partitions: number;
+    readonly replication_factor: number;
+    readonly configs: Readonly<Record<string, string>>;
+  }[];
 }
 
 /** Reads and checks a channel structure; `structure` is set only when there is no error. */
