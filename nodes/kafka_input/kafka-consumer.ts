@@ -52,6 +52,8 @@ import type { AssignedPartition, DecodeErrorCount, MetricsSource, PartitionCount
 import { NodeRunState } from './run-state.js';
 import type { TopicPreparation } from './run-state.js';
 import type { KafkaInputSettings } from './settings.generated.js';
+import { recordedRecordOf } from './record-tap.js';
+import type { RecordTap } from './record-tap.js';
 
 /** Kafka's default fetch wait: an idle member answers group events within this delay. */
 const FETCH_MAX_WAIT_MS = 500;
@@ -126,6 +128,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   readonly #membership: GroupMembership<Payload>;
   readonly #replays: ReplayQueue<Payload>;
   readonly #committer: OffsetCommitter;
+  /** Told every record read (`punchline run --record`). */
+  readonly #tap: RecordTap | undefined;
 
   #sink: InputSink | undefined;
   #cluster: ResolvedCluster | undefined;
@@ -138,8 +142,9 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   #orphanTimer: NodeJS.Timeout | undefined;
   #released: Promise<void> | undefined;
 
-  constructor(settings: KafkaInputSettings, ctx: NodeContext) {
+  constructor(settings: KafkaInputSettings, ctx: NodeContext, tap?: RecordTap) {
     this.#settings = settings;
+    this.#tap = tap;
     this.#ctx = ctx;
     this.#label = ctx.label;
     this.#logger = ctx.logger;
@@ -356,6 +361,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   /** Decodes and emits one record. False when the executor must stop (a header CRASH). */
   #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: KafkaMessage, offset: number): boolean {
+    this.#tap?.(recordedRecordOf(topic, tracker.partition, message));
     const decoded = this.#decoder.decode({
       topic,
       partition: tracker.partition,

@@ -13,9 +13,11 @@
  * executors share), and `kafka-consumer.ts`, which runs them together.
  */
 import { defineNode } from '../../src/runtime/node-api.js';
+import type { NodeDefinition } from '../../src/runtime/node-api.js';
 import { checkKafkaInput } from './settings-checks.js';
 import { KafkaConsumerInstance } from './kafka-consumer.js';
 import type { KafkaInputSettings } from './settings.generated.js';
+import type { RecordTap } from './record-tap.js';
 
 /** The `kafka_input` node type, listed in the catalogue (`nodes/index.ts`). */
 export const kafkaInput = defineNode<KafkaInputSettings>({
@@ -25,3 +27,18 @@ export const kafkaInput = defineNode<KafkaInputSettings>({
   check: checkKafkaInput,
   create: (settings, ctx) => new KafkaConsumerInstance(settings, ctx),
 });
+
+/**
+ * The `kafka_input` node type telling `tap` every record it reads from Kafka
+ * (`punchline run --record FILE`): the run swaps it for the declaration's definition, as with
+ * `kafkaInputFedBy` (`recorded-input.ts`). Everything else is the node as it runs in production.
+ */
+export function kafkaInputRecordingTo(tap: RecordTap): NodeDefinition {
+  return defineNode<KafkaInputSettings>({
+    type: 'kafka_input',
+    kind: 'input',
+    schema: 'kafka_input.schema.json',
+    check: checkKafkaInput,
+    create: (settings, ctx) => new KafkaConsumerInstance(settings, ctx, tap),
+  });
+}

@@ -120,7 +120,7 @@ function mapRecordings(punchline: Punchline, positional: string | undefined, inp
     const file = entry.slice(at + 1);
     if (at <= 0 || file === '') throw new PunchlineError('E_USAGE', `--input ${entry}: expected <kafka_input component>=<recording file>`, { hint: `e.g. --input ${kafkaInputs[0] ?? 'input'}=records.jsonl` });
     if (!kafkaInputs.includes(component)) {
-      throw new PunchlineError('E_USAGE', `--input ${entry}: ${punchline.file} has no kafka_input "${component}"`, { hint: suggestName(component, kafkaInputs) ?? `its kafka_input nodes: ${kafkaInputs.join(', ')}` });
+      throw new PunchlineError('E_USAGE', `--input ${entry}: ${punchline.file} has no kafka_input "${component}"`, { hint: suggestName(component, kafkaInputs) });
     }
     if (mapping.has(component)) throw new PunchlineError('E_USAGE', `--input ${entry}: kafka_input "${component}" is given two recordings`);
     mapping.set(component, file);

@@ -18,12 +18,14 @@ import type { PunchlineCommandOptions } from './punchline-options.js';
 import { PunchlineError } from '../core/errors.js';
 import { latchStopSignals } from './early-signals.js';
 import type { SignalLatch } from './early-signals.js';
+import { withRecordedInputs } from './record-command.js';
 
 interface RunOptions extends PunchlineCommandOptions {
   readonly httpPort?: string;
   readonly httpHost?: string;
   readonly metricsPort?: string;
   readonly logLevel?: string;
+  readonly record?: string;
 }
 
 /** The `--http-port` (or its alias `--metrics-port`) as a number, or a usage error naming the option. */
@@ -48,6 +50,7 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
     .option('--http-host <host>', 'the address --http-port listens on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--metrics-port <port>', 'the same as --http-port (its former name)')
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')} (default: $PUNCHLINE_LOG_LEVEL or info)`)
+    .option('--record <file>', 'also write every record the kafka_input nodes read into this recording, for `punchline replay`')
     .action(async (file: string, options: RunOptions) => {
       // Signals go through `live` from the first moment: before the topology exists, a stop only
       // means "do not start" (exit 0).
@@ -76,7 +79,8 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       }
       const registry = new Registry();
       collectDefaultMetrics({ register: registry });
-      const running = new Topology(punchline, { platform, logger, registry });
+      const recording = options.record === undefined ? undefined : await withRecordedInputs(punchline, options.record);
+      const running = new Topology(recording?.punchline ?? punchline, { platform, logger, registry });
       live.topology = running;
 
       let server: HttpServer | undefined;
@@ -101,6 +105,7 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       );
       const result = await running.result;
       await server?.close();
+      await recording?.writer.close();
       process.exitCode = result.exitCode;
     });
 }
