@@ -104,7 +104,7 @@ export const alertHandlers = defineNode<AlertHandlersSettings>({
         if (result.status === 'rejected' && failure === undefined) {
           const reason: unknown = result.reason;
           const error = reason instanceof PunchlineError ? reason : new PunchlineError('E_TUPLE_FAILED', String(reason), { cause: reason });
-          failure = error.within(`${ctx.label}: handler "${spec.id}" (${spec.kind}) of topic "${topic}", event ${event.id} ${event.level}`);
+          failure = error.within(`handler "${spec.id}" (${spec.kind}) of topic "${topic}", event ${event.id} ${event.level}`);
         }
       });
       return failure === undefined ? ack(tuple) : fail(tuple, failure);

@@ -6,7 +6,7 @@
  * moves on).
  *
  * - `log`: the event's JSON line appended to `path`, a file created with `mode` (exactly: the
- *   mode is set after creation, whatever the umask);
+ *   mode is set after creation, whatever the umask), in a folder created when missing;
  * - `post`: the event's JSON (or `alert-template` rendered on the alert data) POSTed to `url`
  *   with `Content-Type: application/json` and `headers`; a network error, a timeout, a 5xx or a
  *   429 is retried `retries` times after `retry_backoff_ms`, doubled each time; another status
@@ -17,7 +17,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { chmod, open } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PunchlineError } from '../../src/core/errors.js';
 import { alertTemplateData } from '../../src/libraries/alerting/index.js';
@@ -44,6 +45,7 @@ export function logDelivery(options: LogOptions): Delivery {
   return async ({ json }) => {
     let file;
     try {
+      if (!created) await mkdir(dirname(options.path), { recursive: true });
       file = await open(options.path, 'a', options.mode);
       if (!created) {
         // The umask may have taken bits away: the file gets the mode the spec asks for.

@@ -1,14 +1,15 @@
 /**
  * Reading the handler spec files an `alert_handlers` node names: YAML (`.yaml`, `.yml`; read as
  * YAML 1.1, as Kapacitor reads its handler files, so `mode: 0644` is octal) or JSON5 (`.json5`,
- * `.json`), one spec per file as `kapacitor define-topic-handler` takes them. Every problem is
- * located in its file: `file:line:col  /json/pointer  message`, the way punchlines' are.
+ * `.json`), one spec per file as `kapacitor define-topic-handler` takes them. `${NAME}` and
+ * `${NAME:-default}` in their strings are replaced from the environment, as in punchlines. Every
+ * problem is located in its file: `file:line:col  /json/pointer  message`, the way punchlines' are.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { PunchlineError } from '../../src/core/errors.js';
-import { parseJson5Document } from '../../src/runtime/node-api.js';
+import { parseJson5Document, substituteEnvironment } from '../../src/runtime/node-api.js';
 import { checkHandlerSpec } from '../../src/libraries/alerting/index.js';
 import type { HandlerSpec, SpecProblem } from '../../src/libraries/alerting/index.js';
 
@@ -85,13 +86,14 @@ export function loadHandlerSpecs(files: readonly string[]): { specs: HandlerSpec
       problems.push({ index, message: error.message, ...(error.hint !== undefined && { hint: error.hint }) });
       return;
     }
-    const checked = checkHandlerSpec(document.value, taken);
+    const { value, unset } = substituteEnvironment(document.value);
+    const checked = unset.length > 0 ? { problems: unset.map(({ pointer, name }) => ({ pointer, message: `environment variable ${name} is not set`, hint: `export ${name}=… or write \${${name}:-default}` })) } : checkHandlerSpec(value, taken);
     const locate = (problem: SpecProblem): LocatedProblem => {
       const { line, column } = document.locate(problem.pointer);
       return { index, message: `${file}:${line}:${column}  ${problem.pointer === '' ? '/' : problem.pointer}  ${problem.message}`, ...(problem.hint !== undefined && { hint: problem.hint }) };
     };
     problems.push(...checked.problems.map(locate));
-    if (checked.spec !== undefined) {
+    if ('spec' in checked && checked.spec !== undefined) {
       specs.push(checked.spec);
       taken.add(`${checked.spec.topic}/${checked.spec.id}`);
     }

@@ -9,7 +9,8 @@
  *   time (`tuple-time.ts`), the compiled field layouts that keep emitted tuples cheap
  *   (`field-layouts.ts`), a throttled log for warnings that repeat per record (`throttled-log.ts`, one
  *   per node in `NodeContext.throttledLog`), metric families registered once per registry, and the
- *   JSON5 parser that locates JSON pointers, for a node that reads config files of its own.
+ *   JSON5 parser that locates JSON pointers and the `${ENV}` substitution of punchlines, for a node
+ *   that reads config files of its own.
  */
 export * from './node-contract.js';
 export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
@@ -20,3 +21,4 @@ export { tupleTimeMs } from './tuple-time.js';
 export { compileExtension, perStream } from './field-layouts.js';
 export type { PlatformConfig } from './config/platform-config.js';
 export { parseJson5Document } from './validation/json5-document.js';
+export { substituteEnvironment } from './config/env-substitution.js';
