@@ -1,7 +1,7 @@
 /**
- * `punchline validate <file|dir…>`: every punchline, `platform.json5` and `channel_structure.json5`
- * given, or found under a folder, checked against its schema (and punchlines against the graph
- * rules). Prints every problem; exits 2 if any, 1 if a file could not be read.
+ * `punchline validate <file|dir…>`: every punchline, `platform.json5`, `channel_structure.json5`
+ * and test file (`*.test.json5`, with the punchline it tests) given, or found under a folder,
+ * checked against its schema (and punchlines against the graph rules). Prints every problem; exits 2 if any, 1 if a file could not be read.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -13,6 +13,7 @@ import type { NodeDefinition } from '../runtime/node-api.js';
 import { asPunchlineError, PunchlineError } from '../core/errors.js';
 import { EXIT } from '../runtime/exit-codes.js';
 import { printDiagnostics, withPunchlineOptions } from './punchline-options.js';
+import { loadTestFile, TEST_FILE_SUFFIX } from './test-command.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
 
 /** The files under `path` (itself when it is not a folder: reading it will say what is wrong). Symbolic links to folders are not followed, so a link loop cannot trap the walk. */
@@ -43,6 +44,13 @@ export function registerValidateCommand(program: Command, catalogue: readonly No
         try {
           if (basename(file) === PLATFORM_CONFIG_FILE) {
             const { diagnostics } = await readPlatformConfig(file);
+            printDiagnostics(diagnostics);
+            errors += diagnostics.filter((d) => d.severity === 'error').length;
+            continue;
+          }
+          if (file.endsWith(TEST_FILE_SUFFIX)) {
+            // A test file of `punchline test`: checked with its punchline, not run.
+            const { diagnostics } = await loadTestFile(file, catalogue, options);
             printDiagnostics(diagnostics);
             errors += diagnostics.filter((d) => d.severity === 'error').length;
             continue;
