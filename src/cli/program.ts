@@ -16,6 +16,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerChannelCommand } from './channel-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerTestCommand } from './test-command.js';
 import type { SignalLatch } from './early-signals.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
@@ -51,5 +52,6 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerConfigCommand(program);
   registerChannelCommand(program);
   registerReplayCommand(program, NODE_CATALOGUE);
+  registerTestCommand(program, NODE_CATALOGUE);
   return program;
 }
