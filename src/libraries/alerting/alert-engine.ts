@@ -21,9 +21,9 @@
 import { PunchlineError } from '../../core/errors.js';
 import type { Fields } from '../../core/fields.js';
 import type { AlertEvent } from './alert-event.js';
-import { levelOfRank, type AlertLevel } from './alert-levels.js';
+import { levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
 import { compileAlertTemplates, renderAlertTemplates, type AlertServerInfo, type AlertTemplates } from './alert-templates.js';
-import { AlertGroupState } from './group-state.js';
+import { AlertGroupState, restoreGroupState, snapshotGroupState, type AlertGroupSnapshot } from './group-state.js';
 import { LevelChooser, type LambdaFailureListener, type LevelLambdas } from './level-choice.js';
 
 /** How an alert behaves: Kapacitor's AlertNode properties. */
@@ -98,6 +98,8 @@ export const DEFAULT_HISTORY = 21;
 export class AlertEngine {
   private readonly groups = new Map<string, AlertGroupState>();
   private readonly previousLevels = new Map<string, AlertLevel>();
+  /** The ids each group's events had: whose previous levels belong in the group's snapshot. */
+  private readonly idsOfGroup = new Map<string, Set<string>>();
   private readonly chooser: LevelChooser;
   private readonly templates: AlertTemplates;
   private readonly groupBy: readonly string[];
@@ -182,6 +184,39 @@ export class AlertEngine {
     return this.event({ name: batch.name, time, tags: batch.tags, fields }, groupId, levelOfRank(rank), group.duration(), batch.points);
   }
 
+  /** The group a point of these tags belongs to: the key of its state and snapshot. */
+  groupIdOf(tags: Readonly<Record<string, string>>): string {
+    return this.groupId(tags);
+  }
+
+  /** The state of `groupId` as a snapshot (for a changelog), undefined for a group never seen. */
+  snapshot(groupId: string): AlertGroupSnapshot | undefined {
+    const group = this.groups.get(groupId);
+    if (group === undefined) return undefined;
+    const previous: Record<string, number> = {};
+    for (const id of this.idsOfGroup.get(groupId) ?? []) previous[id] = levelRank(this.previousLevels.get(id) ?? 'OK');
+    return snapshotGroupState(group, previous);
+  }
+
+  /**
+   * Replaces the state of `groupId` with a snapshot's (a restart or a rebalance restoring it from
+   * the changelog). Returns why not, leaving the group as it was, when the snapshot does not fit
+   * this alert (see {@link restoreGroupState}).
+   */
+  restore(groupId: string, snapshot: unknown): string | undefined {
+    const group = new AlertGroupState(this.historySize, this.chooser.newStates());
+    const problem = restoreGroupState(group, snapshot);
+    if (problem !== undefined) return problem;
+    this.groups.set(groupId, group);
+    const ids = new Set<string>();
+    for (const [id, rank] of Object.entries((snapshot as AlertGroupSnapshot).previousLevels)) {
+      this.previousLevels.set(id, levelOfRank(rank));
+      ids.add(id);
+    }
+    this.idsOfGroup.set(groupId, ids);
+    return undefined;
+  }
+
   private groupState(groupId: string): AlertGroupState {
     let group = this.groups.get(groupId);
     if (group === undefined) {
@@ -213,6 +248,9 @@ export class AlertEngine {
     });
     const previousLevel = this.previousLevels.get(id) ?? 'OK';
     this.previousLevels.set(id, level);
+    let ids = this.idsOfGroup.get(group);
+    if (ids === undefined) this.idsOfGroup.set(group, (ids = new Set()));
+    ids.add(id);
     return {
       id,
       message,

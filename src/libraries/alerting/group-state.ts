@@ -38,6 +38,17 @@ export class AlertGroupState {
     return this.history[(this.newest + size - 1) % size] ?? 0;
   }
 
+  /** The ring as stored and the slot of the newest level, for a snapshot. */
+  ring(): { readonly history: Uint8Array; readonly newest: number } {
+    return { history: this.history, newest: this.newest };
+  }
+
+  /** Puts back a ring of the same size, from a snapshot. */
+  restoreRing(history: readonly number[], newest: number): void {
+    this.history.set(history);
+    this.newest = newest;
+  }
+
   /** Pushes a level into the ring and records whether it changed from the previous one. */
   record(rank: number): void {
     this.changed = this.currentRank !== rank;
@@ -96,3 +107,75 @@ export class AlertGroupState {
 
 /** Go's `maxDuration`, what `time.Sub` saturates to. */
 export const MAX_DURATION_NS = 9_223_372_036_854_775_807n;
+
+/**
+ * What a group's state is written as (in a changelog record), and restored from: everything
+ * {@link AlertGroupState} holds, plus the level of the last event of each id the group emitted
+ * (the topic's previous level). Times are decimal nanoseconds (beyond 2^53), lambda slots numbers
+ * (`"NaN"`, `"Infinity"`, `"-Infinity"` as strings: JSON has no such numbers).
+ */
+export interface AlertGroupSnapshot {
+  readonly v: 1;
+  /** The ring of levels (ranks), oldest slot first as stored, and the slot of the newest. */
+  readonly history: readonly number[];
+  readonly newest: number;
+  readonly flapping: boolean;
+  readonly changed: boolean;
+  readonly firstTriggered?: string;
+  readonly lastTriggered?: string;
+  readonly lambdaSlots: readonly (readonly (number | string)[])[];
+  /** Alert id → the level of its last event. */
+  readonly previousLevels: Readonly<Record<string, number>>;
+}
+
+const slotOut = (value: number): number | string => (Number.isFinite(value) ? value : String(value));
+const slotIn = (value: number | string): number => (typeof value === 'number' ? value : Number(value));
+
+/** The snapshot of `state`. */
+export function snapshotGroupState(state: AlertGroupState, previousLevels: Readonly<Record<string, number>>): AlertGroupSnapshot {
+  const { history, newest } = state.ring();
+  return {
+    v: 1,
+    history: [...history],
+    newest,
+    flapping: state.flapping,
+    changed: state.changed,
+    ...(state.firstTriggered !== undefined && { firstTriggered: state.firstTriggered.toString() }),
+    ...(state.lastTriggered !== undefined && { lastTriggered: state.lastTriggered.toString() }),
+    lambdaSlots: state.lambdaStates.map((s) => Array.from(s.slots, slotOut)),
+    previousLevels,
+  };
+}
+
+const isRank = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 3;
+const isTime = (value: unknown): boolean => value === undefined || (typeof value === 'string' && /^-?\d+$/.test(value));
+
+/**
+ * Reads a snapshot back into `state` (a fresh state of the same alert). Returns why it cannot,
+ * without touching `state`, when the snapshot is not one (another version, another alert's shape:
+ * a different history size or set of lambdas), so the caller starts that group afresh and says so.
+ */
+export function restoreGroupState(state: AlertGroupState, value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return 'not a JSON object';
+  const s = value as Partial<Record<keyof AlertGroupSnapshot, unknown>>;
+  if (s.v !== 1) return `version ${JSON.stringify(s.v)}, this alert reads version 1`;
+  const { history, newest, lambdaSlots, previousLevels } = s;
+  if (!Array.isArray(history) || !history.every(isRank)) return '"history" is not a list of levels';
+  if (history.length !== state.ring().history.length) return `its history holds ${history.length} levels, this alert ${state.ring().history.length} (history changed)`;
+  if (!Number.isInteger(newest) || (newest as number) < 0 || (newest as number) >= history.length) return '"newest" is not a slot of the history';
+  if (typeof s.flapping !== 'boolean' || typeof s.changed !== 'boolean') return '"flapping" or "changed" is not a boolean';
+  if (!isTime(s.firstTriggered) || !isTime(s.lastTriggered)) return 'a trigger time is not decimal nanoseconds';
+  if (!Array.isArray(lambdaSlots) || lambdaSlots.length !== state.lambdaStates.length) return 'its lambdas differ from this alert\'s (levels changed)';
+  for (let i = 0; i < lambdaSlots.length; i++) {
+    const slots = lambdaSlots[i] as unknown;
+    if (!Array.isArray(slots) || slots.length !== state.lambdaStates[i]?.slots.length || !slots.every((v) => typeof v === 'number' || typeof v === 'string')) return 'its lambdas differ from this alert\'s (levels changed)';
+  }
+  if (previousLevels === null || typeof previousLevels !== 'object' || !Object.values(previousLevels).every(isRank)) return '"previousLevels" is not a map of levels';
+  state.restoreRing(history, newest as number);
+  state.flapping = s.flapping;
+  state.changed = s.changed;
+  state.firstTriggered = s.firstTriggered === undefined ? undefined : BigInt(s.firstTriggered as string);
+  state.lastTriggered = s.lastTriggered === undefined ? undefined : BigInt(s.lastTriggered as string);
+  (lambdaSlots as (number | string)[][]).forEach((slots, i) => state.lambdaStates[i]?.slots.set(slots.map(slotIn)));
+  return undefined;
+}

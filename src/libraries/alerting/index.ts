@@ -3,6 +3,7 @@
  * history, flapping, state changes only, recoveries, durations, previous level), the event built
  * from id/message/details templates, and its byte-exact Kapacitor JSON.
  */
+export type { AlertGroupSnapshot } from './group-state.js';
 export { AlertEngine, DEFAULT_HISTORY, type AlertBatch, type AlertBatchPoint, type AlertEngineOptions, type AlertPoint } from './alert-engine.js';
 export { decodeAlertEvent, encodeAlertEvent, encodeAlertEventRecord, type AlertEvent, type AlertEventSeries } from './alert-event.js';
 export { LEVELS, levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
