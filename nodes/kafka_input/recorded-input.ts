@@ -78,8 +78,10 @@ function kafkajsHeaders(headers: RecordedRecord['headers']): RecordHeaders | und
   return out;
 }
 
+/** The bytes as a Buffer view (no copy); a Buffer as it is (the recording reader gives Buffers). */
 function asBuffer(bytes: Uint8Array | null): Buffer | null {
-  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes === null || Buffer.isBuffer(bytes)) return bytes;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The handle of one emitted record. */

@@ -194,12 +194,15 @@ export function registerReplayCommand(program: Command, catalogue: readonly Node
       const topology = new Topology(punchline, { platform, logger, registry: new Registry() });
       const stop = (signal: NodeJS.Signals): void => void topology.stop(signal);
       process.once('SIGINT', stop).once('SIGTERM', stop);
+      const started = performance.now();
       await topology.start().catch(() => undefined); // the failure is in topology.result
       const result = await topology.result;
+      const seconds = (performance.now() - started) / 1000;
       process.off('SIGINT', stop).off('SIGTERM', stop);
 
       for (const [component, feed] of feeds) {
-        process.stderr.write(`replay: ${feed.file} → kafka_input[${component}]: ${feed.read} records read, ${feed.acked} acked${feed.failed > 0 ? `, ${feed.failed} failed` : ''}${feed.consumed ? '' : ' (not read to the end)'}\n`);
+        const rate = seconds > 0 ? `, ${Math.round(feed.acked / seconds).toLocaleString('en-US')} records/s` : '';
+        process.stderr.write(`replay: ${feed.file} → kafka_input[${component}]: ${feed.read} records read, ${feed.acked} acked${feed.failed > 0 ? `, ${feed.failed} failed` : ''}${feed.consumed ? '' : ' (not read to the end)'} in ${seconds.toFixed(1)} s${rate}\n`);
       }
       for (const [component, path] of captures ?? []) process.stderr.write(`replay: capture of ${component}: ${path}\n`);
       if (result.exitCode !== EXIT.OK) {

@@ -8,7 +8,6 @@ import { PunchlineError } from '../../core/errors.js';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './recording-format.js';
 import type { RecordedHeader, RecordedRecord, RecordingHeader } from './recording-format.js';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const RECORD_MEMBERS = new Set(['topic', 'partition', 'offset', 'timestamp', 'key', 'value', 'headers']);
 const HEADER_MEMBERS = new Set(['format', 'version', 'source']);
 
@@ -26,11 +25,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Base64 text as bytes (a Buffer, which is a Uint8Array), or null. Checked by length instead of a
+ * pattern, which costs more than the decoding: Node's decoder skips what is not base64, so text
+ * holding anything else, or padding inside, decodes to fewer bytes than its length promises.
+ * (Node also reads the URL-safe alphabet, `-` and `_`, which is accepted as such.)
+ */
 function bytes(value: unknown, what: string): Uint8Array | null {
   if (value === null) return null;
-  if (typeof value !== 'string' || !BASE64.test(value)) throw new LineDefect(`${what} is not base64 text or null: ${JSON.stringify(value)?.slice(0, 60)}`);
-  const buffer = Buffer.from(value, 'base64');
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  if (typeof value === 'string' && value.length % 4 === 0) {
+    const buffer = Buffer.from(value, 'base64');
+    const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+    if (buffer.length === (value.length / 4) * 3 - padding) return buffer;
+  }
+  throw new LineDefect(`${what} is not base64 text or null: ${JSON.stringify(value)?.slice(0, 60)}`);
 }
 
 function integer(value: unknown, what: string, minimum: number): number {
@@ -41,10 +49,12 @@ function integer(value: unknown, what: string, minimum: number): number {
 }
 
 function unknownMembers(value: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
-  for (const name of Object.keys(value)) {
+  for (const name in value) {
     if (!known.has(name)) throw new LineDefect(`${what} has an unknown member "${name}"`, `a ${what} holds ${[...known].join(', ')}`);
   }
 }
+
+const NO_HEADERS: readonly RecordedHeader[] = Object.freeze([]);
 
 /** A record line's JSON value, checked member by member. */
 export function parseRecord(value: unknown): RecordedRecord {
@@ -59,7 +69,7 @@ export function parseRecord(value: unknown): RecordedRecord {
   const recordValue = bytes(value.value ?? null, 'value');
   const rawHeaders = value.headers ?? [];
   if (!Array.isArray(rawHeaders)) throw new LineDefect('headers must be a list of [name, base64 or null] pairs');
-  const headers: RecordedHeader[] = rawHeaders.map((pair: unknown, index) => {
+  const headers: readonly RecordedHeader[] = rawHeaders.length === 0 ? NO_HEADERS : rawHeaders.map((pair: unknown, index) => {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
       throw new LineDefect(`headers[${index}] must be a [name, base64 or null] pair, not ${JSON.stringify(pair)?.slice(0, 60)}`);
     }

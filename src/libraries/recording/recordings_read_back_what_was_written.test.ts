@@ -55,6 +55,7 @@ test('a defect is an error naming the file and line, with the fix when there is 
       ['{"topic":"t"}\n', /line 1: not a punchline recording/],
       ['{"format":"punchline-recording","version":2}\n', /line 1: version 2 is newer than this punchline reads \(1\)/],
       ['{"format":"punchline-recording","version":1}\n{"topic":"t","partition":0,"offset":0,"timestamp":1,"key":null,"value":"bm9","headers":[]}\n', /line 2: value is not base64 text or null/],
+      ['{"format":"punchline-recording","version":1}\n{"topic":"t","partition":0,"offset":0,"timestamp":1,"key":"bm9%","value":null,"headers":[]}\n', /line 2: key is not base64 text or null/],
       ['{"format":"punchline-recording","version":1}\n{"topic":"t","partition":0,"offset":0,"timestamp":1,"key":null,"value":null,"headers":[]}\n{"topic":"t","partition":-1}\n', /line 3: partition must be an integer ≥ 0, not -1/],
       ['{"format":"punchline-recording","version":1}\n{"topic":"t","partition":0,"offset":0,"timestamp":1,"key":null,"value":null,"headers":[["h"]]}\n', /line 2: headers\[0\] must be a \[name, base64 or null\] pair/],
       ['{"format":"punchline-recording","version":1}\n{"topic":"t","partition":0,"offset":0,"timestamp":1,"valeu":null}\n', /line 2: record has an unknown member "valeu"/],
