@@ -12,6 +12,7 @@ import { Topology } from '../runtime/topology.js';
 import { startHttpServer } from '../runtime/http-server.js';
 import type { HttpServer } from '../runtime/http-server.js';
 import { LiveView } from '../runtime/live-view.js';
+import { StatusLine } from './status-line.js';
 import { EXIT } from '../runtime/exit-codes.js';
 import { readPunchline, withPunchlineOptions } from './punchline-options.js';
 import type { PunchlineCommandOptions } from './punchline-options.js';
@@ -70,7 +71,9 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       const port = portText === undefined ? undefined : httpPort(portText, portOption);
       const { punchline, platform } = await readPunchline(file, options, catalogue);
       const { tenant, channel, name } = punchline.identity;
-      const logger = createLogger(level === undefined ? {} : { level }).child({ tenant, channel, punchline: name });
+      // On a terminal, a status line under the logs (status-line.ts), the logs going around it.
+      const statusLine = process.stderr.isTTY ? new StatusLine(process.stderr) : undefined;
+      const logger = createLogger({ ...(level !== undefined && { level }), ...(statusLine !== undefined && { destination: statusLine.logDestination(), pretty: true }) }).child({ tenant, channel, punchline: name });
       live.logger = logger;
       if (live.stopRequested !== undefined) {
         logger.info({ signal: live.stopRequested }, 'stopped before starting');
@@ -82,12 +85,12 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
       const recording = options.record === undefined ? undefined : await withRecordedInputs(punchline, options.record);
       const running = new Topology(recording?.punchline ?? punchline, { platform, logger, registry });
       live.topology = running;
+      const view = new LiveView(recording?.punchline ?? punchline, registry, running);
 
       let server: HttpServer | undefined;
       if (port !== undefined) {
         const host = options.httpHost ?? '127.0.0.1';
-        const live = new LiveView(punchline, registry, running);
-        server = await startHttpServer({ registry, ready: () => running.ready, live, port, host, option: portOption });
+        server = await startHttpServer({ registry, ready: () => running.ready, live: view, port, host, option: portOption });
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
         logger.info({ port: server.port, host }, `live page on ${url}/ (metrics on ${url}/metrics)`);
       }
@@ -103,7 +106,9 @@ export function registerRunCommand(program: Command, catalogue: readonly NodeDef
         () => logger.info('running'),
         () => undefined, // the failure is in topology.result
       );
+      statusLine?.start(view);
       const result = await running.result;
+      statusLine?.stop();
       await server?.close();
       await recording?.writer.close();
       process.exitCode = result.exitCode;

@@ -43,7 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = { paths: SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]), censor: '***' };
   const humans = options.pretty ?? (options.destination === undefined && process.stderr.isTTY);
   if (humans) {
-    return pino({ level, redact }, pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino({ level, redact }, pretty({ destination: options.destination ?? 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
   return pino({ level, redact, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, options.destination ?? pino.destination({ fd: 2, sync: true }));
 }

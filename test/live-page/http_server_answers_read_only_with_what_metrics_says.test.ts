@@ -101,7 +101,9 @@ test('the snapshot agrees with /metrics, the server is read-only and shows no se
     for (const path of ['/api/snapshot', '/', '/page.js']) assert.doesNotMatch(await (await fetch(`${base}${path}`)).text(), new RegExp(SECRET));
   } finally {
     run.child.kill('SIGTERM');
-    await run.exit;
+    const { stderr } = await run.exit;
+    // Off a terminal, no status line: log lines only.
+    for (const line of stderr.trim().split('\n')) assert.doesNotThrow(() => JSON.parse(line), line);
     await rm(dir, { recursive: true, force: true });
   }
 });
@@ -136,9 +138,10 @@ test('--http-host 0.0.0.0 answers on every interface; the default only on loopba
   const loopback = startCli(['run', '--http-port', '0', file], env);
   try {
     const [open, local] = await Promise.all([listeningPort(everywhere), listeningPort(loopback)]);
-    assert.equal((await fetch(`http://${address}:${open}/healthz`)).status, 200);
-    await assert.rejects(fetch(`http://${address}:${local}/healthz`));
-    assert.equal((await fetch(`http://127.0.0.1:${local}/healthz`)).status, 200);
+    // Any answer will do (503 until the punchline runs): what counts is who can connect.
+    assert.ok((await fetch(`http://${address}:${open}/healthz`)).status > 0);
+    await assert.rejects(fetch(`http://${address}:${local}/healthz`), /fetch failed/);
+    assert.ok((await fetch(`http://127.0.0.1:${local}/healthz`)).status > 0);
   } finally {
     everywhere.child.kill('SIGTERM');
     loopback.child.kill('SIGTERM');
