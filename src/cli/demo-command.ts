@@ -140,13 +140,13 @@ async function demo(): Promise<void> {
     process.stdout.write(`${formatAlert(alert)}\n`);
   });
 
-  const children = punchlines.map((file) => ({ file, ...runPunchline(file, logDir, env, file === 'cpu_alert.json5' ? ['--metrics-port', String(metricsPort)] : []) }));
+  const children = punchlines.map((file) => ({ file, ...runPunchline(file, logDir, env, file === 'cpu_alert.json5' ? ['--http-port', String(metricsPort)] : []) }));
   process.stdout.write(
     [
       `${paint('1', 'punchline demo')}: CPU metrics of 4 hosts flow into mytenant.cpu on ${bootstrap}; cpu_alert raises`,
       `"Hey, check your CPU" when idle CPU drops below 10% and writes Kapacitor JSON to ${ALERT_TOPIC}.`,
       `  punchlines   ${punchlines.join(', ')} (logs in ${logDir})`,
-      `  metrics      http://127.0.0.1:${metricsPort}/metrics`,
+      `  live page    http://127.0.0.1:${metricsPort}/ (metrics: /metrics; in a terminal: npx punchline top ${metricsPort})`,
       `  in Kafka     kcat -b ${bootstrap} -C -t ${ALERT_TOPIC} -o beginning`,
       'Alerts as they arrive (Ctrl-C to stop):',
       '',
@@ -201,7 +201,7 @@ async function demo(): Promise<void> {
         'To look further:',
         '  npx punchline kafka start                 # keep a broker running (then npm run demo reuses it)',
         `  kcat -b ${bootstrap} -C -t ${ALERT_TOPIC} -o beginning -e   # the alerts, as Kapacitor JSON`,
-        `  npx punchline run punchlines/mytenant/monitoring/cpu_alert.json5 --metrics-port 9100   # then curl 127.0.0.1:9100/metrics`,
+        `  npx punchline run punchlines/mytenant/monitoring/cpu_alert.json5 --http-port 9100   # then open http://127.0.0.1:9100/, or npx punchline top 9100`,
         '  npx punchline graph punchlines/mytenant/monitoring/cpu_alert.json5 | dot -Tsvg > cpu_alert.svg',
         '',
       ].join('\n'),
