@@ -23,7 +23,9 @@ import type { CheckpointEntry } from './checkpoint.js';
 import { FileProgress } from './file-progress.js';
 import type { FilePosition } from './file-progress.js';
 import { isPattern, matchingFiles } from './glob.js';
-import { lineFields, RESERVED_FIELDS } from './line-fields.js';
+import { lineFields, RECORD_FIELDS, RESERVED_FIELDS } from './line-fields.js';
+import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { fileInputMetrics } from './metrics.js';
 import type { FileInputMetrics } from './metrics.js';
 import type { FileInputSettings } from './settings.generated.js';
@@ -62,6 +64,10 @@ function checkFileInput(settings: FileInputSettings, scope: CheckScope): Setting
   const problems: SettingsProblem[] = [];
   scope.publish.forEach((declaration, streamIndex) => {
     declaration.fields.forEach((field, fieldIndex) => {
+      if (RECORD_FIELDS.includes(field) && settings.format !== 'recording') {
+        problems.push({ path: `/publish/${streamIndex}/fields/${fieldIndex}`, message: `${field} is set only with format "recording": it would be null on every tuple`, severity: 'error' });
+        return;
+      }
       if (!field.startsWith('_ppf_') || RESERVED_FIELDS.includes(field)) return;
       const close = closestName(field, RESERVED_FIELDS);
       problems.push({
@@ -78,6 +84,9 @@ function checkFileInput(settings: FileInputSettings, scope: CheckScope): Setting
   if (settings.format !== 'lines' && settings.line_field !== 'message') {
     problems.push({ path: '/settings/line_field', message: `line_field is only read with format "lines", not "${settings.format}"`, severity: 'warning' });
   }
+  if (settings.format !== 'recording' && settings.record_codec !== 'json') {
+    problems.push({ path: '/settings/record_codec', message: `record_codec is only read with format "recording", not "${settings.format}"`, severity: 'warning' });
+  }
   return problems;
 }
 
@@ -87,6 +96,8 @@ class FileInputInstance implements InputInstance {
   readonly #metrics: FileInputMetrics;
   readonly #checkpointPath: string | undefined;
   readonly #maxPending: number;
+  /** With format recording: the codec of the records' values. */
+  readonly #codec: RecordCodec | undefined;
   /** Open files by `dev:ino`. */
   readonly #files = new Map<string, OpenFile>();
   readonly #replays: Replay[] = [];
@@ -115,6 +126,7 @@ class FileInputInstance implements InputInstance {
     this.#metrics = fileInputMetrics(ctx);
     this.#checkpointPath = settings.checkpoint_path === undefined ? undefined : resolve(settings.checkpoint_path);
     this.#maxPending = ctx.topology['topology.max.spout.pending'];
+    this.#codec = settings.format === 'recording' ? recordCodec(settings.record_codec) : undefined;
   }
 
   async start(sink: InputSink): Promise<void> {
@@ -334,7 +346,7 @@ class FileInputInstance implements InputInstance {
     const seq = file.progress.append(position, position.offset + length);
     this.#moved = true;
     const contentEnd = end > start && data[end - 1] === 13 ? end - 1 : end;
-    const decoded = lineFields(data, start, contentEnd, { settings: this.#settings, path: file.path, position, label: this.#ctx.label });
+    const decoded = lineFields(data, start, contentEnd, { settings: this.#settings, path: file.path, position, label: this.#ctx.label, ...(this.#codec !== undefined && { codec: this.#codec }) });
     this.#metrics.lines.inc();
     if (decoded === undefined) {
       file.progress.done(seq); // a blank line of JSON lines holds nothing

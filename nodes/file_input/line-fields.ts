@@ -10,11 +10,17 @@ import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
 import type { DecodeErrorKind } from '../../src/libraries/codecs/decode-error.js';
 import { isJsonObject, newFieldMap, parseJsonBytes } from '../../src/libraries/codecs/json-value.js';
 import { readUtf8 } from '../../src/libraries/codecs/strict-utf8.js';
+import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
+import { parseHeader, parseRecord } from '../../src/libraries/recording/recording-reader.js';
+import type { RecordedRecord } from '../../src/libraries/recording/index.js';
 import type { FilePosition } from './file-progress.js';
 import type { FileInputSettings } from './settings.generated.js';
 
 /** Every `_ppf_*` field this node sets (README, "Reserved fields"; the error ones on `_ppf_errors`). */
-export const RESERVED_FIELDS: readonly string[] = ['_ppf_file_path', '_ppf_file_line', '_ppf_file_offset', '_ppf_error_message', '_ppf_error_document'];
+export const RESERVED_FIELDS: readonly string[] = ['_ppf_file_path', '_ppf_file_line', '_ppf_file_offset', '_ppf_error_message', '_ppf_error_document', '_ppf_topic_name', '_ppf_partition_id', '_ppf_partition_offset', '_ppf_kafka_timestamp'];
+
+/** The reserved fields set only with format recording: the recorded record's coordinates and timestamp, as kafka_input sets them. */
+export const RECORD_FIELDS: readonly string[] = ['_ppf_topic_name', '_ppf_partition_id', '_ppf_partition_offset', '_ppf_kafka_timestamp'];
 
 /** A decoded line: a data tuple (on every published stream) or an error tuple. */
 export type LineTuple = { readonly fields: Fields; readonly stream: undefined } | { readonly fields: Fields; readonly stream: typeof ERRORS_STREAM; readonly kind: DecodeErrorKind; readonly message: string };
@@ -22,6 +28,8 @@ export type LineTuple = { readonly fields: Fields; readonly stream: undefined } 
 /** Where a line comes from, and how to read it. */
 export interface LineSource {
   readonly settings: Pick<FileInputSettings, 'format' | 'line_field'>;
+  /** With format recording: the codec of the records' values. */
+  readonly codec?: RecordCodec;
   readonly path: string;
   readonly position: FilePosition;
   /** The node's `type[component]`, prefix of error messages. */
@@ -36,6 +44,28 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/** Fills `fields` from a recording line's record: its value read with `codec`, then its coordinates; the error when it does not read. */
+function recordFields(line: FieldValue, codec: RecordCodec, fields: Record<string, FieldValue>): DecodeError | undefined {
+  let record: RecordedRecord;
+  try {
+    record = parseRecord(line);
+  } catch (defect) {
+    return new DecodeError('invalid_json', `not a recorded record: ${(defect as Error).message}`);
+  }
+  try {
+    const value = record.value === null ? null : Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
+    if (value === null) return new DecodeError('invalid_json', `record ${record.topic}/${record.partition}@${record.offset}: value is null (a tombstone)`);
+    const decoded = codec.decode(value);
+    if (codec.spread === undefined) fields.value = decoded;
+    else Object.assign(fields, codec.spread(decoded));
+  } catch (failure) {
+    if (failure instanceof DecodeError) return failure.within(`record ${record.topic}/${record.partition}@${record.offset}`);
+    throw failure;
+  }
+  Object.assign(fields, { _ppf_topic_name: record.topic, _ppf_partition_id: record.partition, _ppf_partition_offset: record.offset, _ppf_kafka_timestamp: record.timestamp });
+  return undefined;
+}
+
 /**
  * The tuple of the line `bytes[start, end)` (newline excluded), or `undefined` for a blank line
  * of JSON lines, which holds no record.
@@ -47,6 +77,19 @@ export function lineFields(bytes: Buffer, start: number, end: number, source: Li
     const text = readUtf8(bytes, start, end);
     if (text === undefined) error = new DecodeError('invalid_utf8', 'the line is not valid utf-8');
     else fields[source.settings.line_field] = text;
+  } else if (source.settings.format === 'recording') {
+    if (isBlank(bytes, start, end)) return undefined;
+    const value = parseJsonBytes(bytes, start, end, 'the line');
+    if (value instanceof DecodeError) error = value;
+    else if (source.position.line === 1 && isJsonObject(value) && Object.hasOwn(value, 'format')) {
+      // The recording's header line: checked, and it holds no record.
+      try {
+        parseHeader(value);
+        return undefined;
+      } catch (defect) {
+        error = new DecodeError('invalid_json', `the recording header: ${(defect as Error).message}`);
+      }
+    } else error = recordFields(value, source.codec as RecordCodec, fields);
   } else {
     if (isBlank(bytes, start, end)) return undefined;
     const value = parseJsonBytes(bytes, start, end, 'the line');

@@ -2,8 +2,8 @@
  * `file_input` without tail, as its README describes it: JSON lines spread into typed fields,
  * raw lines in one field, the reserved fields (path, line, offset), lines that do not decode on
  * `_ppf_errors` with file and line (counted, never dropped silently), glob patterns, the input
- * ending once everything is acked, a failed line replayed, and a restart resuming at the
- * checkpoint: only lines appended since are read.
+ * ending once everything is acked, a failed line replayed, a restart resuming at the checkpoint
+ * (only lines appended since are read), and a recording read record by record.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { metricValue, startPunchline } from '../../test/support/run-punchline.js';
 import { channelDir } from '../../test/support/temp-dir.js';
+import { headerLine, recordLine } from '../../src/libraries/recording/index.js';
 
 type Line = Record<string, unknown>;
 
@@ -108,4 +109,22 @@ test('a restart resumes at the checkpoint: only the lines appended since are rea
   // Truncated and rewritten while stopped: shorter than its checkpoint, so read from its beginning.
   await writeFile(file, '{"id":9}\n');
   assert.deepEqual((await readAll(dir, settings, ['id', '_ppf_file_line'])).out, [{ id: 9, _ppf_file_line: 1 }]);
+});
+
+test('a recording is read record by record: values through record_codec, the recorded coordinates in _ppf_* fields, defects to _ppf_errors', async () => {
+  const dir = await channelDir();
+  const file = join(dir, 'cpu.recording.jsonl');
+  const record = (offset: number, value: string | null): string =>
+    recordLine({ topic: 'mytenant.cpu', partition: 2, offset, timestamp: 1700000000000 + offset, key: null, value: value === null ? null : Buffer.from(value), headers: [] });
+  await writeFile(file, headerLine('test') + record(41, '{"host":"web-1","usage_idle":4.5}') + record(42, 'not json') + '{"topic":"t"}\n' + record(43, null) + record(44, '{"host":"web-2"}'));
+  const { out, errors, errorCount } = await readAll(dir, `paths: ["${file}"], format: "recording", record_codec: "json"`, ['host', 'usage_idle', '_ppf_topic_name', '_ppf_partition_id', '_ppf_partition_offset', '_ppf_kafka_timestamp']);
+  assert.deepEqual(out, [
+    { host: 'web-1', usage_idle: 4.5, _ppf_topic_name: 'mytenant.cpu', _ppf_partition_id: 2, _ppf_partition_offset: 41, _ppf_kafka_timestamp: 1700000000041 },
+    { host: 'web-2', usage_idle: null, _ppf_topic_name: 'mytenant.cpu', _ppf_partition_id: 2, _ppf_partition_offset: 44, _ppf_kafka_timestamp: 1700000000044 },
+  ]);
+  assert.deepEqual(errors.map((e) => e._ppf_file_line), [3, 4, 5], 'the value that is not JSON, the line that is not a record, the tombstone');
+  assert.match(String(errors[0]?._ppf_error_message), /line 3: record mytenant\.cpu\/2@42: /);
+  assert.match(String(errors[1]?._ppf_error_message), /line 4: not a recorded record: /);
+  assert.match(String(errors[2]?._ppf_error_message), /line 5: record mytenant\.cpu\/2@43: value is null \(a tombstone\)/);
+  assert.equal(errorCount, 3);
 });

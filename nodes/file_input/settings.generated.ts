@@ -11,13 +11,17 @@ export interface FileInputSettings {
    */
   paths: string[];
   /**
-   * json_lines: each line is a JSON object whose members become fields (a line that is not one goes to `_ppf_errors`); lines: each line's text is the field `line_field`.
+   * json_lines: each line is a JSON object whose members become fields (a line that is not one goes to `_ppf_errors`); lines: each line's text is the field `line_field`; recording: a punchline recording (docs/recording-format.md), each record's value read with `record_codec` and its coordinates in the `_ppf_topic_name`, `_ppf_partition_id`, `_ppf_partition_offset` and `_ppf_kafka_timestamp` fields.
    */
-  format: 'json_lines' | 'lines';
+  format: 'json_lines' | 'lines' | 'recording';
   /**
    * With format lines: the field holding the line's text (without its newline).
    */
   line_field: string;
+  /**
+   * With format recording: how each record's value is read, as kafka_input's value_codec of that type with its defaults (a map's members become fields; string, bytes and epoch give the field `value`).
+   */
+  record_codec: 'lumberjack' | 'json' | 'influx' | 'telegraf_json' | 'string' | 'bytes' | 'epoch';
   /**
    * Keep following the files: read what is appended, pick up new files matching `paths`, follow truncation and rotation. Without it, the input ends once every file is read and every line acked.
    */
