@@ -27,19 +27,21 @@ after(async () => {
 });
 
 /** A loopback endpoint answering each request as `answer(n)` says (n from 0): a status, or 'hang'. */
-async function endpoint(answer: (n: number) => number | 'hang'): Promise<{ url: string; bodies: string[]; server: Server }> {
+async function endpoint(answer: (n: number) => number | 'hang'): Promise<{ url: string; bodies: string[]; headers: IncomingMessage['headers'][]; server: Server }> {
   const bodies: string[] = [];
+  const headers: IncomingMessage['headers'][] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const reply = answer(bodies.length);
       bodies.push(Buffer.concat(chunks).toString('utf8'));
+      headers.push(request.headers);
       if (reply !== 'hang') response.writeHead(reply).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, bodies, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, bodies, headers, server };
 }
 
 const closed = (server: Server): Promise<void> =>
@@ -76,8 +78,8 @@ async function postSpec(url: string, options: string): Promise<string> {
   return file;
 }
 
-test('post: a 500 then a 200 is retried and the event acked once, the body the alert JSON both times', async () => {
-  const { url, bodies, server } = await endpoint((n) => (n === 0 ? 500 : 200));
+test('post: a 500 then a 200 is retried and the event acked once, the body the alert JSON both times, with the spec\'s headers', async () => {
+  const { url, bodies, headers, server } = await endpoint((n) => (n === 0 ? 500 : 200));
   try {
     const { result, registry } = await startPunchline(alertDag(oneSample, [await postSpec(url, '  retry_backoff_ms: 10\n')]), kit.platform);
     assert.equal((await result).exitCode, 0);
@@ -85,6 +87,7 @@ test('post: a 500 then a 200 is retried and the event acked once, the body the a
     assert.equal(bodies[0], bodies[1]);
     const event = JSON.parse(bodies[0] ?? '') as { id: string; level: string };
     assert.deepEqual([event.id, event.level], ['kapacitor/cpu/serverA', 'CRITICAL']);
+    assert.deepEqual([headers[1]?.['content-type'], headers[1]?.['x-team']], ['application/json', 'ops']);
     assert.equal(await metricValue(registry, 'punchline_node_tuples_acked_total', 'handlers'), 1);
     assert.equal(await metricValue(registry, 'punchline_node_tuples_failed_total', 'handlers'), 0);
   } finally {

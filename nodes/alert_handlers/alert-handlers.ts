@@ -7,7 +7,8 @@
  * output: a replay delivers it again to every matched handler, including those that had it).
  *
  * Events are handled one at a time, in the order they arrive, so a handler sees an episode's
- * events in order (a CRITICAL before its OK); the handlers of one event run concurrently.
+ * events in order (a CRITICAL before its OK); the handlers of one event run concurrently. With
+ * `executors` above 1, every event goes to the same executor, for the same reason.
  */
 import { concatMap, from } from 'rxjs';
 import { Counter } from 'prom-client';
@@ -49,6 +50,8 @@ export const alertHandlers = defineNode<AlertHandlersSettings>({
     specs.forEach((spec, index) => problems.push(...kafkaSpecProblems(spec, index, scope.platform)));
     return problems;
   },
+  // Every event to one executor: each handler sees the events in the order they were raised.
+  groupingFields: () => [],
   fieldsRead: (settings) => [
     { field: settings.event_field, path: '/settings/event_field' },
     { field: TOPIC_FIELD, path: '/settings' },

@@ -108,7 +108,8 @@ test("bad specs are refused with their file, line and path: Kapacitor's texts fo
   await writeFile(join(dir, 'b.yaml'), 'id: pager\ntopic: cpu\nkind: log\noptions:\n  path: /tmp/b.log\n');
   await writeFile(join(dir, 'c.yaml'), 'id: bad id\ntopic: cpu\nkind: slack\noptions: {}\n');
   await writeFile(join(dir, 'd.yaml'), 'id: d\ntopic: cpu\nkind: log\nmatch: level() >= WARN\noptions:\n  path: relative.log\n  mode: 0444\n');
-  const specs = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml'].map((f) => join(dir, f));
+  await writeFile(join(dir, 'e.json5'), '{ id: "e", topic: "cpu", kind: "tcp",\n  options: { adress: "x" } }');
+  const specs = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.json5'].map((f) => join(dir, f));
   const { punchline: valid, diagnostics } = validatePunchlineDocument(parseJson5Document('/p/test.json5', punchline([['a', 5]], specs)), NODE_CATALOGUE, DEFAULT_PLATFORM_CONFIG);
   assert.equal(valid, undefined);
   const text = diagnostics.map(formatDiagnostic).join('\n');
@@ -119,4 +120,6 @@ test("bad specs are refused with their file, line and path: Kapacitor's texts fo
   expect(`${join(dir, 'd.yaml')}:4:8  /match  invalid match expression at column 12: unknown identifier "WARN"`);
   expect(`${join(dir, 'd.yaml')}:6:9  /options/path  log path must be absolute: relative.log is not absolute`);
   expect(`${join(dir, 'd.yaml')}:7:9  /options/mode  invalid file mode -r--r--r--, must be user writable`);
+  expect(`${join(dir, 'e.json5')}:2:22  /options/adress  unknown option "adress" of a tcp handler (did you mean "address"?)`);
+  expect(`${join(dir, 'e.json5')}:2:12  /options  a tcp handler needs the option "address"`);
 });

@@ -77,7 +77,7 @@ export interface SpecProblem {
   readonly hint?: string;
 }
 
-type OptionType = 'string' | 'absolute-path' | 'boolean' | 'count' | 'milliseconds' | 'duration' | 'file-mode' | 'string-map' | 'string-list' | 'template' | 'algorithm';
+type OptionType = 'string' | 'address' | 'absolute-path' | 'boolean' | 'count' | 'milliseconds' | 'duration' | 'file-mode' | 'string-map' | 'string-list' | 'template' | 'algorithm';
 
 interface OptionRule {
   readonly type: OptionType;
@@ -88,7 +88,7 @@ const OPTION_RULES: Readonly<Record<HandlerKind, Readonly<Record<string, OptionR
   log: { path: { type: 'absolute-path', required: true }, mode: { type: 'file-mode' } },
   post: { url: { type: 'string', required: true }, headers: { type: 'string-map' }, 'alert-template': { type: 'template' }, timeout: { type: 'duration' }, retries: { type: 'count' }, retry_backoff_ms: { type: 'milliseconds' } },
   exec: { prog: { type: 'string', required: true }, args: { type: 'string-list' }, timeout_ms: { type: 'milliseconds' } },
-  tcp: { address: { type: 'string', required: true }, timeout_ms: { type: 'milliseconds' } },
+  tcp: { address: { type: 'address', required: true }, timeout_ms: { type: 'milliseconds' } },
   kafka: { cluster: { type: 'string' }, topic: { type: 'string', required: true }, template: { type: 'template' }, disablePartitionById: { type: 'boolean' }, partitionAlgorithm: { type: 'algorithm' } },
 };
 
@@ -113,6 +113,8 @@ function checkOption(name: string, type: OptionType, value: unknown): { value: u
   switch (type) {
     case 'string':
       return typeof value === 'string' && value !== '' ? { value } : { message: 'must be a non-empty string' };
+    case 'address':
+      return typeof value === 'string' && /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(value) ? { value } : { message: 'must be host:port', hint: 'e.g. 127.0.0.1:9000 or [::1]:9000' };
     case 'absolute-path':
       if (typeof value !== 'string' || value === '') return { message: 'must be a non-empty string' };
       return value.startsWith('/') ? { value } : { message: `log path must be absolute: ${value} is not absolute` };
