@@ -15,6 +15,7 @@ import { registerTopCommand } from './top-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerChannelCommand } from './channel-command.js';
+import { registerGroupsCommand } from './groups-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerTestCommand } from './test-command.js';
 import type { SignalLatch } from './early-signals.js';
@@ -51,6 +52,7 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerDemoCommand(program);
   registerConfigCommand(program);
   registerChannelCommand(program);
+  registerGroupsCommand(program);
   registerReplayCommand(program, NODE_CATALOGUE);
   registerTestCommand(program, NODE_CATALOGUE);
   return program;
