@@ -38,11 +38,11 @@ export interface NodeSeries {
   readonly value: number;
 }
 
-/** A tuple as the snapshot shows it: its fields with long values cut, and when it was published. */
+/** A tuple as the snapshot shows it: its fields with long values cut, and when it was seen. */
 export interface TupleSample {
   readonly component: string;
   readonly stream: string;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds when a snapshot first held it: its publication time to within a refresh while someone watches. */
   readonly at: number;
   readonly fields: Readonly<Record<string, string | number | boolean | null>>;
 }
