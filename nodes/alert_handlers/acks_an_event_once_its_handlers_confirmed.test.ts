@@ -95,6 +95,18 @@ test('post: a 500 then a 200 is retried and the event acked once, the body the a
   }
 });
 
+test("post: alert-template renders the body on Kapacitor's alert data", async () => {
+  const { url, bodies, server } = await endpoint(() => 200);
+  try {
+    const template = '  alert-template: \'{"text": "{{ .Message }}", "host": "{{ index (index .Data.Series 0).Tags "host" }}", "was": "{{ .PreviousLevel }}"}\'\n';
+    const { result } = await startPunchline(alertDag(oneSample, [await postSpec(url, template)]), kit.platform);
+    assert.equal((await result).exitCode, 0);
+    assert.deepEqual(bodies, ['{"text": "kapacitor/cpu/serverA is CRITICAL", "host": "serverA", "was": "OK"}']);
+  } finally {
+    await closed(server);
+  }
+});
+
 test('post: an endpoint silent for the whole timeout fails the tuple; kafka_input replays it and it is delivered once the endpoint answers', async () => {
   const { url, bodies, server } = await endpoint((n) => (n < 2 ? 'hang' : 200));
   const topic = await createTopic(kit, 'handler-replay');
@@ -127,11 +139,16 @@ test('post: with fail_action exit, an endpoint that refuses the connection stops
   assert.deepEqual(await committedOffsets(kit, group, topic), [-1]);
 });
 
-test("the seed kafka_cpu_handler.yaml writes the event to its topic keyed by the alert id, on crc32's partition (Kapacitor's 1 of 3 for kapacitor/cpu/serverA)", async () => {
+test("the seed kafka_cpu_handler.yaml writes the event to its topic keyed by the alert id, on crc32's partition (Kapacitor's 1 of 3 for kapacitor/cpu/serverA); with template and murmur2, TestStream_AlertKafka's message on its partition 2", async () => {
   const alerts = await createTopic(kit, 'cpu-alerts', 3);
-  const file = join(await channelDir(), 'kafka_cpu_handler.yaml');
+  const dir = await channelDir();
+  const file = join(dir, 'kafka_cpu_handler.yaml');
   await writeFile(file, `id: kafka-cpu-alert\ntopic: cpu\nkind: kafka\noptions:\n  topic: '${alerts}'\n`);
-  const { result } = await startPunchline(alertDag(oneSample, [file]), kit.platform);
+  // TestStream_AlertKafka's handler: .template('{{.Message}}'), on Kapacitor's partition 2 with murmur2.
+  const messages = await createTopic(kit, 'cpu-messages', 3);
+  const murmur2 = join(dir, 'murmur2.yaml');
+  await writeFile(murmur2, `id: kafka-cpu-message\ntopic: cpu\nkind: kafka\noptions:\n  topic: '${messages}'\n  template: '{{.Message}}'\n  partitionAlgorithm: murmur2\n`);
+  const { result } = await startPunchline(alertDag(oneSample, [file, murmur2]), kit.platform);
   assert.equal((await result).exitCode, 0);
   const [record, ...more] = await readTopic(kit.cluster, alerts, 30_000, 1);
   assert.deepEqual(more, []);
@@ -140,4 +157,6 @@ test("the seed kafka_cpu_handler.yaml writes the event to its topic keyed by the
   const value = record.value?.toString() ?? '';
   assert.ok(value.endsWith('}\n'), 'the alert JSON with its newline, as Kapacitor writes it');
   assert.equal((JSON.parse(value) as { level: string }).level, 'CRITICAL');
+  const [message] = await readTopic(kit.cluster, messages, 30_000, 1);
+  assert.deepEqual([message?.key?.toString(), message?.partition, message?.value?.toString()], ['kapacitor/cpu/serverA', 2, 'kapacitor/cpu/serverA is CRITICAL']);
 });
