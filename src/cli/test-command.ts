@@ -3,14 +3,15 @@
  * `test` give them. A test file sits beside its punchline (`cpu_alert.test.json5` tests
  * `cpu_alert.json5`, format: `schemas/punchline-test.schema.json`); each test gives records to
  * input nodes and says which tuples an output receives or a node's stream carries. A test runs
- * the real punchline, in process, without a broker: a `kafka_input` is fed its records through
- * its own decoding (the seam of `nodes/kafka_input/recorded-input.ts`), a `file_input` reads them
+ * the real punchline, in process, without a broker: a `kafka_input` is fed its records (or a
+ * recording) through its own decoding (the seam of `nodes/kafka_input/recorded-input.ts`), a `file_input` reads them
  * as the lines of a file, a `generator_input` emits them as they are; every output is replaced
  * by a capture (it writes nothing), every node runs one executor so the order is the file's.
  *
  * Exit codes, for CI: 0 every test passed; 1 a test failed (its diff is printed); 2 a test file
  * (or its punchline) is invalid, with every problem as `file:line:col  /json/path  message`.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -34,6 +35,7 @@ import { PunchlineError } from '../core/errors.js';
 import { schemaValidator } from '../core/schema-files.js';
 import { suggestName } from '../core/closest-name.js';
 import { encodeLumberjack } from '../libraries/codecs/lumberjack-encode.js';
+import { isSrpl, readRecording, readSrpl } from '../libraries/recording/index.js';
 import type { RecordedHeader, RecordedRecord } from '../libraries/recording/index.js';
 import { kafkaInputFedBy } from '../../nodes/kafka_input/recorded-input.js';
 import type { RecordFeed } from '../../nodes/kafka_input/recorded-input.js';
@@ -66,6 +68,7 @@ interface TestRecord {
 interface TestCase {
   readonly name: string;
   readonly inputs: Readonly<Record<string, readonly TestRecord[]>>;
+  readonly recordings: Readonly<Record<string, string>>;
   readonly expect: readonly Expectation[];
 }
 
@@ -124,6 +127,14 @@ function checkTests(document: Json5Document, suite: TestFile, punchline: Punchli
       else if (node.definition.kind !== 'input') problems.push(diagnose(document, path, `"${component}" is a ${node.type}, not an input node: records are given to inputs`));
       else if (!FED_TYPES.includes(node.type)) problems.push(diagnose(document, path, `punchline test cannot feed a ${node.type}`, { hint: `it feeds ${FED_TYPES.join(', ')}` }));
       else problems.push(...checkRecords(document, node, records, path));
+    }
+    for (const [component, recording] of Object.entries(test.recordings)) {
+      const path = `/tests/${t}/recordings/${component.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const node = byComponent.get(component);
+      if (node === undefined) problems.push(unknown(path, component));
+      else if (node.type !== 'kafka_input') problems.push(diagnose(document, path, `"${component}" is a ${node.type}: recordings feed kafka_input nodes`, { hint: 'give its records in inputs' }));
+      else if (test.inputs[component] !== undefined) problems.push(diagnose(document, path, `"${component}" is given records in inputs too`, { hint: 'keep one of them' }));
+      else if (!existsSync(resolve(dirname(document.file), recording))) problems.push(diagnose(document, path, `the recording ${recording} does not exist (beside ${basename(document.file)})`));
     }
     for (const node of punchline.nodes) {
       if (node.type === 'generator_input' && test.inputs[node.component] === undefined && (node.settings as { count?: number }).count === undefined) {
@@ -200,17 +211,18 @@ function kafkaRecords(node: NodeDeclaration, records: readonly TestRecord[]): Re
   });
 }
 
-/** The records of a test, handed to a kafka_input through the recording seam; failures noted. */
+/** The records of a test (given, or a recording's), handed to a kafka_input through the recording seam; failures noted. */
 class TestRecordFeed implements RecordFeed {
   readonly realTime = false;
   readonly failures: string[] = [];
   constructor(
     readonly source: string,
-    private readonly list: readonly RecordedRecord[],
+    private readonly list: readonly RecordedRecord[] | (() => AsyncIterable<RecordedRecord>),
   ) {}
 
   async *records(): AsyncGenerator<RecordedRecord> {
-    for (const record of this.list) yield await Promise.resolve(record);
+    if (typeof this.list === 'function') yield* this.list();
+    else for (const record of this.list) yield await Promise.resolve(record);
   }
 
   settled(record: RecordedRecord, failure: PunchlineError | undefined): void {
@@ -286,8 +298,10 @@ async function runTest(loaded: NonNullable<LoadedTestFile['run']>, testIndex: nu
     for (const node of loaded.punchline.nodes) {
       const records = test.inputs[node.component] ?? [];
       const single = { ...node, executors: 1 };
+      const recording = test.recordings[node.component];
       if (node.type === 'kafka_input') {
-        const feed = new TestRecordFeed(`test records of ${node.component}`, kafkaRecords(node, records));
+        const file = recording === undefined ? undefined : resolve(dirname(loaded.document.file), recording);
+        const feed = file === undefined ? new TestRecordFeed(`test records of ${node.component}`, kafkaRecords(node, records)) : new TestRecordFeed(`recording ${file}`, () => (isSrpl(file) ? readSrpl(file, { precision: 'ns' }) : readRecording(file)));
         feeds.push(feed);
         nodes.push({ ...single, definition: kafkaInputFedBy(feed) });
       } else if (node.type === 'file_input') {
