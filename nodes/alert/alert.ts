@@ -24,13 +24,13 @@
  */
 import { map } from 'rxjs';
 import { Counter } from 'prom-client';
-import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
+import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeNs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, NodeContext, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
-import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, epochMsToNs } from '../../src/libraries/alerting/index.js';
+import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord } from '../../src/libraries/alerting/index.js';
 import type { AlertBatchPoint, AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
@@ -45,7 +45,13 @@ function eventsCounter(ctx: NodeContext): Counter {
 
 /** Fields that describe the point rather than being data: excluded from the event data by default. */
 function isBookkeeping(field: string, settings: AlertSettings): boolean {
-  return field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === settings.time_field;
+  return field.startsWith('_ppf_') || settings.group_by.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === settings.time_field;
+}
+
+/** The tag names a tuple lists in `tags_field` (the metric codecs' `_tags`), none when it lists none. */
+function listedTags(fields: Fields, tagsField: string): readonly string[] {
+  const listed = fields[tagsField];
+  return Array.isArray(listed) ? (listed as readonly FieldValue[]).filter((name): name is string => typeof name === 'string') : [];
 }
 
 /** The fields a lambda on batches reads: known to be in the points, whatever the streams declare. */
@@ -84,8 +90,13 @@ function eventFields(settings: AlertSettings, topic: string, taskName: string): 
     [settings.message_field, (event) => event.message],
     [settings.id_field, (event) => event.id],
     [settings.duration_field, duration],
+    [settings.level_tag, (event) => event.level],
+    [settings.id_tag, (event) => event.id],
   ];
   for (const [name, value] of copies) if (name !== undefined) fields.push([name, value]);
+  // Kapacitor's .idTag()/.levelTag(): the copies are tags of the point the alert passes on.
+  const addedTags = [settings.level_tag, settings.id_tag].filter((name) => name !== undefined);
+  if (addedTags.length > 0) fields.push([settings.tags_field, (event) => [...Object.keys(event.data.tags).filter((tag) => !addedTags.includes(tag)), ...addedTags]]);
   return fields;
 }
 
@@ -147,6 +158,7 @@ export const alert = defineNode<AlertSettings>({
       if (settings.time_field === undefined) reads.push({ field: 'time', path: '/settings/points_field' });
     }
     settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
+    settings.tags.forEach((field, i) => reads.push({ field, path: `/settings/tags/${i}` }));
     (settings.data_fields ?? []).forEach((field, i) => reads.push({ field, path: `/settings/data_fields/${i}` }));
     if (settings.name_field !== undefined) reads.push({ field: settings.name_field, path: '/settings/name_field' });
     if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
@@ -183,23 +195,28 @@ export const alert = defineNode<AlertSettings>({
     const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
     const addedNames = added.map(([name]) => name);
     const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
+    /** The point's tags: the group's (empty when missing, as Kapacitor's group keys), then those of `tags` and `tags_field` it has. */
     const tagsOf = (fields: Fields): Record<string, string> => {
       const tags: Record<string, string> = {};
       for (const field of settings.group_by) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
+      for (const field of [...settings.tags, ...listedTags(fields, settings.tags_field)]) {
+        const value = fields[field];
+        if (value !== undefined && value !== null && !Object.hasOwn(tags, field)) tags[field] = formatGoValue(value);
+      }
       return tags;
     };
     const nameOf = (fields: Fields): string => {
       const nameValue = settings.name_field === undefined ? settings.name : fields[settings.name_field];
       return nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
     };
-    const dataOf = (fields: Fields, layout: StreamLayout): Fields => {
+    const dataOf = (fields: Fields, layout: StreamLayout, tags: Readonly<Record<string, string>>): Fields => {
       const data: Record<string, FieldValue> = {};
-      for (const name of layout.dataFields) data[name] = fields[name] ?? null;
+      for (const name of layout.dataFields) if (settings.data_fields !== undefined || !Object.hasOwn(tags, name)) data[name] = fields[name] ?? null;
       return data;
     };
     const batchTime = settings.time_field ?? 'time';
     const pointsField = settings.points_field;
-    const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || settings.group_by.includes(field) || field === settings.name_field || field === batchTime;
+    const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || settings.group_by.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === batchTime;
     const copyNames = new Set([settings.level_field, settings.message_field, settings.id_field, settings.duration_field].filter((name) => name !== undefined));
     const pointCopies = added.filter(([name]) => copyNames.has(name));
 
@@ -210,24 +227,24 @@ export const alert = defineNode<AlertSettings>({
       const points: AlertBatchPoint[] = [];
       for (const item of raw) {
         const point = item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Uint8Array) ? (item as Fields) : undefined;
-        const timeMs = point === undefined ? undefined : tupleTimeMs(point, batchTime);
-        if (point === undefined || timeMs === undefined) return `a point of "${pointsField}" has no time in "${batchTime}": ${JSON.stringify(item)}`;
+        const time = point === undefined ? undefined : tupleTimeNs(point, batchTime);
+        if (point === undefined || time === undefined) return `a point of "${pointsField}" has no time in "${batchTime}": ${JSON.stringify(item)}`;
         const data: Record<string, FieldValue> = {};
         for (const name of settings.data_fields ?? Object.keys(point).filter((f) => !isBatchBookkeeping(f))) data[name] = point[name] ?? null;
-        points.push({ time: epochMsToNs(timeMs), fields: data, scope: { ...group, ...point } });
+        points.push({ time, fields: data, scope: { ...group, ...point } });
       }
       return points;
     };
 
     const onBatch = (tuple: Tuple, pointsField: string, raw: readonly FieldValue[]): Outcome => {
       const fields = tuple.fields;
-      const timeMs = tupleTimeMs(fields, batchTime);
-      if (timeMs === undefined) return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${batchTime}" of the batch is not a time: ${JSON.stringify(fields[batchTime] ?? null)}`), ctx.publish);
+      const time = tupleTimeNs(fields, batchTime);
+      if (time === undefined) return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${batchTime}" of the batch is not a time: ${JSON.stringify(fields[batchTime] ?? null)}`), ctx.publish);
       const points = batchPoints(fields, pointsField, raw);
       if (typeof points === 'string') return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: ${points}`), ctx.publish);
       let event: AlertEvent | undefined;
       try {
-        event = engine.processBatch({ name: nameOf(fields), time: epochMsToNs(timeMs), tags: tagsOf(fields), points });
+        event = engine.processBatch({ name: nameOf(fields), time, tags: tagsOf(fields), points });
       } catch (error) {
         if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
         throw error;
@@ -259,13 +276,14 @@ export const alert = defineNode<AlertSettings>({
             return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${pointsField}" is not an array of points (is a window upstream, with the same points_field?)`), ctx.publish);
           }
           const layout = layoutOf(tuple);
-          const timeMs = tupleTimeMs(fields, settings.time_field);
-          if (timeMs === undefined) {
+          const time = tupleTimeNs(fields, settings.time_field);
+          if (time === undefined) {
             return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
           }
           let event: AlertEvent | undefined;
           try {
-            event = engine.process({ name: nameOf(fields), time: epochMsToNs(timeMs), tags: tagsOf(fields), fields: dataOf(fields, layout), scope: fields });
+            const tags = tagsOf(fields);
+            event = engine.process({ name: nameOf(fields), time, tags, fields: dataOf(fields, layout, tags), scope: fields });
           } catch (error) {
             if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
             throw error;

@@ -45,6 +45,14 @@ export interface AlertSettings {
    */
   group_by: string[];
   /**
+   * Fields that are tags of the point besides the `group_by` ones (Kapacitor's points carry every tag of their series): in the event's `data.series[0].tags` (sorted) instead of its columns, and in `{{ .Tags }}`; a missing one is left out.
+   */
+  tags: string[];
+  /**
+   * A field listing the names of the point's tags, read when the tuple carries it: the `influx` and `telegraf_json` codecs of `kafka_input` give each metric's tag names in `_tags` (publish it with the other fields), so a Telegraf point's tags are tags here as in Kapacitor without naming them.
+   */
+  tags_field: string;
+  /**
    * The measurement name of the alert data (`{{ .Name }}`).
    */
   name: string;
@@ -61,11 +69,11 @@ export interface AlertSettings {
    */
   topic?: string;
   /**
-   * Field holding the point's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the tuple is processed.
+   * Field holding the point's time (epoch ms, or an RFC 3339 / ISO 8601 string whose nanoseconds are kept through the event's `time`, `duration` and JSON); default: the time the tuple is processed.
    */
   time_field?: string;
   /**
-   * Fields written in the event data (`{{ .Fields }}`, `data.series`); default: every field of the tuple except the group_by fields, the name/time fields and `_ppf_*` fields.
+   * Fields written in the event data (`{{ .Fields }}`, `data.series`); default: every field of the tuple except the tags (`group_by`, `tags`, those listed in `tags_field`), the name/time fields and `_ppf_*` fields.
    */
   data_fields?: string[];
   /**
@@ -110,6 +118,10 @@ export interface AlertSettings {
    */
   level_field?: string;
   /**
+   * Also write the level name into this field as a tag of the point (Kapacitor `.levelTag()`): its name is added to the tag names in `tags_field` of the event tuple, for the nodes downstream.
+   */
+  level_tag?: string;
+  /**
    * Also write the message into this field (Kapacitor `.messageField()`).
    */
   message_field?: string;
@@ -117,6 +129,10 @@ export interface AlertSettings {
    * Also write the alert id into this field (Kapacitor `.idField()`).
    */
   id_field?: string;
+  /**
+   * Also write the alert id into this field as a tag of the point (Kapacitor `.idTag()`): its name is added to the tag names in `tags_field` of the event tuple, for the nodes downstream.
+   */
+  id_tag?: string;
   /**
    * Also write the duration (ns) into this field (Kapacitor `.durationField()`).
    */

@@ -111,7 +111,7 @@ export interface RecordCodecSetting {
   json_timestamp_units: '1ns' | '1us' | '1ms' | '1s';
 }
 /**
- * How record values are read: lumberjack, json, influx and telegraf_json give one field per member of the record (a metric's tags and fields, `_measurement` and `_time`); string, bytes and epoch give one field `value`.
+ * How record values are read: lumberjack, json, influx and telegraf_json give one field per member of the record (a metric's tags and fields, `_measurement`, `_time` and its tag names in `_tags`); string, bytes and epoch give one field `value`.
  */
 export interface RecordCodecSetting1 {
   /**

@@ -17,7 +17,7 @@ export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
 export type { Batching } from './batching.js';
 export { ThrottledLog, THROTTLED_LOG_INTERVAL_MS } from './throttled-log.js';
 export { registeredMetric } from '../core/registered-metric.js';
-export { tupleTimeMs } from './tuple-time.js';
+export { tupleTimeMs, tupleTimeNs } from './tuple-time.js';
 export { compileExtension, perStream } from './field-layouts.js';
 export type { PlatformConfig } from './config/platform-config.js';
 export { parseJson5Document } from './validation/json5-document.js';

@@ -1,7 +1,8 @@
 /**
  * The time of a tuple, for nodes with time semantics (alerts, time functions in lambdas): read
  * from a field holding epoch milliseconds (a number or a numeric string) or an RFC 3339 / ISO 8601
- * string; without a time field, the time it is processed.
+ * string; without a time field, the time it is processed. {@link tupleTimeNs} keeps the
+ * nanoseconds a text carries (line protocol and Telegraf times have nine fractional digits).
  */
 import type { Fields } from './node-contract.js';
 
@@ -14,4 +15,26 @@ export function tupleTimeMs(fields: Fields, timeField: string | undefined): numb
   if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+const FRACTION = /^(.*T\d{2}:\d{2}:\d{2})\.(\d+)(.*)$/;
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Epoch nanoseconds of the tuple, or undefined when the field is missing or not a time: as
+ * {@link tupleTimeMs}, with every fractional digit of an RFC 3339 / ISO 8601 text kept (up to
+ * nine, further ones are cut), where a JavaScript Date keeps three.
+ */
+export function tupleTimeNs(fields: Fields, timeField: string | undefined): bigint | undefined {
+  const value = timeField === undefined ? undefined : fields[timeField];
+  if (typeof value === 'string' && !NUMERIC.test(value)) {
+    const parts = FRACTION.exec(value);
+    if (parts !== null) {
+      const [, whole = '', digits = '', zone = ''] = parts;
+      const seconds = Date.parse(`${whole}${zone}`);
+      return Number.isNaN(seconds) ? undefined : BigInt(seconds) * 1_000_000n + BigInt(digits.slice(0, 9).padEnd(9, '0'));
+    }
+  }
+  const ms = tupleTimeMs(fields, timeField);
+  return ms === undefined ? undefined : BigInt(Math.round(ms * 1_000_000));
 }

@@ -196,15 +196,18 @@ export interface ReadRecord {
 
 
 
-/** Creates a topic with `partitions` partitions. */
+/** Creates a topic with `partitions` partitions, once every broker knows a leader for each. */
 export async function createTopic(cluster: KafkaClusterDetails, topic: string, partitions: number): Promise<void> {
   const admin = kafkaClient(cluster).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    // kafkajs' waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION a busy broker answers
+    // right after the creation: wait for the leaders with retries of our own instead.
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
   } finally {
     await admin.disconnect();
   }
+  await waitForTopicOnEveryBroker(cluster, topic);
 }
 
 /** The partition count of a topic, or undefined when it does not exist. */

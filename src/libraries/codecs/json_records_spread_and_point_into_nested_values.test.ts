@@ -97,6 +97,7 @@ describe("the telegraf_json codec reads Telegraf's json serializer", () => {
       ok: true,
       _measurement: 'cpu',
       _time: '2024-03-04T17:10:32.000000000Z',
+      _tags: ['cpu', 'host'],
     });
     assert.deepEqual(fromJson, fromLine);
   });

@@ -202,7 +202,7 @@ describe('line protocol: malformed lines are refused with their line and column'
 describe('the influx record codec', () => {
   const influx = recordCodec('influx');
 
-  it('spreads tags, fields, _measurement and _time into fields; a field wins over a tag of its name', () => {
+  it('spreads tags, fields, _measurement, _time and the tag names in _tags into fields; a field wins over a tag of its name', () => {
     const decoded = influx.decode(Buffer.from('cpu,host=a,v=tag v=1,usage="x" 1465839830100400200'));
     assert.deepEqual(JSON.parse(JSON.stringify(influx.spread?.(decoded))), {
       host: 'a',
@@ -210,6 +210,7 @@ describe('the influx record codec', () => {
       usage: 'x',
       _measurement: 'cpu',
       _time: '2016-06-13T17:43:50.100400200Z',
+      _tags: ['host'],
     });
   });
 

@@ -31,18 +31,28 @@ export interface MetricDocument {
 export const MEASUREMENT_FIELD = '_measurement';
 /** Field holding the metric's time (see {@link MEASUREMENT_FIELD}). */
 export const TIME_FIELD = '_time';
+/**
+ * Field listing the names of the metric's tags (those no field of the same key hides), so that
+ * the alert bolt tells tags from fields as Kapacitor does (see {@link MEASUREMENT_FIELD}).
+ */
+export const TAGS_FIELD = '_tags';
 
 /**
  * The fields of a metric: every tag, then every field (a field wins over a tag of the same key;
- * the tag stays readable as `/tags/<key>`), then `_measurement` and `_time`, set last so that no
- * tag or field can forge them.
+ * the tag stays readable as `/tags/<key>`), then `_measurement`, `_time` and `_tags`, set last so
+ * that no tag or field can forge them.
  */
 export function metricFields(metric: MetricDocument): Record<string, FieldValue> {
   const out = newFieldMap();
-  for (const key of Object.keys(metric.tags)) out[key] = metric.tags[key] ?? null;
+  const tagNames: string[] = [];
+  for (const key of Object.keys(metric.tags)) {
+    out[key] = metric.tags[key] ?? null;
+    if (!Object.hasOwn(metric.fields, key)) tagNames.push(key);
+  }
   for (const key of Object.keys(metric.fields)) out[key] = metric.fields[key] ?? null;
   out[MEASUREMENT_FIELD] = metric.name;
   out[TIME_FIELD] = metric.timestamp;
+  out[TAGS_FIELD] = tagNames;
   return out;
 }
 
