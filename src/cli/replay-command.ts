@@ -62,10 +62,11 @@ export class RecordingFeed implements RecordFeed {
     this.source = `recording ${file}`;
   }
 
-  async *records(): AsyncGenerator<RecordedRecord> {
-    for await (const record of openRecording(this.file, this.options)) {
-      if (this.partition === undefined || record.partition === this.partition) this.read++;
-      yield record;
+  async *records(): AsyncGenerator<RecordedRecord[]> {
+    for await (const batch of openRecording(this.file, this.options)) {
+      if (this.partition === undefined) this.read += batch.length;
+      else for (const record of batch) if (record.partition === this.partition) this.read++;
+      yield batch;
     }
     this.consumed = true;
   }

@@ -5,7 +5,7 @@
  * recordings read as recordings too.
  */
 export { RECORDING_FORMAT, RECORDING_VERSION, headerLine, recordLine, type RecordedHeader, type RecordedRecord, type RecordingHeader } from './recording-format.js';
-export { readRecording } from './recording-reader.js';
+export { readRecording, readRecordingBatches } from './recording-reader.js';
 export { RecordingWriter } from './recording-writer.js';
 export { isSrpl, readSrpl, type SrplOptions } from './kapacitor-srpl.js';
 export { openRecording, type RecordingSourceOptions } from './open-recording.js';

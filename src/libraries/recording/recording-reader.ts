@@ -99,20 +99,18 @@ export function lineError(file: string, line: number, defect: unknown): Punchlin
   return new PunchlineError('E_DECODE', `recording ${file} line ${line}: ${message}`, { context: { file, line }, ...(hint !== undefined && { hint }) });
 }
 
-/** The lines of a text file with their numbers (from 1), read in chunks; a last line without newline counts. */
-export async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+/** The lines of a text file, a chunk (about 1 MB) at a time, with the number of the first (from 1); a last line without newline counts. */
+export async function* lineChunks(file: string): AsyncGenerator<{ lines: string[]; first: number }> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let rest = '';
-  let line = 0;
+  let next = 1;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        yield { text: text.slice(start, end), line: ++line };
-        start = end + 1;
-      }
-      rest = text.slice(start);
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() as string;
+      if (lines.length === 0) continue;
+      yield { lines, first: next };
+      next += lines.length;
     }
   } catch (error) {
     if (error instanceof PunchlineError) throw error;
@@ -120,33 +118,50 @@ export async function* numberedLines(file: string): AsyncGenerator<{ text: strin
   } finally {
     stream.destroy();
   }
-  if (rest !== '') yield { text: rest, line: line + 1 };
+  if (rest !== '') yield { lines: [rest], first: next };
+}
+
+/** The lines of a text file one by one, with their numbers (from 1). */
+export async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  for await (const { lines, first } of lineChunks(file)) {
+    for (let i = 0; i < lines.length; i++) yield { text: lines[i] as string, line: first + i };
+  }
 }
 
 /**
- * The records of a recording file, in file order. The header is checked first; a blank line is a
- * defect like any other (a recording is written by a program). Throws a PunchlineError naming the
- * file and line (`E_DECODE`), or `E_FILE_IO` when the file cannot be read.
+ * The records of a recording file, in file order, a batch (the lines of about 1 MB of the file)
+ * at a time: what travels through a replay. The header is checked first; a blank line is a defect
+ * like any other (a recording is written by a program). Throws a PunchlineError naming the file
+ * and line (`E_DECODE`), or `E_FILE_IO` when the file cannot be read.
  */
-export async function* readRecording(file: string): AsyncGenerator<RecordedRecord> {
+export async function* readRecordingBatches(file: string): AsyncGenerator<RecordedRecord[]> {
   let header = false;
-  for await (const { text, line } of numberedLines(file)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw lineError(file, line, new LineDefect(`not JSON: ${(error as Error).message}`, header ? undefined : `${file} is not a recording`));
-    }
-    try {
-      if (!header) {
-        parseHeader(value);
-        header = true;
-        continue;
+  for await (const { lines, first } of lineChunks(file)) {
+    const batch: RecordedRecord[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = first + i;
+      let value: unknown;
+      try {
+        value = JSON.parse(lines[i] as string);
+      } catch (error) {
+        throw lineError(file, line, new LineDefect(`not JSON: ${(error as Error).message}`, header ? undefined : `${file} is not a recording`));
       }
-      yield parseRecord(value);
-    } catch (error) {
-      throw lineError(file, line, error);
+      try {
+        if (header) batch.push(parseRecord(value));
+        else {
+          parseHeader(value);
+          header = true;
+        }
+      } catch (error) {
+        throw lineError(file, line, error);
+      }
     }
+    if (batch.length > 0) yield batch;
   }
   if (!header) throw lineError(file, 1, new LineDefect('the file is empty, a recording starts with its header line'));
+}
+
+/** The records of a recording file one by one (see {@link readRecordingBatches}). */
+export async function* readRecording(file: string): AsyncGenerator<RecordedRecord> {
+  for await (const batch of readRecordingBatches(file)) yield* batch;
 }

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { openRecording, readRecording, RecordingWriter } from './index.js';
 import type { RecordedRecord } from './index.js';
 
-async function collect(records: AsyncIterable<RecordedRecord>): Promise<RecordedRecord[]> {
+async function collect(records: AsyncIterable<RecordedRecord | RecordedRecord[]>): Promise<RecordedRecord[]> {
   const out: RecordedRecord[] = [];
-  for await (const record of records) out.push(record);
+  for await (const item of records) out.push(...(Array.isArray(item) ? item : [item]));
   return out;
 }
 
