@@ -15,6 +15,7 @@ interface GraphOptions extends PunchlineCommandOptions {
   readonly live?: string;
 }
 
+/** Registers `graph`. */
 export function registerGraphCommand(program: Command, catalogue: readonly NodeDefinition[]): void {
   withPunchlineOptions(program.command('graph'))
     .description('print the DAG of a punchline as Graphviz DOT (pipe it to `dot -Tsvg`); with --live, of a running one, with counts')

@@ -14,7 +14,7 @@ const ALERT_EVENTS = 'punchline_alert_events_total';
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 /** The status of a snapshot, in one line. */
-export function statusText(snapshot: LiveSnapshot): string {
+function statusText(snapshot: LiveSnapshot): string {
   const inputs = snapshot.nodes.filter((n) => n.kind === 'input');
   const received = inputs.reduce((sum, n) => sum + n.counts.received, 0);
   const rate = inputs.every((n) => n.rates === null) ? '' : ` (${count(inputs.reduce((sum, n) => sum + (n.rates?.received ?? 0), 0))}/s)`;

@@ -16,7 +16,7 @@ interface TopOptions {
 }
 
 /** What one refresh got from one punchline. */
-export interface TopView {
+interface TopView {
   readonly url: string;
   readonly snapshot?: LiveSnapshot;
   readonly error?: string;
@@ -65,7 +65,7 @@ function title(view: TopView): string {
 }
 
 /** The screen of one refresh, as lines (cut to `width` by the caller). */
-export function topScreen(views: readonly TopView[], at: Date): string[] {
+function topScreen(views: readonly TopView[], at: Date): string[] {
   const lines = [`punchline top  ${views.length} punchline${views.length > 1 ? 's' : ''}  ${at.toLocaleTimeString()}  (q quits)`, ''];
   for (const view of views) {
     lines.push(title(view));
@@ -85,7 +85,7 @@ export function topScreen(views: readonly TopView[], at: Date): string[] {
 }
 
 /** One plain line per node (or per unreachable punchline): for logs and pipes. */
-export function topLines(views: readonly TopView[], at: Date): string[] {
+function topLines(views: readonly TopView[], at: Date): string[] {
   const time = at.toISOString();
   return views.flatMap((view) => {
     if (view.snapshot === undefined) return [`${time} ${view.url} unreachable: ${view.error ?? ''}`];
@@ -109,6 +109,7 @@ async function refresh(urls: readonly string[]): Promise<TopView[]> {
   );
 }
 
+/** Registers `top`. */
 export function registerTopCommand(program: Command): void {
   program
     .command('top')

@@ -22,11 +22,13 @@ import { PunchlineError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
 import type { LiveView } from './live-view.js';
 
+/** A listening server; `close()` ends the event streams and the connections. */
 export interface HttpServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
+/** What the server serves, and where. */
 export interface HttpServerOptions {
   readonly registry: Registry;
   /** Whether the punchline is running (for `/healthz`). */

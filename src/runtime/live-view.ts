@@ -47,6 +47,7 @@ export interface TupleSample {
   readonly fields: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+/** One node of the DAG and its numbers. */
 export interface LiveNode {
   readonly component: string;
   readonly type: string;
@@ -67,6 +68,7 @@ export interface LiveNode {
   readonly recent: readonly TupleSample[];
 }
 
+/** One subscription: a stream of `from` delivered to `to`. */
 export interface LiveEdge {
   readonly from: string;
   readonly to: string;
@@ -77,6 +79,7 @@ export interface LiveEdge {
   readonly rate: number | null;
 }
 
+/** A running punchline at one moment: what `/api/snapshot` answers and `/api/events` pushes. */
 export interface LiveSnapshot {
   readonly punchline: { readonly tenant: string; readonly channel: string; readonly name: string };
   /** Epoch milliseconds when the snapshot was taken. */
@@ -90,14 +93,14 @@ export interface LiveSnapshot {
   readonly errors: readonly TupleSample[];
 }
 
-/** Where the view reads what the registry does not hold. */
+/** Where the view reads what the registry does not hold (the topology). */
 export interface LiveSource {
   readonly ready: boolean;
   recentTuples(component: string, stream: string): readonly { readonly at: number; readonly fields: Fields }[];
 }
 
 /** Longest text of a sampled value. */
-export const SAMPLE_TEXT_LIMIT = 300;
+const SAMPLE_TEXT_LIMIT = 300;
 /** Samples of each data stream (the errors stream keeps all it holds). */
 const SAMPLES_PER_STREAM = 10;
 /** A snapshot younger than this is served again rather than taken anew. */
@@ -154,7 +157,7 @@ interface Totals {
   readonly buckets: ReadonlyMap<string, readonly (readonly [number, number])[]>;
 }
 
-/** Takes snapshots of one run. */
+/** Takes the snapshots of one run, each with rates since the one before; shared by every reader so rates stay per second. */
 export class LiveView {
   private previous: Totals | undefined;
   private latest: LiveSnapshot | undefined;
