@@ -3,8 +3,8 @@
  * alert's test with the expected alert changed by one level, or by one byte of its JSON, fails
  * (exit 1) with a diff that names the file, the expectation, the tuple, the field and the first
  * differing character; an invalid test file is refused (exit 2) with `file:line:col  /json/path`;
- * and file_input and generator_input punchlines are tested from their lines and tuples, with an
- * expectation on a bolt's stream.
+ * and file_input, generator_input and kafka_input punchlines are tested from their lines, tuples
+ * and records (keys, headers, timestamps, partitions), with an expectation on a bolt's stream.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +28,7 @@ test('an expected alert changed by one level or by one byte fails with a readabl
   try {
     await cp(join(PUNCHLINES, 'platform.json5'), join(root, 'platform.json5'));
     await cp(join(PUNCHLINES, 'mytenant/monitoring/cpu_alert.json5'), join(channel, 'cpu_alert.json5'));
+    await cp(join(PUNCHLINES, 'mytenant/monitoring/cpu_alert.recording.jsonl'), join(channel, 'cpu_alert.recording.jsonl'));
     const original = await readFile(join(PUNCHLINES, 'mytenant/monitoring/cpu_alert.test.json5'), 'utf8');
     const level = original.replace('{ id: "cpu:host=web-1", level: "CRITICAL",', '{ id: "cpu:host=web-1", level: "WARNING",');
     assert.notEqual(level, original);
@@ -42,7 +43,7 @@ test('an expected alert changed by one level or by one byte fails with a readabl
     assert.match(stdout, /expect 1 \(.*cpu_alert\.test\.json5:\d+:\d+\):\n {4}to_cpu_alerts: tuple 1 of 2 differs\n {6}field "level":\n {8}expected "WARNING"\n {8}actual {3}"CRITICAL"/);
     assert.match(stdout, /FAIL {2}.*cpu_alert_one_byte\.test\.json5 {2}a host under 10% idle CPU is CRITICAL once/);
     assert.match(stdout, /to_cpu_alerts: tuple 1 of 2 differs\n {6}field "alert":\n {8}expected ….*previousLevel\\":\\"Ok.*\n {8}actual {3}….*previousLevel\\":\\"OK.*\n +\^ first difference at character \d+/);
-    assert.match(stdout, /2 passed, 2 failed \(2 test files\)/, 'the dead-letter tests of both files still pass');
+    assert.match(stdout, /4 passed, 2 failed \(2 test files\)/, 'the other tests of both files still pass');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -79,7 +80,7 @@ test('an invalid test file is refused with file, line, column and JSON path, exi
   }
 });
 
-test('a file_input punchline is tested from its lines, a generator_input one from its tuples, a bolt from its stream', async () => {
+test('a file_input punchline is tested from its lines, a generator_input one from its tuples, a kafka_input one from keys, headers and timestamps, a bolt from its stream', async () => {
   const channel = await channelDir('acme', 'logs');
   try {
     await mkdir(channel, { recursive: true });
@@ -109,9 +110,27 @@ test('a file_input punchline is tested from its lines, a generator_input one fro
       expect: [{ component: "print_output", tuples: [{ host: "b" }] }] },
   ],
 }`);
+    await writeFile(join(channel, 'kafka.json5'), `{ version: "1", type: "punchline", dag: [
+      { type: "kafka_input", component: "input", settings: { brokers: "local", topic: "events", value_codec: { type: "json" }, key_codec: { type: "string" },
+          headers_fields: [{ header: "trace", field: "trace", type: "string" }, { header: "n", field: "n", type: "integer" }] },
+        publish: [{ stream: "s", fields: ["key", "a", "trace", "n", "_ppf_topic_name", "_ppf_partition_id", "_ppf_partition_offset", "_ppf_kafka_timestamp"] }] },
+      { type: "print_output", subscribe: [{ component: "input", stream: "s" }] } ] }`);
+    await writeFile(join(channel, 'kafka.test.json5'), `{
+  tests: [
+    { name: "key, headers, timestamp and partition reach the fields through the node's decoding",
+      inputs: { input: [
+        { value: { a: 1 }, key: "k1", headers: { trace: "t-1", other: null }, headers_base64: { n: "AAAAKg==" }, timestamp: "2024-03-04T17:10:00.5Z", partition: 3 },
+        { value_base64: "eyJhIjoyfQ==", timestamp: 1700000000000, partition: 3 },
+      ] },
+      expect: [{ component: "print_output", tuples: [
+        { key: "k1", a: 1, trace: "t-1", n: 42, _ppf_topic_name: "events", _ppf_partition_id: 3, _ppf_partition_offset: 0, _ppf_kafka_timestamp: 1709572200500 },
+        { key: null, a: 2, trace: null, n: null, _ppf_topic_name: "events", _ppf_partition_id: 3, _ppf_partition_offset: 1, _ppf_kafka_timestamp: 1700000000000 },
+      ] }] },
+  ],
+}`);
     const { code, stdout, stderr } = await runCli(['test', channel]);
     assert.equal(code, 0, stdout + stderr);
-    assert.match(stdout, /2 passed \(2 test files\)/);
+    assert.match(stdout, /3 passed \(3 test files\)/);
   } finally {
     await rm(resolve(channel, '../..'), { recursive: true, force: true });
   }
