@@ -183,7 +183,7 @@ class FileInputInstance implements InputInstance {
     try {
       handle = await open(path, 'r');
     } catch (error) {
-      this.#ctx.throttledLog.warn(`open:${path}`, { path }, `${this.#ctx.label}: cannot open ${path}: ${(error as Error).message}; tried again at the next look`);
+      this.#ctx.throttledLog.warn(`open:${path}`, { path }, `${this.#ctx.label}: cannot open ${path}: ${(error as Error).message}; ${this.#settings.tail ? 'tried again at the next look' : 'it is not read'}`);
       return;
     }
     const info = await handle.stat();
