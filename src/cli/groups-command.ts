@@ -39,7 +39,7 @@ interface ResetOptions extends ClusterOptions {
 }
 
 /** The cluster named by `--cluster` (the platform's only cluster when there is one), `--bootstrap-server` replacing its addresses. */
-async function clusterOf(options: ClusterOptions): Promise<ResolvedCluster> {
+export async function clusterOf(options: Omit<ClusterOptions, 'json'>): Promise<ResolvedCluster> {
   // Found as for a punchline under ./punchlines: $PUNCHLINE_CONFIG, else a platform.json5 there or above.
   const platform = await loadPlatformConfig(options.config, join(process.cwd(), 'punchlines', PLATFORM_CONFIG_FILE));
   const ids = Object.keys(platform.kafka.clusters);
@@ -119,12 +119,13 @@ function resetTarget(options: ResetOptions): ResetTarget {
   return target;
 }
 
-function clusterOptions(command: Command): Command {
-  return command
+/** `--config`, `--cluster`, `--bootstrap-server` (read by {@link clusterOf}), and `--json` unless `json` is false. */
+export function clusterOptions(command: Command, json = true): Command {
+  const withCluster = command
     .option('--config <file>', 'platform config (default: $PUNCHLINE_CONFIG, else punchlines/platform.json5 here, else the local broker)')
-    .option('--cluster <id>', "a cluster of the platform config (default: its only one)")
-    .option('--bootstrap-server <host:port>', "the brokers to ask instead of the cluster's own")
-    .option('--json', 'print JSON');
+    .option('--cluster <id>', 'a cluster of the platform config (default: its only one)')
+    .option('--bootstrap-server <host:port>', "the brokers to ask instead of the cluster's own");
+  return json ? withCluster.option('--json', 'print JSON') : withCluster;
 }
 
 /** Registers `groups` and its subcommands. */

@@ -16,6 +16,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerChannelCommand } from './channel-command.js';
 import { registerGroupsCommand } from './groups-command.js';
+import { registerTapCommand } from './tap-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerTestCommand } from './test-command.js';
 import type { SignalLatch } from './early-signals.js';
@@ -53,6 +54,7 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerConfigCommand(program);
   registerChannelCommand(program);
   registerGroupsCommand(program);
+  registerTapCommand(program);
   registerReplayCommand(program, NODE_CATALOGUE);
   registerTestCommand(program, NODE_CATALOGUE);
   return program;
