@@ -39,6 +39,11 @@ function svgElement(tag, attributes = {}, text) {
 }
 
 const edgeKey = (edge) => `${edge.from}->${edge.to}:${edge.stream}`;
+/** An edge's first label line: its stream and fields, or how many fields when they do not fit. */
+function edgeTitle(edge) {
+  const full = `${edge.stream} [${edge.fields.join(', ')}]`;
+  return full.length <= 40 ? full : `${edge.stream} [${edge.fields.length} fields]`;
+}
 
 /** Lays the DAG out once (nodes and edges do not change while a punchline runs). */
 async function drawDag(snapshot) {
@@ -47,7 +52,7 @@ async function drawDag(snapshot) {
     id: 'root',
     layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '90', 'elk.edgeLabels.inline': 'false' },
     children: snapshot.nodes.map((n) => ({ id: n.component, width: NODE_WIDTH, height: NODE_HEIGHT })),
-    edges: snapshot.edges.map((e) => ({ id: edgeKey(e), sources: [e.from], targets: [e.to], labels: [{ text: e.stream, width: 150, height: 30 }] })),
+    edges: snapshot.edges.map((e) => ({ id: edgeKey(e), sources: [e.from], targets: [e.to], labels: [{ text: edgeTitle(e), width: Math.max(edgeTitle(e).length, 22) * 6.2, height: 30 }] })),
   };
   const laid = await new ELK().layout(graph);
   svg.replaceChildren();
@@ -67,7 +72,9 @@ async function drawDag(snapshot) {
     }
     const label = edge.labels?.[0];
     if (label !== undefined) {
-      group.append(svgElement('text', { x: label.x, y: label.y + 11 }, `${data.stream} [${data.fields.join(', ')}]`.slice(0, 40)));
+      const title = svgElement('text', { x: label.x, y: label.y + 11 }, edgeTitle(data));
+      title.append(svgElement('title', {}, `${data.stream}: ${data.fields.join(', ')}`));
+      group.append(title);
       group.append(svgElement('text', { x: label.x, y: label.y + 25, 'data-edge-count': edge.id }, ''));
     }
     svg.append(group);
