@@ -250,7 +250,7 @@ function generatorFedWith(records: readonly Fields[], failures: string[]): NodeD
           sink.emit(fields, {
             ack: done,
             fail: (error) => {
-              failures.push(`tuple ${index + 1}: ${error.message}`);
+              failures.push(`  tuple ${index + 1} of generator_input failed: ${error.message}`);
               done();
             },
           });
@@ -308,7 +308,7 @@ async function runTest(loaded: NonNullable<LoadedTestFile['run']>, testIndex: nu
         const path = join(dir, `${node.component}.input`);
         await writeFile(path, records.map((r) => `${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}\n`).join(''));
         const { checkpoint_path: _checkpoint, ...settings } = node.settings as Record<string, unknown>;
-        nodes.push({ ...single, settings: { ...settings, paths: [path], tail: false } });
+        nodes.push({ ...single, settings: { ...settings, paths: [path], tail: false, read_from: 'beginning' } });
       } else if (node.type === 'generator_input' && test.inputs[node.component] !== undefined) {
         nodes.push({ ...single, definition: generatorFedWith(records.map((r) => r.value as Fields), failures) });
       } else if (node.definition.kind === 'output') {
