@@ -2,8 +2,9 @@
  * `file_input` without tail, as its README describes it: JSON lines spread into typed fields,
  * raw lines in one field, the reserved fields (path, line, offset), lines that do not decode on
  * `_ppf_errors` with file and line (counted, never dropped silently), glob patterns, the input
- * ending once everything is acked, a failed line replayed, a restart resuming at the checkpoint
- * (only lines appended since are read), and a recording read record by record.
+ * ending once everything is acked, a failed line replayed (or, with fail_action exit, the run
+ * stopped), a restart resuming at the checkpoint (only lines appended since are read), and a
+ * recording read record by record.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,4 +128,25 @@ test('a recording is read record by record: values through record_codec, the rec
   assert.match(String(errors[1]?._ppf_error_message), /line 4: not a recorded record: /);
   assert.match(String(errors[2]?._ppf_error_message), /line 5: record mytenant\.cpu\/2@43: value is null \(a tombstone\)/);
   assert.equal(errorCount, 3);
+});
+
+test('fail_action exit stops the run with exit 3 naming the line, and the checkpoint does not pass it', async () => {
+  const dir = await channelDir();
+  const file = join(dir, 'in.log');
+  const checkpoint = join(dir, 'files.checkpoint.json');
+  await writeFile(file, Array.from({ length: 5 }, (_, id) => JSON.stringify({ id })).join('\n') + '\n');
+  const { result } = await startPunchline(`{
+    version: "1", type: "punchline",
+    dag: [
+      { type: "file_input", component: "files", settings: { paths: ["${file}"], checkpoint_path: "${checkpoint}", fail_action: "exit" }, publish: [{ stream: "s", fields: ["id"] }] },
+      { type: "scripted_bolt", component: "between", settings: { fail_ids: [2] }, subscribe: [{ component: "files", stream: "s" }], publish: [{ stream: "s", fields: ["id"] }] },
+      { type: "file_output", settings: { path: "${join(dir, 'out.jsonl')}", flush_interval_ms: 1 }, subscribe: [{ component: "between", stream: "s" }] },
+    ],
+  }`);
+  const { exitCode, error } = await result;
+  assert.equal(exitCode, 3);
+  assert.equal(error?.code, 'E_FAIL_STOP');
+  assert.match(error?.message ?? '', new RegExp(`file_input\\[files\\]: ${file} line 3 failed \\(fail_action exit\\)`));
+  const saved = await readFile(checkpoint, 'utf8').then((text) => JSON.parse(text) as { files: { line: number }[] }, () => ({ files: [] }));
+  assert.ok(saved.files.every((f) => f.line <= 3), `the checkpoint stays at or before line 3: ${JSON.stringify(saved.files)}`);
 });
