@@ -19,6 +19,7 @@ import { registerGroupsCommand } from './groups-command.js';
 import { registerTapCommand } from './tap-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerTestCommand } from './test-command.js';
+import { registerRecordCommand } from './record-command.js';
 import type { SignalLatch } from './early-signals.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
@@ -57,5 +58,6 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerTapCommand(program);
   registerReplayCommand(program, NODE_CATALOGUE);
   registerTestCommand(program, NODE_CATALOGUE);
+  registerRecordCommand(program, NODE_CATALOGUE);
   return program;
 }
