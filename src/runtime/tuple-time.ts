@@ -36,5 +36,8 @@ export function tupleTimeNs(fields: Fields, timeField: string | undefined): bigi
     }
   }
   const ms = tupleTimeMs(fields, timeField);
-  return ms === undefined ? undefined : BigInt(Math.round(ms * 1_000_000));
+  if (ms === undefined) return undefined;
+  // Whole milliseconds and their fraction apart: ms * 1e6 as one double is not exact past 2^53.
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }

@@ -60,7 +60,7 @@ export interface AlertEngineOptions {
 export interface AlertPoint {
   /** The measurement name (`Name` in templates, `data.series[0].name`). */
   readonly name: string;
-  /** The point time, nanoseconds since the Unix epoch (see `epochMsToNs` for millisecond inputs). */
+  /** The point time, nanoseconds since the Unix epoch (the node API's `tupleTimeNs` reads it from a tuple). */
   readonly time: bigint;
   /** The group-by values, as strings (`Tags` in templates and in the event). */
   readonly tags: Readonly<Record<string, string>>;

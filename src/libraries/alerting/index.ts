@@ -18,7 +18,6 @@ export {
 } from './alert-templates.js';
 export type { LambdaFailureListener, LevelLambdaRole, LevelLambdas } from './level-choice.js';
 /** Converts epoch milliseconds (fractions allowed) to the bigint nanoseconds of {@link AlertPoint.time}. */
-export { epochMsToNs } from '../template/index.js';
 export { alertTemplateData } from './alert-data.js';
 export { compileHandlerMatch, type HandlerMatch, type MatchedEvent } from './handler-match.js';
 export {

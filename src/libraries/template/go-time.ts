@@ -88,8 +88,3 @@ export function formatGoDuration(nanoseconds: bigint): string {
   return negative ? `-${text}` : text;
 }
 
-/** Epoch milliseconds (fractions allowed, down to the nanosecond) as bigint nanoseconds. */
-export function epochMsToNs(epochMs: number): bigint {
-  const whole = Math.floor(epochMs);
-  return BigInt(whole) * 1_000_000n + BigInt(Math.round((epochMs - whole) * 1e6));
-}

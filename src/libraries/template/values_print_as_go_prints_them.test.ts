@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatGoDuration, formatGoFloat, formatGoTime, formatGoValue, formatRfc3339Nano, GoDuration, GoMap, GoStruct, GoTime, epochMsToNs } from './index.js';
+import { formatGoDuration, formatGoFloat, formatGoTime, formatGoValue, formatRfc3339Nano, GoDuration, GoMap, GoStruct, GoTime } from './index.js';
 
 const floats: [number, string][] = [
   [10, '10'],
@@ -69,12 +69,6 @@ for (const [epochNs, goString, rfc3339] of times) {
     assert.equal(formatRfc3339Nano(epochNs), rfc3339);
   });
 }
-
-test('epoch milliseconds convert to nanoseconds without losing the sub-millisecond part', () => {
-  assert.equal(epochMsToNs(1_709_647_629_500), 1_709_647_629_500_000_000n);
-  assert.equal(epochMsToNs(1.5), 1_500_000n);
-  assert.equal(epochMsToNs(-1), -1_000_000n);
-});
 
 const values: [string, Parameters<typeof formatGoValue>[0], string][] = [
   ['a string', 'server1', 'server1'],
