@@ -20,9 +20,11 @@
  *
  * The groups' states (levels, history, stateful functions, previous levels) live in executors:
  * with `executors > 1` the runtime sends each group to one executor (fields grouping on
- * `group_by`; every tuple to one executor without it).
+ * `group_by`; every tuple to one executor without it). With `changelog`, they are restored from a
+ * compacted topic before the first tuple, and each processed group's snapshot is published on the
+ * changelog stream, anchored to the tuple, for a kafka_output to write (state-changelog.ts).
  */
-import { map } from 'rxjs';
+import { identity, map } from 'rxjs';
 import { Counter } from 'prom-client';
 import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeNs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, NodeContext, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
@@ -35,6 +37,7 @@ import type { AlertBatchPoint, AlertEvent, LevelLambdas } from '../../src/librar
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
+import { AlertChangelog, checkChangelog } from './state-changelog.js';
 
 const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'info_reset'] as const;
 
@@ -143,6 +146,7 @@ export const alert = defineNode<AlertSettings>({
     if (settings.flapping !== undefined && settings.flapping.low > settings.flapping.high) {
       problems.push({ path: '/settings/flapping', message: 'flapping.low must not be above flapping.high', severity: 'error' });
     }
+    if (settings.changelog !== undefined) problems.push(...checkChangelog(settings.changelog, scope.publish, scope.platform));
     return problems;
   },
   groupingFields: (settings) => settings.group_by,
@@ -191,7 +195,8 @@ export const alert = defineNode<AlertSettings>({
       all: settings.all,
       onLambdaFailure: (role, error) => failed(role, error),
     });
-    const streams = dataStreams(ctx.publish).map((p) => p.stream);
+    const streams = dataStreams(ctx.publish).map((p) => p.stream).filter((stream) => stream !== settings.changelog?.stream);
+    const changelog = settings.changelog === undefined ? undefined : new AlertChangelog(engine, settings.changelog, ctx, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`);
     const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
     const addedNames = added.map(([name]) => name);
     const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
@@ -267,7 +272,7 @@ export const alert = defineNode<AlertSettings>({
     };
 
     return (tuples) =>
-      tuples.pipe(
+      (changelog === undefined ? tuples : tuples.pipe(changelog.restoredFirst())).pipe(
         map((tuple) => {
           const fields = tuple.fields;
           if (pointsField !== undefined) {
@@ -293,6 +298,7 @@ export const alert = defineNode<AlertSettings>({
           const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
         }),
+        changelog === undefined ? identity : changelog.withStates(tagsOf),
       );
   },
 });

@@ -69,6 +69,23 @@ export interface AlertSettings {
    */
   topic?: string;
   /**
+   * Keep the groups' state in a compacted Kafka topic: restored from it before the first point, written to it through the stream `stream` (route it to a kafka_output writing `topic` keyed by `state_key`, value `state`). The input must be partitioned by the group_by fields.
+   */
+  changelog?: {
+    /**
+     * The platform config's cluster; default: its only cluster.
+     */
+    cluster?: string;
+    /**
+     * The changelog topic (cleanup.policy compact).
+     */
+    topic: string;
+    /**
+     * The stream the bolt publishes each processed group's snapshot on, with the fields `state_key` and `state`.
+     */
+    stream: string;
+  };
+  /**
    * Field holding the point's time (epoch ms, or an RFC 3339 / ISO 8601 string whose nanoseconds are kept through the event's `time`, `duration` and JSON); default: the time the tuple is processed.
    */
   time_field?: string;
