@@ -352,11 +352,17 @@ async function runTest(loaded: NonNullable<LoadedTestFile['run']>, testIndex: nu
   }
 }
 
-/** The test files under `path`: itself when it is a file, else every `*.test.json5` below it. */
+/** The test files of `path`: itself when it is one, a punchline's beside it, or every `*.test.json5` below a folder. */
 async function testFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) throw new PunchlineError('E_FILE_IO', `${path}: no such file or folder`, { context: { file: path } });
-  if (!info.isDirectory()) return [path];
+  if (!info.isDirectory()) {
+    if (path.endsWith(TEST_FILE_SUFFIX)) return [path];
+    // A punchline given: its test file beside it.
+    const beside = join(dirname(path), `${basename(path).replace(/\.json5?$/, '')}${TEST_FILE_SUFFIX}`);
+    if (existsSync(beside)) return [beside];
+    throw new PunchlineError('E_USAGE', `${path} is not a test file, and no ${basename(beside)} is beside it`, { hint: `test files are named <punchline>${TEST_FILE_SUFFIX}` });
+  }
   const found: string[] = [];
   for (const entry of await readdir(path, { withFileTypes: true })) {
     const child = join(path, entry.name);
@@ -377,7 +383,7 @@ export function registerTestCommand(program: Command, catalogue: readonly NodeDe
   program
     .command('test')
     .description(`run the tests of punchlines (*${TEST_FILE_SUFFIX} files beside them) without a broker; exit 1 when one fails, 2 when a test file is invalid`)
-    .argument('<paths...>', `test files, or folders to search for *${TEST_FILE_SUFFIX}`)
+    .argument('<paths...>', `test files, punchlines (their test file beside them), or folders to search for *${TEST_FILE_SUFFIX}`)
     .option('--config <file>', 'platform config (default: $PUNCHLINE_CONFIG, else platform.json5 next to or above the punchline, else the local broker)')
     .option('--timeout <seconds>', 'how long one test may run', '30')
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')} (default: $PUNCHLINE_LOG_LEVEL or silent)`)
