@@ -7,6 +7,9 @@
  * replaced by a JSON lines file, `DIR/<component>.jsonl`, of the tuples it receives, so nothing
  * reaches production topics and two replays can be compared byte for byte.
  *
+ * Records are emitted in the recording's order; with several kafka_input nodes each follows its
+ * own recording, and how they interleave at a node they share depends on timing.
+ *
  * Exit codes: 0 once every record was replayed and acked; 1 when a recording cannot be read or a
  * node fails to start; 2 for usage and punchline errors; 3 when a tuple failed (the replay stops
  * at the first one, naming the record).
@@ -187,9 +190,10 @@ export function registerReplayCommand(program: Command, catalogue: readonly Node
       }
       const { tenant, channel, name } = punchline.identity;
       const logger = createLogger({ level }).child({ tenant, channel, punchline: name });
+      // Event time makes a replay give the live run's results, whatever its pace.
       for (const node of punchline.nodes) {
-        if (node.type === 'alert' && (node.settings as { time_field?: string }).time_field === undefined) {
-          logger.warn({ component: node.component }, `alert[${node.component}] has no time_field: it takes the time tuples are processed, so its alerts differ between a replay and the live run, and between replays; set time_field to the records' time`);
+        if ((node.type === 'alert' || node.type === 'window') && (node.settings as { time_field?: string }).time_field === undefined) {
+          logger.warn({ component: node.component }, `${node.type}[${node.component}] has no time_field: it takes the time tuples are processed, so what it gives differs between a replay and the live run, and between replays; set time_field to the records' time`);
         }
       }
       const topology = new Topology(punchline, { platform, logger, registry: new Registry() });
