@@ -8,14 +8,15 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import lockfile from 'proper-lockfile';
 import { PunchlineError } from '../core/errors.js';
 import { CHANNEL_STRUCTURE_FILE, readChannelStructure } from '../runtime/config/channel-structure.js';
 import type { ChannelStructure } from '../runtime/config/channel-structure.js';
-import { loadPlatformConfig } from '../runtime/config/load-platform-config.js';
+import { findPlatformConfig, loadPlatformConfig } from '../runtime/config/load-platform-config.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import type { PlatformConfig } from '../runtime/config/platform-config.js';
 import { createLogger } from '../runtime/logging.js';
 import type { Logger } from '../runtime/logging.js';
@@ -29,6 +30,8 @@ import type { SupervisedPunchline } from './channel/supervisor.js';
 import { DEFAULT_RESTART_POLICY } from './channel/restart-policy.js';
 import type { RestartPolicy } from './channel/restart-policy.js';
 import { channelLag, renderStatus } from './channel/channel-report.js';
+import { kubernetesManifests, systemdUnits } from './channel/channel-export.js';
+import type { ExportedChannel, ExportedFile } from './channel/channel-export.js';
 
 interface ChannelOptions {
   readonly punchlines?: string;
@@ -253,6 +256,34 @@ export function registerChannelCommand(program: Command): void {
         process.stdout.write(renderStatus(`${found.tenant}/${found.channel}`, running, status, lag, Date.now()));
       }
       if (!running) process.exitCode = EXIT.FATAL;
+    });
+
+  stateDirOption(channel.command('export'))
+    .description('write the channel as Kubernetes manifests (--kubernetes) or systemd units (--systemd), to run it on other machines')
+    .argument('<channel>', '<tenant>/<channel>, or a channel folder')
+    .option('--kubernetes <folder>', 'a ConfigMap of the channel files and a Deployment per punchline (replicas, probes on /healthz, metrics port)')
+    .option('--systemd <folder>', 'a template unit per punchline (%i: the replica) and a target for the channel')
+    .option('--image <image>', 'the container image that holds punchline', 'punchline:latest')
+    .option('--namespace <namespace>', 'the Kubernetes namespace of the objects')
+    .action(async (reference: string, options: ChannelOptions & { kubernetes?: string; systemd?: string; image: string; namespace?: string }) => {
+      if (options.kubernetes === undefined && options.systemd === undefined) throw new PunchlineError('E_USAGE', 'give --kubernetes <folder>, --systemd <folder>, or both');
+      const found = await findChannel(reference, options);
+      const exported: ExportedChannel = { ...found, platformFile: findPlatformConfig(options.config, join(found.dir, CHANNEL_STRUCTURE_FILE)) };
+      const written: string[] = [];
+      const write = async (folder: string, files: readonly ExportedFile[]): Promise<void> => {
+        await mkdir(folder, { recursive: true });
+        for (const file of files) {
+          await writeFile(join(folder, file.name), file.text);
+          written.push(join(folder, file.name));
+        }
+      };
+      if (options.kubernetes !== undefined) await write(options.kubernetes, await kubernetesManifests(exported, { image: options.image, ...(options.namespace !== undefined && { namespace: options.namespace }) }));
+      if (options.systemd !== undefined) {
+        // The units run this very CLI (its node, its loader when run from the sources), from the package folder.
+        const exec = [process.execPath, ...process.execArgv, resolve(process.argv[1] ?? '')];
+        await write(options.systemd, systemdUnits(exported, { exec, workingDirectory: PACKAGE_ROOT }));
+      }
+      process.stdout.write(`${written.join('\n')}\n`);
     });
 
   startOptions(channel.command('restart'))
