@@ -48,6 +48,8 @@ describe('codec fields (JSON pointers) in record decoding', () => {
       host: 1,
       _measurement: 'cpu',
       _time: '1970-01-01T00:00:00.000000001Z',
+      // The field host hides the tag host: no tag is left to list.
+      _tags: [],
       measurement: 'cpu',
       host_tag: 'a',
       at: '1970-01-01T00:00:00.000000001Z',
