@@ -409,11 +409,12 @@ export class Topology {
           handle.ack();
           node.counters.acked++;
           node.counters.pending--;
-          if (deliveries > 0) this.publish(node, this.untracked, streams, fields, now);
+          this.publish(node, this.untracked, streams, fields, now);
           return;
         }
         const tree = this.tracker.begin(handle, counter, deliveries, now);
-        if (deliveries > 0) this.publish(node, tree, streams, fields, now);
+        // Also with no subscriber: the tuple is kept among the stream's last ones (the live page's errors panel).
+        this.publish(node, tree, streams, fields, now);
       },
       capacity: () => counter.capacity(),
       get pending() {
