@@ -18,6 +18,8 @@ import { runCli } from '../support/cli.js';
 
 let root: string;
 let dir: string;
+/** One export of both kinds, for both tests. */
+let exported: Awaited<ReturnType<typeof runCli>>;
 /** The platform config reads it: the export must reference it, never write it. */
 const ENV = { KAFKA_PASSWORD: 'not-in-manifests' };
 
@@ -36,14 +38,14 @@ before(async () => {
     join(dir, 'channel_structure.json5'),
     JSON.stringify({ version: '1', type: 'channel', punchlines: [{ file: 'fraud_check.json5', replicas: 3 }, { file: 'variant.json5', start: false }], topics: [{ cluster: 'main', name: 'payments', partitions: 6 }] }),
   );
+  exported = await runCli(['channel', 'export', dir, '--kubernetes', join(root, 'k8s'), '--systemd', join(root, 'systemd'), '--image', 'registry.example/punchline:1.0', '--namespace', 'payments'], ENV);
 });
 
 after(() => rm(root, { recursive: true, force: true }));
 
 test('the Kubernetes export validates against the Kubernetes schemas: files as a ConfigMap, a Deployment per started punchline with its replicas, probes, metrics port and Secret references', async () => {
   const out = join(root, 'k8s');
-  const { code, stderr } = await runCli(['channel', 'export', dir, '--kubernetes', out, '--image', 'registry.example/punchline:1.0', '--namespace', 'payments'], ENV);
-  assert.equal(code, 0, stderr);
+  assert.equal(exported.code, 0, exported.stderr);
   assert.deepEqual((await readdir(out)).sort(), ['acme-payments-files.configmap.yaml', 'acme-payments-fraud-check.deployment.yaml']);
 
   const configMap = new ConfigMap(parse(await readFile(join(out, 'acme-payments-files.configmap.yaml'), 'utf8')) as ConstructorParameters<typeof ConfigMap>[0]);
@@ -71,8 +73,7 @@ test('the Kubernetes export validates against the Kubernetes schemas: files as a
 
 test('the systemd export passes systemd-analyze verify: a template unit per started punchline, restarted except after exit 2, and a target wanting every replica', async (t) => {
   const out = join(root, 'systemd');
-  const { code, stderr } = await runCli(['channel', 'export', dir, '--systemd', out], ENV);
-  assert.equal(code, 0, stderr);
+  assert.equal(exported.code, 0, exported.stderr);
   assert.deepEqual((await readdir(out)).sort(), ['punchline-acme-payments-fraud-check@.service', 'punchline-acme-payments.target']);
   const unit = await readFile(join(out, 'punchline-acme-payments-fraud-check@.service'), 'utf8');
   assert.match(unit, /^Restart=on-failure$/m);
