@@ -35,7 +35,7 @@ export const ERROR_CATALOGUE = {
   E_NODE_CRASHED: { retriable: false, summary: 'a node raised an unexpected error and the punchline stopped', fix: 'this is a bug in the node; report it with the log' },
   E_BROKER_START: { retriable: false, summary: 'the local Kafka broker could not be started', fix: 'see the log excerpt in the message' },
   E_PREREQUISITE: { retriable: false, summary: 'a program punchline needs is missing', fix: 'install it (the message names it)' },
-  E_PORT_IN_USE: { retriable: true, summary: 'a TCP port the local Kafka broker must listen on is taken by another program', fix: 'choose another port or stop the program holding it (the message names both)' },
+  E_PORT_IN_USE: { retriable: true, summary: 'a TCP port the local Kafka broker or the HTTP server of a punchline (--http-port) must listen on is taken by another program', fix: 'choose another port (or 0 for a free one with --http-port), or stop the program holding it' },
 } as const satisfies Record<string, { retriable: boolean; summary: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
