@@ -1,6 +1,6 @@
 /**
  * `punchline replay` without a broker: Kapacitor's TestStream_AlertStateChangesOnly.srpl (line
- * protocol, precision s) replayed into an alert with state changes only gives one alert per
+ * protocol) replayed into an alert with state changes only gives one alert per
  * crossing at the points' own times, as Kapacitor's replay would; and the mistakes a user makes
  * with recordings and inputs are named with their fix.
  */
@@ -36,16 +36,26 @@ const punchline = (inputs: string[]): string => `{
   ],
 }`;
 
-test('a Kapacitor .srpl replayed into an alert gives its state changes at the recorded times, written to the capture only', async () => {
+test('a Kapacitor .srpl replayed into an alert gives its state changes at the recorded times, written to the capture only, the same at the recorded pace (--real)', async () => {
   const srpl = join(dir, 'TestStream_AlertStateChangesOnly.srpl');
   await writeFile(srpl, SRPL);
   const file = join(dir, 'alert.json5');
   await writeFile(file, punchline(['points']));
-  const capture = join(dir, 'capture');
-  const { code, stdout, stderr } = await runCli(['replay', srpl, file, '--precision', 's', '--capture', capture]);
-  assert.equal(code, 0, stderr);
-  assert.equal(stdout, '', 'print_output was replaced by the capture');
-  const alerts = (await readFile(join(capture, 'out.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse((JSON.parse(l) as { alert: string }).alert) as { level: string; time: string });
+  // --precision sets the records' timestamps, the pace of --real: read as milliseconds, the points
+  // are a few milliseconds apart. Alerts take the points' own times (the codec's precision, s):
+  // the same alerts at either pace.
+  const fast = join(dir, 'fast');
+  const real = join(dir, 'real');
+  const [first, paced] = await Promise.all([
+    runCli(['replay', srpl, file, '--precision', 'ms', '--capture', fast]),
+    runCli(['replay', srpl, file, '--precision', 'ms', '--capture', real, '--real']),
+  ]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(paced.code, 0, paced.stderr);
+  assert.equal(first.stdout, '', 'print_output was replaced by the capture');
+  const [fastAlerts, realAlerts] = await Promise.all([fast, real].map((c) => readFile(join(c, 'out.jsonl'), 'utf8')));
+  assert.equal(realAlerts, fastAlerts);
+  const alerts = (fastAlerts ?? '').trim().split('\n').map((l) => JSON.parse((JSON.parse(l) as { alert: string }).alert) as { level: string; time: string });
   assert.deepEqual(
     alerts.map((a) => `${a.time} ${a.level}`),
     [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12].map((s, i) => `1970-01-01T00:00:${String(s).padStart(2, '0')}Z ${i % 2 === 0 ? 'CRITICAL' : 'OK'}`),
