@@ -4,11 +4,12 @@
  * channel's topics, then supervises each punchline (each replica) as a child process
  * (`channel/supervisor.ts`): in the foreground (for systemd and containers), or in the background
  * with `--daemon`. One supervisor per channel: it holds a lock in the channel's state folder
- * (`channel/channel-state.ts`), so two starts cannot race.
+ * (`channel/channel-state.ts`), so two starts cannot race; the punchline processes a supervisor
+ * killed with -9 left behind are stopped before the new ones start.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import lockfile from 'proper-lockfile';
@@ -94,6 +95,35 @@ async function supervised(stateDir: string): Promise<boolean> {
   return lockfile.check(stateDir, { lockfilePath: lockFile(stateDir), realpath: false, stale: LOCK_STALE_MS });
 }
 
+/**
+ * Stops the punchline processes a previous supervisor left running (it was killed with -9: its
+ * children live on), so that the channel does not run twice. A process counts as one of them only
+ * while its command line still runs the punchline file the status names (a pid may be reused).
+ */
+async function stopOrphans(stateDir: string, drainTimeoutMs: number, logger: Logger): Promise<void> {
+  const previous = await readStatus(stateDir);
+  const orphans: number[] = [];
+  for (const instance of previous?.instances ?? []) {
+    if (instance.pid === undefined) continue;
+    const commandLine = await readFile(`/proc/${instance.pid}/cmdline`, 'utf8').catch(() => '');
+    if (!commandLine.split('\0').some((word) => word.endsWith(`/${instance.punchline}`))) continue;
+    logger.warn({ punchline: instance.punchline, replica: instance.replica, pid: instance.pid }, `${instance.punchline} (pid ${instance.pid}) still runs from a supervisor that is gone: stopping it first.`);
+    process.kill(instance.pid, 'SIGTERM');
+    orphans.push(instance.pid);
+  }
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + drainTimeoutMs;
+  while (orphans.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of orphans.filter(alive)) process.kill(pid, 'SIGKILL');
+}
+
 /** Runs the supervisor in this process until SIGINT/SIGTERM, then stops the channel gracefully. */
 async function startForeground(channel: Channel, options: StartOptions, logger: Logger): Promise<void> {
   const policy: RestartPolicy = {
@@ -119,6 +149,7 @@ async function startForeground(channel: Channel, options: StartOptions, logger: 
       hint: `punchline channel status ${channel.tenant}/${channel.channel}, or stop it first`,
     });
   }
+  await stopOrphans(channel.stateDir, drainTimeoutMs, logger);
   const stop = new Promise<NodeJS.Signals>((resolveStop) => {
     process.once('SIGINT', () => resolveStop('SIGINT'));
     process.once('SIGTERM', () => resolveStop('SIGTERM'));
