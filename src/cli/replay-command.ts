@@ -151,7 +151,7 @@ export function registerReplayCommand(program: Command, catalogue: readonly Node
     .description('run a punchline on recorded records (its kafka_input fed from a recording) until every record is acked')
     .usage('[options] [recording] <punchline>')
     .argument('<files...>', 'the recording (for the only kafka_input), then the punchline file')
-    .option('--input <component=file...>', 'the recording of one kafka_input (repeat for several)')
+    .option('--input <component=file>', 'the recording of one kafka_input (repeat for several)', (entry: string, entries: string[]) => [...entries, entry], [] as string[])
     .option('--real', 'keep the recorded spacing between records (their timestamps); default: as fast as acks allow')
     .option('--capture <dir>', 'replace every output node by DIR/<component>.jsonl, a JSON line per tuple it receives: nothing reaches the outputs')
     .option('--precision <unit>', `timestamp unit of .srpl line protocol: ${PRECISIONS.join(', ')} (default ns)`)
