@@ -210,6 +210,8 @@ export const alert = defineNode<AlertSettings>({
       }
       return tags;
     };
+    /** The group a tuple belongs to: the key of its state in the changelog. */
+    const groupOf = (fields: Fields): string => engine.groupIdOf(tagsOf(fields));
     const nameOf = (fields: Fields): string => {
       const nameValue = settings.name_field === undefined ? settings.name : fields[settings.name_field];
       return nameValue === undefined || nameValue === null ? '' : formatGoValue(nameValue);
@@ -272,7 +274,7 @@ export const alert = defineNode<AlertSettings>({
     };
 
     return (tuples) =>
-      (changelog === undefined ? tuples : tuples.pipe(changelog.restoredFirst())).pipe(
+      (changelog === undefined ? tuples : tuples.pipe(changelog.restoredFirst(groupOf))).pipe(
         map((tuple) => {
           const fields = tuple.fields;
           if (pointsField !== undefined) {
@@ -298,7 +300,7 @@ export const alert = defineNode<AlertSettings>({
           const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
         }),
-        changelog === undefined ? identity : changelog.withStates(tagsOf),
+        changelog === undefined ? identity : changelog.withStates(groupOf),
       );
   },
 });

@@ -1,17 +1,22 @@
 /**
  * The alert state's changelog: a compacted Kafka topic holding, per alert group, the latest
- * snapshot of its state (`AlertEngine.snapshot`), keyed `<alert topic>/<group>`. The alert bolt
- * publishes a snapshot of each group it processes on its `changelog.stream`, anchored to the
+ * snapshot of its state (`AlertEngine.snapshot`), keyed `<alert topic>/<group>`, valued
+ * `{"writer", "state"}` (writer: the executor of the process that wrote it). The alert bolt
+ * publishes the snapshot of each group it processes on its `changelog.stream`, anchored to the
  * point, and a `kafka_output` writes that stream to the topic; so a point's input offset is
- * committed only once its group's new state is in the changelog. Before its first point, the bolt
- * reads the topic to its end and restores the groups it finds.
+ * committed only once its group's new state is in the changelog.
  *
- * Reading uses a consumer of a group of its own that commits nothing, and disconnects once every
- * partition was read up to the end it had when the read began.
+ * The bolt follows the topic for the whole run (a consumer of a group of its own that commits
+ * nothing). Before the first point of a group, and whenever another writer wrote the group since
+ * (its partition moved here after a rebalance), it catches up with the topic's end and restores the
+ * group from the latest snapshot: after a restart, and after a rebalance, a group continues with
+ * the state its previous owner wrote.
  */
 import { randomUUID } from 'node:crypto';
-import { concatMap, from, map, of } from 'rxjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { concatMap, finalize, from, map, of } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
+import type { Admin, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ack } from '../../src/runtime/node-api.js';
 import type { Fields, NodeContext, Outcome, PlatformConfig, SettingsProblem, StreamDeclaration, Tuple } from '../../src/runtime/node-api.js';
@@ -22,63 +27,113 @@ import { checkClusterReference, resolveCluster } from '../../src/libraries/kafka
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 
-/** How long reading the changelog to its end may take before the bolt gives up (and the run stops). */
+/** How long catching up with the changelog's end may take before the bolt gives up (and the run stops). */
 const READ_TIMEOUT_MS = 120_000;
 
+/** A changelog record as read: the snapshot, who wrote it, at which offset of its partition. */
+interface ChangelogEntry {
+  readonly writer: string;
+  /** Undefined when the record is not one of ours (not JSON, no state). */
+  readonly snapshot: unknown;
+  /** A key stays on one partition, so its offsets grow. */
+  readonly offset: number;
+}
+
 /**
- * The latest snapshot text of every group whose key starts with `prefix`, by group (the key
- * without the prefix); a tombstone (null value) removes its group. Throws a translated
- * `PunchlineError` when the cluster cannot be reached or the topic does not exist.
+ * Follows the changelog topic from its beginning for the whole run: the latest entry of every
+ * group of the alert, and how far it has read, so a caller can wait until it has read everything
+ * written before now. One per node, shared by its executors; disconnected when the last one lets go.
  */
-export async function readChangelog(cluster: ResolvedCluster, topic: string, prefix: string, logger: Logger): Promise<Map<string, string>> {
-  const kafka = createKafkaClient(cluster, logger);
-  const admin = kafka.admin();
-  const states = new Map<string, string>();
-  try {
-    await admin.connect();
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
-    if (ends.size === 0) return states;
-    const consumer = kafka.consumer({ groupId: `punchline-changelog-${randomUUID()}` });
-    await consumer.connect();
+class ChangelogTail {
+  readonly #latest = new Map<string, ChangelogEntry>();
+  readonly #positions = new Map<number, number>();
+  readonly #admin: Admin;
+  readonly #consumer: Consumer;
+  #started: Promise<void> | undefined;
+  #failure: Error | undefined;
+  #users = 0;
+
+  constructor(
+    private readonly cluster: ResolvedCluster,
+    private readonly topic: string,
+    private readonly prefix: string,
+    logger: Logger,
+  ) {
+    const kafka = createKafkaClient(cluster, logger);
+    this.#admin = kafka.admin();
+    this.#consumer = kafka.consumer({ groupId: `punchline-changelog-${randomUUID()}` });
+  }
+
+  /** Registers a user (an executor) and starts following the topic, once. */
+  open(): Promise<void> {
+    this.#users++;
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
     try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new PunchlineError('E_KAFKA_PROTOCOL', `reading the alert state changelog ${topic}: not read to its end within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
-        consumer
-          .run({
-            autoCommit: false,
-            eachMessage: ({ partition, message }) => {
-              const key = message.key?.toString('utf8');
-              if (key?.startsWith(prefix) === true) {
-                const group = key.slice(prefix.length);
-                if (message.value === null) states.delete(group);
-                else states.set(group, message.value.toString('utf8'));
-              }
-              const end = ends.get(partition);
-              if (end !== undefined && Number(message.offset) + 1 >= end) {
-                ends.delete(partition);
-                if (ends.size === 0) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              }
-              return Promise.resolve();
-            },
-          })
-          .catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          });
-      });
-    } finally {
-      await consumer.disconnect();
+      await this.#admin.connect();
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    } catch (error) {
+      throw translateKafkaError(error, this.cluster, `following the alert state changelog ${this.topic}`);
     }
-    return states;
-  } catch (error) {
-    if (error instanceof PunchlineError) throw error;
-    throw translateKafkaError(error, cluster, `reading the alert state changelog ${topic}`);
-  } finally {
-    await admin.disconnect();
+    this.#consumer
+      .run({
+        autoCommit: false,
+        eachMessage: ({ partition, message }) => {
+          const key = message.key?.toString('utf8');
+          if (key?.startsWith(this.prefix) === true) {
+            const group = key.slice(this.prefix.length);
+            if (message.value === null) this.#latest.delete(group);
+            else this.#latest.set(group, { ...parseEntry(message.value.toString('utf8')), offset: Number(message.offset) });
+          }
+          this.#positions.set(partition, Number(message.offset) + 1);
+          return Promise.resolve();
+        },
+      })
+      .catch((error: unknown) => {
+        this.#failure = error instanceof Error ? error : new Error(String(error));
+      });
+  }
+
+  /** The latest entry of `group`, as far as read. */
+  latest(group: string): ChangelogEntry | undefined {
+    return this.#latest.get(group);
+  }
+
+  /** Resolves once everything written to the topic before this call has been read. */
+  async caughtUp(): Promise<void> {
+    let ends: [number, number][];
+    try {
+      ends = (await this.#admin.fetchTopicOffsets(this.topic)).map((o) => [o.partition, Number(o.high)]);
+    } catch (error) {
+      throw translateKafkaError(error, this.cluster, `reading the end of the alert state changelog ${this.topic}`);
+    }
+    const deadline = Date.now() + READ_TIMEOUT_MS;
+    for (;;) {
+      if (this.#failure !== undefined) throw translateKafkaError(this.#failure, this.cluster, `following the alert state changelog ${this.topic}`);
+      // A compacted partition may hold no record at its last offsets: the consumer's position is what counts.
+      if (ends.every(([partition, end]) => end === 0 || (this.#positions.get(partition) ?? 0) >= end)) return;
+      if (Date.now() > deadline) throw new PunchlineError('E_KAFKA_PROTOCOL', `the alert state changelog ${this.topic} was not read to its end within ${READ_TIMEOUT_MS / 1000} s`);
+      await sleep(5);
+    }
+  }
+
+  /** Lets go of a user; the last one disconnects. */
+  async close(): Promise<void> {
+    if (--this.#users > 0) return;
+    await Promise.allSettled([this.#consumer.disconnect(), this.#admin.disconnect()]);
+  }
+}
+
+function parseEntry(text: string): { writer: string; snapshot: unknown } {
+  try {
+    const { writer, state } = JSON.parse(text) as { writer?: unknown; state?: unknown };
+    return { writer: typeof writer === 'string' ? writer : '', snapshot: state };
+  } catch {
+    return { writer: '', snapshot: undefined };
   }
 }
 
@@ -107,12 +162,17 @@ export function checkChangelog(settings: ChangelogSettings, publish: readonly St
 }
 
 /**
- * One executor's side of the changelog: restores its engine before the first tuple, then adds the
- * snapshot of each processed tuple's group to the tuple's outcome, on the changelog stream.
+ * One executor's side of the changelog: restores a group from the changelog before its first
+ * point here and whenever another writer wrote it since, then adds the snapshot of each processed
+ * point's group to the point's outcome, on the changelog stream.
  */
 export class AlertChangelog {
-  #restored = false;
-  #restoring: Promise<void> | undefined;
+  /** Who this executor of this process is, in the records it writes. */
+  readonly #writer: string;
+  readonly #tail: ChangelogTail;
+  /** Per group seen here: the offset of the entry it was last restored from (-1: none). */
+  readonly #adopted = new Map<string, number>();
+  #logged = false;
 
   constructor(
     private readonly engine: AlertEngine,
@@ -120,47 +180,65 @@ export class AlertChangelog {
     private readonly ctx: NodeContext,
     /** The alert's topic: the prefix of its keys, so alerts can share a changelog topic. */
     private readonly alertTopic: string,
-  ) {}
-
-  /** Holds tuples back until the changelog is restored (the first time only). */
-  restoredFirst(): OperatorFunction<Tuple, Tuple> {
-    return concatMap((tuple) => (this.#restored ? of(tuple) : from(this.#restore().then(() => tuple))));
-  }
-
-  /** Adds the snapshot of the tuple's group to its outcome (a dropped tuple is acked with it). */
-  withStates(tagsOf: (fields: Fields) => Readonly<Record<string, string>>): OperatorFunction<Outcome, Outcome> {
-    return map((outcome) => {
-      if (outcome.type === 'fail') return outcome;
-      const group = this.engine.groupIdOf(tagsOf(outcome.input.fields));
-      const snapshot = this.engine.snapshot(group);
-      if (snapshot === undefined) return outcome;
-      const state = { stream: this.settings.stream, fields: { state_key: `${this.alertTopic}/${group}`, state: JSON.stringify(snapshot) } };
-      return outcome.type === 'drop' ? ack(outcome.input, state) : { ...outcome, emissions: [...outcome.emissions, state] };
+  ) {
+    this.#writer = `${randomUUID()}/${ctx.executor}`;
+    this.#tail = ctx.shared('alert:changelog', () => {
+      const cluster = resolveCluster({ clusterId: changelogCluster(settings, ctx.platform), path: '/settings/changelog' }, ctx.platform);
+      return new ChangelogTail(cluster, settings.topic, `${alertTopic}/`, ctx.logger);
     });
   }
 
-  #restore(): Promise<void> {
-    this.#restoring ??= (async () => {
-      // Read once per node: every executor restores its engine from the same read.
-      const read = this.ctx.shared('alert:changelog', () => {
-        const cluster = resolveCluster({ clusterId: changelogCluster(this.settings, this.ctx.platform), path: '/settings/changelog' }, this.ctx.platform);
-        return readChangelog(cluster, this.settings.topic, `${this.alertTopic}/`, this.ctx.logger);
-      });
-      const states = await read;
-      let restored = 0;
-      for (const [group, text] of states) {
-        let problem: string | undefined;
-        try {
-          problem = this.engine.restore(group, JSON.parse(text));
-        } catch {
-          problem = 'not JSON';
-        }
-        if (problem === undefined) restored++;
-        else this.ctx.logger.warn({ group, topic: this.settings.topic }, `${this.ctx.label}: the state of group ${group} in ${this.settings.topic} is not restored, the group starts afresh: ${problem}`);
-      }
-      if (this.ctx.executor === 0) this.ctx.logger.info({ topic: this.settings.topic, groups: restored }, `${this.ctx.label}: alert state restored from ${this.settings.topic}`);
-      this.#restored = true;
-    })();
-    return this.#restoring;
+  /**
+   * Holds a point back until its group is restored when it must be (its first point here, or
+   * another writer wrote it since); lets go of the changelog when the stream ends.
+   */
+  restoredFirst(groupOf: (fields: Fields) => string): OperatorFunction<Tuple, Tuple> {
+    let opened: Promise<void> | undefined;
+    return (tuples) =>
+      tuples.pipe(
+        concatMap((tuple) => {
+          const group = groupOf(tuple.fields);
+          if (opened !== undefined && !this.#mustRestore(group)) return of(tuple);
+          opened ??= this.#tail.open();
+          return from(opened.then(() => this.#restore(group)).then(() => tuple));
+        }),
+        finalize(() => {
+          if (opened !== undefined) void this.#tail.close();
+        }),
+      );
+  }
+
+  #mustRestore(group: string): boolean {
+    const adopted = this.#adopted.get(group);
+    if (adopted === undefined) return true;
+    const latest = this.#tail.latest(group);
+    return latest !== undefined && latest.writer !== this.#writer && latest.offset > adopted;
+  }
+
+  async #restore(group: string): Promise<void> {
+    await this.#tail.caughtUp();
+    const latest = this.#tail.latest(group);
+    const adopted = this.#adopted.get(group) ?? -1;
+    if (latest !== undefined && latest.writer !== this.#writer && latest.offset > adopted) {
+      const problem = latest.snapshot === undefined ? 'not a state record' : this.engine.restore(group, latest.snapshot);
+      if (problem !== undefined) this.ctx.logger.warn({ group, topic: this.settings.topic }, `${this.ctx.label}: the state of group ${group} in ${this.settings.topic} is not restored, the group starts afresh: ${problem}`);
+      else if (!this.#logged) {
+        this.#logged = true;
+        this.ctx.logger.info({ group, topic: this.settings.topic }, `${this.ctx.label}: alert state restored from ${this.settings.topic} (group ${group}; the others as their points come)`);
+      } else this.ctx.logger.debug({ group, topic: this.settings.topic }, `${this.ctx.label}: alert state of group ${group} restored`);
+    }
+    this.#adopted.set(group, latest?.offset ?? -1);
+  }
+
+  /** Adds the snapshot of the point's group to its outcome (a dropped point is acked with it). */
+  withStates(groupOf: (fields: Fields) => string): OperatorFunction<Outcome, Outcome> {
+    return map((outcome) => {
+      if (outcome.type === 'fail') return outcome;
+      const group = groupOf(outcome.input.fields);
+      const snapshot = this.engine.snapshot(group);
+      if (snapshot === undefined) return outcome;
+      const state = { stream: this.settings.stream, fields: { state_key: `${this.alertTopic}/${group}`, state: JSON.stringify({ writer: this.#writer, state: snapshot }) } };
+      return outcome.type === 'drop' ? ack(outcome.input, state) : { ...outcome, emissions: [...outcome.emissions, state] };
+    });
   }
 }
