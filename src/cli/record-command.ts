@@ -128,6 +128,7 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       // The partitions and where each starts; one retry, to answer quickly about a dead cluster.
       const admin = createKafkaClient(cluster, logger, { retry: { retries: 1 } }).admin();
       const starts = new Map<number, number>();
+      let partitions: number[] = [];
       try {
         await admin.connect();
         const topics = await admin.listTopics();
@@ -135,7 +136,7 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
           throw new PunchlineError('E_USAGE', `topic "${topic}" does not exist on kafka cluster "${cluster.id}"`, { hint: suggestName(topic, topics.filter((t) => !t.startsWith('__'))) });
         }
         const bounds = await admin.fetchTopicOffsets(topic);
-        const partitions = bounds.map((b) => b.partition).sort((a, b) => a - b);
+        partitions = bounds.map((b) => b.partition).sort((a, b) => a - b);
         for (const p of only ?? []) {
           if (!partitions.includes(p)) throw new PunchlineError('E_USAGE', `--partitions: topic "${topic}" has no partition ${p} (it has ${partitions.length}: 0 to ${partitions.length - 1})`);
         }
@@ -160,7 +161,7 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       let done = false;
       const consumer = kafka.consumer({ groupId: `punchline-record-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
       const place = (): void => {
-        const others = [...Array(Math.max(0, ...starts.keys(), ...(only ?? [])) + 1).keys()].filter((p) => !starts.has(p));
+        const others = partitions.filter((p) => !starts.has(p));
         if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
         for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: String(offset) });
       };
