@@ -59,6 +59,19 @@ async function collect(topics: readonly string[]): Promise<Map<string, KafkaMess
   return seen;
 }
 
+/** Creates the topics a channel of the examples declares (kafka_output creates none by itself). */
+async function createChannelTopics(name: string): Promise<void> {
+  const channel = join(PUNCHLINES, name);
+  const platform = await loadPlatformConfig(undefined, join(channel, 'channel_structure.json5'));
+  const { structure, diagnostics } = await readChannelStructure(join(channel, 'channel_structure.json5'), platform);
+  assert.ok(structure, JSON.stringify(diagnostics));
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: structure.topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replication_factor })) });
+  await admin.disconnect();
+  for (const topic of structure.topics) await waitForTopicOnEveryBroker(cluster, topic.name);
+}
+
 function start(file: string): CliRun {
   const run = startCli(['run', join(PUNCHLINES, file)], env);
   running.push(run);
@@ -81,15 +94,7 @@ test('hello prints its ten samples and exits 0', async () => {
 });
 
 test('the monitoring channel: the CPU alert lands in cpu-alerts as Kapacitor JSON keyed by its id', async () => {
-  const channel = join(PUNCHLINES, 'mytenant/monitoring');
-  const platform = await loadPlatformConfig(undefined, join(channel, 'cpu_alert.json5'));
-  const { structure, diagnostics } = await readChannelStructure(join(channel, 'channel_structure.json5'), platform);
-  assert.ok(structure, JSON.stringify(diagnostics));
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: structure.topics.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replication_factor })) });
-  await admin.disconnect();
-  for (const topic of structure.topics) await waitForTopicOnEveryBroker(cluster, topic.name);
+  await createChannelTopics('mytenant/monitoring');
 
   const seen = await collect(['cpu-alerts', 'mytenant.cpu']);
   const injector = start('mytenant/monitoring/cpu_injector.json5');
@@ -138,6 +143,7 @@ test("the p95 sigma punchline (Kapacitor's getting-started task) raises WARNING 
 
 test('Healthbot notifications reach their field-built topic and their severity topic', async () => {
   const perDevice = 'core-routers.mx-1.system.cpu.check-cpu.high-cpu';
+  await createChannelTopics('mytenant/healthbot');
   const seen = await collect([perDevice, 'healthbot.noc.major', 'healthbot.audit']);
   const run = start('mytenant/healthbot/notifications.json5');
   const severities = (topic: string): string[] => (seen.get(topic) ?? []).map((m) => (JSON.parse(m.value?.toString() ?? '{}') as { severity: string }).severity);
@@ -149,6 +155,7 @@ test('Healthbot notifications reach their field-built topic and their severity t
 });
 
 test('RudderStack events reach the topic of their type or name, keyed by userId else anonymousId', async () => {
+  await createChannelTopics('mytenant/rudderstack');
   const seen = await collect(['rudder.product-added', 'rudder.orders', 'rudder.identifies', 'rudder.pages']);
   const run = start('mytenant/rudderstack/events.json5');
   await waitFor(() => [...seen.values()].every((messages) => messages.length > 0), 60_000, 'events on every routed topic');
