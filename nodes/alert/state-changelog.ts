@@ -172,6 +172,8 @@ export class AlertChangelog {
   readonly #tail: ChangelogTail;
   /** Per group seen here: the offset of the entry it was last restored from (-1: none). */
   readonly #adopted = new Map<string, number>();
+  /** The groups this executor wrote a state of. */
+  readonly #written = new Set<string>();
   #logged = false;
 
   constructor(
@@ -220,6 +222,11 @@ export class AlertChangelog {
     const latest = this.#tail.latest(group);
     const adopted = this.#adopted.get(group) ?? -1;
     if (latest !== undefined && latest.writer !== this.#writer && latest.offset > adopted) {
+      if (this.#written.has(group)) {
+        // It wrote the group, then another process did: both see its points, unless a rebalance
+        // moved its partition away and back. Several times means a group on two partitions.
+        this.ctx.throttledLog.warn('changelog:taken', { group, topic: this.settings.topic }, `${this.ctx.label}: group ${group} was written by another process after this one: its points reach two processes (is the input partitioned by the group_by fields?), or its partition came back after a rebalance`);
+      }
       const problem = latest.snapshot === undefined ? 'not a state record' : this.engine.restore(group, latest.snapshot);
       if (problem !== undefined) this.ctx.logger.warn({ group, topic: this.settings.topic }, `${this.ctx.label}: the state of group ${group} in ${this.settings.topic} is not restored, the group starts afresh: ${problem}`);
       else if (!this.#logged) {
@@ -237,6 +244,7 @@ export class AlertChangelog {
       const group = groupOf(outcome.input.fields);
       const snapshot = this.engine.snapshot(group);
       if (snapshot === undefined) return outcome;
+      this.#written.add(group);
       const state = { stream: this.settings.stream, fields: { state_key: `${this.alertTopic}/${group}`, state: JSON.stringify({ writer: this.#writer, state: snapshot }) } };
       return outcome.type === 'drop' ? ack(outcome.input, state) : { ...outcome, emissions: [...outcome.emissions, state] };
     });
