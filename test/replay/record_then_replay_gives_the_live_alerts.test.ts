@@ -152,19 +152,3 @@ test('recorded records replayed into the CPU alert give the live alerts and dead
     linesOf(await readFile(deadLetters, 'utf8')).sort(),
   );
 });
-
-test('record names an unknown topic (with the closest one) and an unreachable broker clearly', async () => {
-  const topic = uniqueName('known-topic');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-  await waitForTopicOnEveryBroker(cluster, topic);
-  const config = join(dir, 'unreachable.json5');
-  await writeFile(config, '{ kafka: { clusters: { nowhere: { brokers: ["127.0.0.1:1"], timeout_ms: 2000 } } } }');
-  const [unknown, unreachable] = await Promise.all([
-    runCli(['record', join(dir, 'x.jsonl'), '--topic', `${topic}x`, '--config', join(dir, 'platform.json5'), '--cluster', 'front'], env),
-    runCli(['record', join(dir, 'y.jsonl'), '--topic', topic, '--config', config], env),
-  ]);
-  assert.equal(unknown.code, 2, unknown.stderr);
-  assert.match(unknown.stderr, new RegExp(`punchline: topic "${topic}x" does not exist on kafka cluster "front" \\(did you mean "${topic}"\\?\\)`));
-  assert.equal(unreachable.code, 1, unreachable.stderr);
-  assert.match(unreachable.stderr, /^punchline: kafka cluster "nowhere": reading topic ".*": .*127\.0\.0\.1:1/m);
-});
