@@ -82,7 +82,7 @@ export function inputAlertOutput(plan: InputPlan, outTopic: string, batchSize?: 
     {
       type: 'kafka_output',
       component: 'out',
-      settings: { cluster: outputCluster, topic: outTopic, key_fields: ['id'], value_format: 'alert', value_field: 'alert', topic_creation: { enabled: false }, ...(batchSize !== undefined && { batch_size: batchSize }) },
+      settings: { cluster: outputCluster, topic: outTopic, key_fields: ['id'], value_format: 'alert', value_field: 'alert', ...(batchSize !== undefined && { batch_size: batchSize }) },
       subscribe: [{ component: 'alert', stream: 'alerts' }],
     },
   ]);
