@@ -2,14 +2,14 @@
  * The `kafka` handler kind: Kapacitor's Kafka handler options (`cluster`, `topic`, `template`,
  * `disablePartitionById`, `partitionAlgorithm`). The record's key is the alert id, its value the
  * alert JSON (or `template` rendered on the alert data), its partition the id's hash by
- * `partitionAlgorithm` (crc32, Kapacitor's default; murmur2; fnv-1a) over the topic's partitions;
- * with `disablePartitionById` the record has no key and the producer spreads records.
+ * `partitionAlgorithm` (crc32, Kapacitor's default; murmur2; fnv-1a) over the topic's partitions,
+ * by the partitioners `kafka_output` uses; with `disablePartitionById` the record has no key and
+ * the producer spreads records.
  *
  * One producer per cluster per node, connected at start, disconnected at close. The record is
  * confirmed once the broker acknowledged it (acks all). The topic must exist: the partition count
  * is read from its metadata once.
  */
-import { crc32 } from 'node:zlib';
 import type { Admin } from 'kafkajs';
 import type { NodeContext, PlatformConfig, SettingsProblem } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
@@ -22,6 +22,7 @@ import { createRecordProducer } from '../../src/libraries/kafka/record-producer.
 import type { RecordProducer } from '../../src/libraries/kafka/record-producer.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
+import { partitionFor } from '../../src/libraries/kafka/partitioning/partition-for.js';
 import type { Delivery } from './deliveries.js';
 
 /** The cluster a spec writes to: its `cluster`, else the platform's only cluster. */
@@ -84,24 +85,6 @@ export class ClusterProducer {
 /** The producers of a node, by cluster id. */
 export type KafkaDeliveries = Map<string, ClusterProducer>;
 
-/** 32-bit FNV-1a (sarama's hash partitioner). */
-function fnv1a32(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (const byte of bytes) h = Math.imul(h ^ byte, 0x01000193);
-  return h >>> 0;
-}
-
-/**
- * The partition of a key by Kapacitor's algorithms (see spec/partitioners.md); undefined when the
- * producer chooses (murmur2 is its own default partitioner, by key).
- */
-function partitionOf(algorithm: KafkaOptions['partitionAlgorithm'], key: string, count: number): number | undefined {
-  const bytes = Buffer.from(key, 'utf8');
-  if (algorithm === 'murmur2') return undefined;
-  if (bytes.length === 0) return Math.floor(Math.random() * count);
-  return algorithm === 'crc32' ? crc32(bytes) % count : Math.abs((fnv1a32(bytes) | 0) % count);
-}
-
 export function kafkaDelivery(options: KafkaOptions, ctx: NodeContext, producers: KafkaDeliveries): Delivery {
   const id = clusterIdOf(options, ctx.platform);
   const cluster = resolveCluster({ clusterId: id, path: '/settings/specs' }, ctx.platform);
@@ -115,8 +98,8 @@ export function kafkaDelivery(options: KafkaOptions, ctx: NodeContext, producers
   return async ({ json, event }) => {
     const value = template === undefined ? json : template.render(alertTemplateData(event));
     if (options.disablePartitionById) return writer.send(options.topic, null, value, undefined);
-    const count = options.partitionAlgorithm === 'murmur2' ? 0 : await writer.partitions(options.topic);
-    if (options.partitionAlgorithm !== 'murmur2' && count < 1) throw new PunchlineError('E_KAFKA_WRITE', `topic "${options.topic}" of cluster "${cluster.id}" does not exist or has no partitions`, { hint: 'create it (channel_structure topics)' });
-    await writer.send(options.topic, event.id, value, partitionOf(options.partitionAlgorithm, event.id, count));
+    const count = await writer.partitions(options.topic);
+    if (count < 1) throw new PunchlineError('E_KAFKA_WRITE', `topic "${options.topic}" of cluster "${cluster.id}" does not exist or has no partitions`, { hint: 'create it (channel_structure topics)' });
+    await writer.send(options.topic, event.id, value, partitionFor(options.partitionAlgorithm, event.id, count));
   };
 }

@@ -27,8 +27,8 @@ import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resoluti
 import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import type { ProducerRecord } from '../../src/libraries/kafka/record-producer.js';
 import type { ProducerLease, ProducerPool } from './shared-producers.js';
-import { partitionFor } from './partitioning/partition-for.js';
-import type { PartitionAlgorithm } from './partitioning/partition-for.js';
+import { partitionFor } from '../../src/libraries/kafka/partitioning/partition-for.js';
+import type { PartitionAlgorithm } from '../../src/libraries/kafka/partitioning/partition-for.js';
 import type { KafkaOutputMetrics } from './metrics.js';
 import { RecordRejection } from './record-rejection.js';
 import { createTopicsWithLeaders } from './topic-creation.js';

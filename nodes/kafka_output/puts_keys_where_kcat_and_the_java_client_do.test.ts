@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from '../../src/tools/local-broker/index.js';
-import { partitionFor } from './partitioning/partition-for.js';
+import { partitionFor } from '../../src/libraries/kafka/partitioning/partition-for.js';
 import { createTopic, fixtureRecorder, platformFor, readTopic, sharedKafka, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
 
 const PARTITIONS = 7;

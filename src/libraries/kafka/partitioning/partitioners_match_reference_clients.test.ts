@@ -3,7 +3,7 @@
 // partitioner tests), not from our code; kcat and the Java jar are compared in integration tests.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PunchlineError } from '../../../src/core/errors.js';
+import { PunchlineError } from '../../../core/errors.js';
 import { crc32 } from './crc32.js';
 import { fnv1a32 } from './fnv1a.js';
 import { murmur2 } from './murmur2.js';

@@ -8,7 +8,7 @@
  * made here, explicitly, rather than left to the Kafka client: kafkajs would hash an empty key
  * with murmur2, which is not what a `crc32` user expects.
  */
-import { PunchlineError } from '../../../src/core/errors.js';
+import { PunchlineError } from '../../../core/errors.js';
 import { crc32 } from './crc32.js';
 import { fnv1a32 } from './fnv1a.js';
 import { murmur2 } from './murmur2.js';
