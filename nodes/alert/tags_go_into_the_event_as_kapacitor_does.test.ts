@@ -2,7 +2,7 @@
  * A point's tags besides its group, named with `tags`, go into the event's `data.series[0].tags`
  * and `.Tags`, not its columns; `id_tag` and `level_tag` (Kapacitor's `.idTag()`, `.levelTag()`)
  * write the id and level into the tuple passed on and name them among its tags, in `_tags`. (Tags
- * listed in `_tags` by the line protocol codec: test/kapacitor/alert_duration_replays_byte_for_byte.test.ts.)
+ * listed in `_tags` by the line protocol codec: test/kapacitor/alert_duration_sigma_and_complex_where_replay_byte_for_byte.test.ts.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
