@@ -13,20 +13,22 @@
  * executors share), and `kafka-consumer.ts`, which runs them together.
  */
 import { defineNode } from '../../src/runtime/node-api.js';
-import type { NodeDefinition } from '../../src/runtime/node-api.js';
+import type { InputInstance, NodeContext, NodeDefinition } from '../../src/runtime/node-api.js';
 import { checkKafkaInput } from './settings-checks.js';
 import { KafkaConsumerInstance } from './kafka-consumer.js';
 import type { KafkaInputSettings } from './settings.generated.js';
 import type { RecordTap } from './record-tap.js';
 
+/**
+ * The `kafka_input` node type with its settings and checks, its instances made by `create`: the
+ * catalogue's reads Kafka; a replay's or a recording run's read or tap records elsewhere.
+ */
+export function kafkaInputCreating(create: (settings: KafkaInputSettings, ctx: NodeContext) => InputInstance): NodeDefinition {
+  return defineNode<KafkaInputSettings>({ type: 'kafka_input', kind: 'input', schema: 'kafka_input.schema.json', check: checkKafkaInput, create });
+}
+
 /** The `kafka_input` node type, listed in the catalogue (`nodes/index.ts`). */
-export const kafkaInput = defineNode<KafkaInputSettings>({
-  type: 'kafka_input',
-  kind: 'input',
-  schema: 'kafka_input.schema.json',
-  check: checkKafkaInput,
-  create: (settings, ctx) => new KafkaConsumerInstance(settings, ctx),
-});
+export const kafkaInput = kafkaInputCreating((settings, ctx) => new KafkaConsumerInstance(settings, ctx));
 
 /**
  * The `kafka_input` node type telling `tap` every record it reads from Kafka
@@ -34,11 +36,5 @@ export const kafkaInput = defineNode<KafkaInputSettings>({
  * `kafkaInputFedBy` (`recorded-input.ts`). Everything else is the node as it runs in production.
  */
 export function kafkaInputRecordingTo(tap: RecordTap): NodeDefinition {
-  return defineNode<KafkaInputSettings>({
-    type: 'kafka_input',
-    kind: 'input',
-    schema: 'kafka_input.schema.json',
-    check: checkKafkaInput,
-    create: (settings, ctx) => new KafkaConsumerInstance(settings, ctx, tap),
-  });
+  return kafkaInputCreating((settings, ctx) => new KafkaConsumerInstance(settings, ctx, tap));
 }

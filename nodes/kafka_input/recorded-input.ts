@@ -26,13 +26,13 @@
  * order, one result); `partition` keeps its meaning: records of other partitions are passed over.
  */
 import type { DeliveryHandle, InputInstance, InputSink, NodeContext, NodeDefinition } from '../../src/runtime/node-api.js';
-import { defineNode, ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
+import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
 import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
 import type { RecordedRecord } from '../../src/libraries/recording/index.js';
 import { RecordDecoder } from './record-decoding.js';
 import type { RecordHeaders, HeaderValue } from './header-fields.js';
-import { checkKafkaInput } from './settings-checks.js';
+import { kafkaInputCreating } from './kafka-input.js';
 import type { KafkaInputSettings } from './settings.generated.js';
 
 /** Records a run gives a `kafka_input` in place of a topic. */
@@ -56,13 +56,7 @@ export interface RecordFeed {
 
 /** The `kafka_input` node type reading from `feed` (see the file's comment). */
 export function kafkaInputFedBy(feed: RecordFeed): NodeDefinition {
-  return defineNode<KafkaInputSettings>({
-    type: 'kafka_input',
-    kind: 'input',
-    schema: 'kafka_input.schema.json',
-    check: checkKafkaInput,
-    create: (settings, ctx) => new RecordedInput(settings, ctx, feed),
-  });
+  return kafkaInputCreating((settings, ctx) => new RecordedInput(settings, ctx, feed));
 }
 
 /** Kafka's header list as kafkajs hands it over: a name maps to its value, or its values when it repeats. */
