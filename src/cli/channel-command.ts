@@ -172,7 +172,7 @@ async function startForeground(channel: Channel, options: StartOptions, logger: 
       punchlines,
       { policy, drainTimeoutMs, logDir, runArguments: options.config === undefined ? [] : ['--config', resolve(options.config)], logger, onChange: save },
     );
-    supervisor.start();
+    await supervisor.start();
     logger.info({ channel: `${channel.tenant}/${channel.channel}`, processes: punchlines.length, logs: logDir }, `Channel ${channel.tenant}/${channel.channel} started: ${punchlines.length} punchline process(es), logs in ${logDir}.`);
     const signal = await stop;
     logger.info({ signal }, `Stopping channel ${channel.tenant}/${channel.channel}: the punchlines drain and commit.`);

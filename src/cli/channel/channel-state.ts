@@ -27,6 +27,8 @@ export interface InstanceStatus {
   readonly replica: number;
   state: InstanceState;
   pid?: number;
+  /** The port of 127.0.0.1 where the current process serves its live page and `/api/snapshot`. */
+  httpPort?: number;
   /** ISO time the current (or last) process started. */
   startedAt?: string;
   /** Restarts since the channel started. */

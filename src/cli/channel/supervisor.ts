@@ -8,11 +8,18 @@
  * Lifecycle: `start()` spawns every process; `stop()` cancels pending restarts, sends SIGTERM to
  * each running process, waits for them to drain and exit, and sends SIGKILL to those still running
  * after `drainTimeoutMs`. Each change of a process is written to the status file.
+ *
+ * Every process serves its live page and `/api/snapshot` on a port of 127.0.0.1 the supervisor
+ * picks free before each start (`--http-port`) and writes to the status (`httpPort`), where
+ * `punchline ui` and `punchline top` of the channel find it. A port taken by another program in
+ * between makes that run exit 1, and its restart gets another port.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -77,8 +84,9 @@ export class ChannelSupervisor {
   }
 
   /** Starts every process. */
-  start(): void {
-    for (const instance of this.#instances) this.#spawn(instance);
+  async start(): Promise<void> {
+    await Promise.all(this.#instances.map((instance) => this.#spawn(instance)));
+    if (this.#stopping) return;
     this.#status.state = 'running';
     this.#changed();
   }
@@ -116,12 +124,17 @@ export class ChannelSupervisor {
     this.#changed();
   }
 
-  #spawn(instance: Instance): void {
+  async #spawn(instance: Instance): Promise<void> {
     delete instance.status.nextStartAt;
+    const port = await freePort();
+    if (this.#stopping) {
+      instance.status.state = 'stopped';
+      return;
+    }
     const log = openSync(instance.status.log, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...(MAIN.endsWith('.ts') ? ['--import', 'tsx'] : []), MAIN, 'run', instance.spec.file, ...this.#options.runArguments], {
+      child = spawn(process.execPath, [...(MAIN.endsWith('.ts') ? ['--import', 'tsx'] : []), MAIN, 'run', instance.spec.file, '--http-port', String(port), ...this.#options.runArguments], {
         stdio: ['ignore', log, log],
         detached: true,
         env: { ...process.env, PUNCHLINE_REPLICA: String(instance.spec.replica) },
@@ -134,6 +147,7 @@ export class ChannelSupervisor {
     instance.status.state = 'running';
     instance.status.startedAt = new Date(instance.started).toISOString();
     if (child.pid !== undefined) instance.status.pid = child.pid;
+    instance.status.httpPort = port;
     this.#options.logger.info({ punchline: instance.status.punchline, replica: instance.status.replica, pid: child.pid }, `Started ${instance.status.punchline} (replica ${instance.status.replica}, pid ${String(child.pid)}).`);
     instance.exited = new Promise((resolve) => {
       child.once('error', (error) => {
@@ -151,6 +165,7 @@ export class ChannelSupervisor {
     delete instance.child;
     delete instance.exited;
     delete instance.status.pid;
+    delete instance.status.httpPort;
     const detail = await lastErrorLine(instance.status.log);
     instance.status.lastExit = { code: exit.code, signal: exit.signal, at: new Date().toISOString(), reason: describeExit(exit), ...(detail !== undefined && { detail }) };
     const where = `${instance.status.punchline} (replica ${instance.status.replica})`;
@@ -179,7 +194,7 @@ export class ChannelSupervisor {
     instance.timer = setTimeout(() => {
       if (this.#stopping) return;
       instance.status.restarts++;
-      this.#spawn(instance);
+      void this.#spawn(instance);
     }, decision.delayMs);
     this.#changed();
   }
@@ -187,6 +202,15 @@ export class ChannelSupervisor {
   #changed(): void {
     this.#options.onChange(this.#status);
   }
+}
+
+/** A port of 127.0.0.1 free now (the system's pick). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** The last line of a log that says what went wrong: `punchline: …` from the CLI, else the last error of the punchline's JSON log. */
