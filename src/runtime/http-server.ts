@@ -11,7 +11,7 @@
  * Listens on 127.0.0.1 unless a host is given (`0.0.0.0`: every interface).
  */
 import { createServer } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,7 +44,7 @@ export interface HttpServerOptions {
 }
 
 /** A static asset of the page, read once; gzipped at its first request from a browser that accepts it. */
-interface Asset {
+export interface Asset {
   readonly type: string;
   readonly body: Buffer;
   gzipped?: Buffer;
@@ -66,14 +66,21 @@ function loadAssets(): Map<string, Asset> {
 }
 
 /** Headers of every answer: nothing cached, nothing loaded from elsewhere. */
-const COMMON_HEADERS = {
+export const COMMON_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
 } as const;
 
+/** Answers with an asset, gzipped when the browser accepts it (elkjs is 1.6 MB as it is, 0.5 MB gzipped). */
+export function sendAsset(request: IncomingMessage, response: ServerResponse, asset: Asset): void {
+  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  const body = gzip ? (asset.gzipped ??= gzipSync(asset.body)) : asset.body;
+  response.writeHead(200, { ...COMMON_HEADERS, 'content-type': asset.type, 'content-length': body.length, vary: 'accept-encoding', ...(gzip && { 'content-encoding': 'gzip' }) }).end(body);
+}
+
 /** Why the server cannot listen, in words that name the port and the option: a busy port is the usual case. */
-function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): PunchlineError {
+export function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): PunchlineError {
   const where = `${option.replace(/^--/, '').replace(/-port$/, '')} port ${port} on ${host}`;
   if (error.code === 'EADDRINUSE') {
     return new PunchlineError('E_PORT_IN_USE', `${where} is already in use by another program`, { cause: error, hint: `choose another ${option}, or 0 for a free one` });
@@ -112,10 +119,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const asset = assets.get(path === '/index.html' ? '/' : path);
     if (asset !== undefined) {
-      // elkjs is 1.6 MB as it is, 0.5 MB gzipped.
-      const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
-      const body = gzip ? (asset.gzipped ??= gzipSync(asset.body)) : asset.body;
-      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': asset.type, 'content-length': body.length, vary: 'accept-encoding', ...(gzip && { 'content-encoding': 'gzip' }) }).end(body);
+      sendAsset(request, response, asset);
     } else if (path === '/metrics') {
       registry.metrics().then(
         (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),

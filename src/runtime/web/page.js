@@ -2,6 +2,7 @@
 // The live page of a running punchline: the DAG laid out once by elkjs (served by the punchline
 // itself), then every snapshot pushed on /api/events (see src/runtime/live-view.ts for its shape)
 // updates the numbers in place. Plain DOM and SVG, no framework, no request leaving the machine.
+// Its URLs are relative, so that the channel page (`punchline ui`) can serve it under a prefix.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -229,7 +230,7 @@ function render(snapshot) {
   void laidOut.then(() => updateDag(snapshot));
 }
 
-const events = new EventSource('/api/events');
+const events = new EventSource('api/events');
 events.onmessage = (message) => render(JSON.parse(message.data));
 events.onerror = () => {
   const state = document.getElementById('state');
