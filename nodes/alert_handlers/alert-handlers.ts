@@ -45,7 +45,7 @@ export const alertHandlers = defineNode<AlertHandlersSettings>({
   schema: 'alert_handlers.schema.json',
   check(settings, scope) {
     const problems: SettingsProblem[] = [];
-    const { specs, problems: specProblems } = loadHandlerSpecs(settings.specs);
+    const { specs, problems: specProblems } = loadHandlerSpecs(settings.specs.map((file) => scope.resolvePath(file)));
     for (const p of specProblems) problems.push({ path: `/settings/specs/${p.index}`, message: p.message, ...(p.hint !== undefined && { hint: p.hint }), severity: 'error' });
     specs.forEach((spec, index) => problems.push(...kafkaSpecProblems(spec, index, scope.platform)));
     return problems;
@@ -58,7 +58,7 @@ export const alertHandlers = defineNode<AlertHandlersSettings>({
     { field: TASK_NAME_FIELD, path: '/settings' },
   ],
   create(settings, ctx) {
-    const { specs, problems } = loadHandlerSpecs(settings.specs);
+    const { specs, problems } = loadHandlerSpecs(settings.specs.map((file) => ctx.resolvePath(file)));
     const [first] = problems;
     if (first !== undefined) throw new PunchlineError('E_CONFIG_INVALID', `${ctx.label}: ${first.message}`, first.hint === undefined ? {} : { hint: first.hint });
     const kafka: KafkaDeliveries = new Map();

@@ -5,7 +5,7 @@
  */
 export interface AlertHandlersSettings {
   /**
-   * The handler spec files (`.yaml`, `.yml`, `.json5`, `.json`), one spec each, in Kapacitor's shape (`id`, `topic`, `kind`, `options`, `match`); a relative path is read from the current directory.
+   * The handler spec files (`.yaml`, `.yml`, `.json5`, `.json`), one spec each, in Kapacitor's shape (`id`, `topic`, `kind`, `options`, `match`); a relative path is read from the punchline file's folder.
    *
    * @minItems 1
    */

@@ -61,7 +61,7 @@ function readSpecDocument(file: string): SpecDocument {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new PunchlineError('E_FILE_IO', `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error, hint: 'a relative path is read from the current directory' });
+    throw new PunchlineError('E_FILE_IO', `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error, hint: "a relative path is read from the punchline file's folder" });
   }
   const extension = extname(file).toLowerCase();
   if (extension === '.yaml' || extension === '.yml') return yamlDocument(file, text);

@@ -127,6 +127,11 @@ export interface NodeContext {
   readonly publish: readonly StreamDeclaration[];
   /** The platform config: named Kafka clusters and the like. */
   readonly platform: PlatformConfig;
+  /**
+   * A file a setting names (a handler spec, a schema), as the node opens it: a relative path is
+   * taken from the punchline file's folder, so a punchline runs the same from any directory.
+   */
+  resolvePath(path: string): string;
   /** The punchline-level settings (`topology.*`), as written. */
   readonly topology: TopologySettings;
   /** A child logger carrying the node's labels. */
@@ -278,6 +283,8 @@ export interface CheckScope {
   /** The fields of every stream the node subscribes to. */
   readonly fieldsIn: ReadonlySet<string>;
   readonly platform: PlatformConfig;
+  /** As {@link NodeContext.resolvePath}: a relative path from the punchline file's folder. */
+  resolvePath(path: string): string;
 }
 
 interface DefinitionBase<S> {

@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from './node-contract.js';
 import type { PlatformConfig } from './config/platform-config.js';
+import { pathFromPunchline } from './config/punchline.js';
 import type { NodeDeclaration, Punchline } from './config/punchline.js';
 import { PunchlineError, asPunchlineError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
@@ -295,6 +296,7 @@ export class Topology {
       executors: declaration.executors,
       publish: declaration.publish,
       platform: this.options.platform,
+      resolvePath: (path) => pathFromPunchline(this.punchline.file, path),
       topology: this.punchline.topology,
       logger: this.options.logger.child({ component: declaration.component, node: declaration.type, ...(declaration.executors > 1 && { executor }) }),
       metrics: this.options.registry,

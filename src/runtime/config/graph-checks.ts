@@ -4,6 +4,7 @@
  * nothing and bolts that subscribe to something.
  */
 import type { Json5Document } from '../validation/json5-document.js';
+import { pathFromPunchline } from './punchline.js';
 import type { NodeDeclaration } from './punchline.js';
 import { ERRORS_STREAM } from '../node-contract.js';
 import type { PlatformConfig } from './platform-config.js';
@@ -150,7 +151,7 @@ export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: read
         }));
       }
     }
-    for (const problem of nodeCode(node, out, document, () => node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, platform }), true) ?? []) {
+    for (const problem of nodeCode(node, out, document, () => node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, platform, resolvePath: (path) => pathFromPunchline(document.file, path) }), true) ?? []) {
       out.push(diagnose(document, `${node.pointer}${problem.path}`, problem.message, { hint: problem.hint, severity: problem.severity }));
     }
   }

@@ -2,6 +2,7 @@
  * A validated punchline, as the runtime runs it: every default filled, every reference resolved.
  * Produced only by `loadPunchline` when validation found no error.
  */
+import { dirname, resolve } from 'node:path';
 import type { NodeDefinition, PunchlineIdentity, StreamDeclaration, TopologySettings } from '../node-contract.js';
 
 /** One `subscribe` entry. */
@@ -34,4 +35,9 @@ export interface Punchline {
   readonly topology: TopologySettings;
   /** JSON pointers of values that came from `${ENV}` substitution: printed as `***`. */
   readonly secrets: ReadonlySet<string>;
+}
+
+/** A path a punchline's settings name, from the punchline file's folder (an absolute path as it is). */
+export function pathFromPunchline(punchlineFile: string, path: string): string {
+  return resolve(dirname(resolve(punchlineFile)), path);
 }
