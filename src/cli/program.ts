@@ -12,6 +12,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerGraphCommand } from './graph-command.js';
 import { registerTopCommand } from './top-command.js';
+import { registerUiCommand } from './ui-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerChannelCommand } from './channel-command.js';
@@ -50,6 +51,7 @@ export function buildProgram(signals?: SignalLatch): Command {
   registerValidateCommand(program, NODE_CATALOGUE);
   registerGraphCommand(program, NODE_CATALOGUE);
   registerTopCommand(program);
+  registerUiCommand(program);
   registerKafkaCommand(program);
   registerDemoCommand(program);
   registerConfigCommand(program);

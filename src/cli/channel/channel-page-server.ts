@@ -1,0 +1,145 @@
+/**
+ * The HTTP server of `punchline ui <tenant>/<channel>`, read-only:
+ * - `/`: the channel page (`web/`: plain HTML and JS, the look of the punchline page, no build step,
+ *   nothing loaded from elsewhere): one row per punchline process of the channel;
+ * - `/api/channel`: the {@link ChannelView} as JSON; `/api/events`: the same pushed every second as
+ *   server-sent events. The processes are asked for their snapshots only while a page listens
+ *   (one request per running process and refresh, however many pages are open);
+ * - `/p/<punchline>/<replica>/…`: that process's own live page and API, passed through from the
+ *   port of 127.0.0.1 the supervisor gave it, so that every page is reached through this one
+ *   address (also from another machine with `--http-host`).
+ */
+import { createServer, request as httpRequest } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../core/package-root.js';
+import { COMMON_HEADERS, listenError, sendAsset } from '../../runtime/http-server.js';
+import type { Asset, HttpServer } from '../../runtime/http-server.js';
+import { readStatus } from './channel-state.js';
+import { channelView, processUrl } from './channel-view.js';
+import type { ChannelView, WatchedChannel } from './channel-view.js';
+
+/** Where the channel page listens, and what it watches. */
+export interface ChannelPageOptions {
+  readonly channel: WatchedChannel;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  /** How often `/api/events` pushes the channel. */
+  readonly intervalMs?: number;
+}
+
+/** The page's files: in the package, next to this module's sources. */
+const WEB_DIR = join(PACKAGE_ROOT, 'src', 'cli', 'channel', 'web');
+
+function loadAssets(): Map<string, Asset> {
+  const assets: [string, string, string][] = [
+    ['/', join(WEB_DIR, 'channel.html'), 'text/html; charset=utf-8'],
+    ['/channel.js', join(WEB_DIR, 'channel.js'), 'text/javascript; charset=utf-8'],
+    ['/channel.css', join(WEB_DIR, 'channel.css'), 'text/css; charset=utf-8'],
+    ['/page.css', join(PACKAGE_ROOT, 'src', 'runtime', 'web', 'page.css'), 'text/css; charset=utf-8'],
+  ];
+  return new Map(assets.map(([path, file, type]) => [path, { type, body: readFileSync(file) }]));
+}
+
+/** `/p/<punchline>/<replica>/<rest>`: a process's page or API. */
+const PROCESS_PATH = /^\/p\/([^/]+)\/(\d+)(\/.*)?$/;
+
+/** Passes a GET through to the process's server on 127.0.0.1 (its answer streams back, events included). */
+async function passThrough(channel: WatchedChannel, match: RegExpExecArray, search: string, accept: Record<string, string>, response: ServerResponse): Promise<void> {
+  const [, punchline, replica, rest] = match;
+  if (rest === undefined) {
+    response.writeHead(301, { ...COMMON_HEADERS, location: `${match[0]}/${search}` }).end();
+    return;
+  }
+  const instance = (await readStatus(channel.stateDir).catch(() => undefined))?.instances.find((i) => i.punchline === decodeURIComponent(punchline ?? '') && i.replica === Number(replica));
+  const url = instance === undefined ? undefined : processUrl(instance);
+  if (url === undefined) {
+    response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end(`${decodeURIComponent(punchline ?? '')} replica ${replica ?? ''} is not running now\n`);
+    return;
+  }
+  const upstream = httpRequest(`${url}${rest}${search}`, { headers: accept }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.on('error', (error: NodeJS.ErrnoException) => {
+    if (!response.headersSent) response.writeHead(502, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end(`${url} did not answer: ${error.code ?? error.message}\n`);
+    else response.end();
+  });
+  response.on('close', () => upstream.destroy());
+  upstream.end();
+}
+
+/** Starts the channel page's server; a port that cannot be listened on is an `E_PORT_IN_USE` error naming it. */
+export async function startChannelPage(options: ChannelPageOptions): Promise<HttpServer> {
+  const { channel, port, host = '127.0.0.1', intervalMs = 1000 } = options;
+  const assets = loadAssets();
+  const listeners = new Set<ServerResponse>();
+  let ticker: NodeJS.Timeout | undefined;
+  let taking = false;
+  const view = (): Promise<ChannelView> => channelView(channel, () => true);
+
+  const push = (): void => {
+    if (taking) return; // the previous refresh still waits for a slow process
+    taking = true;
+    view().then(
+      (current) => {
+        const event = `data: ${JSON.stringify(current)}\n\n`;
+        for (const response of listeners) response.write(event);
+      },
+      () => undefined, // an unreadable status file: the next tick tries again
+    ).finally(() => (taking = false));
+  };
+
+  const server: Server = createServer((request, response) => {
+    const [path = '/', query] = (request.url ?? '/').split('?');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...COMMON_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('read-only: GET only\n');
+      return;
+    }
+    const asset = assets.get(path === '/index.html' ? '/' : path);
+    const processPath = PROCESS_PATH.exec(path);
+    if (asset !== undefined) {
+      sendAsset(request, response, asset);
+    } else if (processPath !== null) {
+      const accept = Object.fromEntries((['accept', 'accept-encoding'] as const).flatMap((name) => (request.headers[name] === undefined ? [] : [[name, String(request.headers[name])]])));
+      void passThrough(channel, processPath, query === undefined ? '' : `?${query}`, accept, response);
+    } else if (path === '/api/channel') {
+      view().then(
+        (current) => response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify(current)),
+        (error: unknown) => response.writeHead(500, COMMON_HEADERS).end(String(error)),
+      );
+    } else if (path === '/api/events') {
+      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      response.write('retry: 2000\n\n');
+      listeners.add(response);
+      push();
+      ticker ??= setInterval(push, intervalMs);
+      request.on('close', () => {
+        listeners.delete(response);
+        if (listeners.size === 0 && ticker !== undefined) {
+          clearInterval(ticker);
+          ticker = undefined;
+        }
+      });
+    } else {
+      response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the channel page), /api/channel, /api/events or /p/<punchline>/<replica>/\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host, '--http-port')));
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        clearInterval(ticker);
+        for (const response of listeners) response.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
