@@ -77,3 +77,9 @@ test('defaults from the schemas are filled into a valid punchline', () => {
   assert.deepEqual(valid.nodes[1]?.settings, { flush_interval_ms: 20, max_batch_size: 1000 });
   assert.equal(valid.nodes[1]?.component, 'print_output');
 });
+
+test('a value none of whose accepted types fits is one line naming them all, not one per alternative', () => {
+  const text = punchline([`{ type: "generator_input", component: "gen", settings: { messages: [{ a: ["x", "y"] }] }, publish: [{ stream: "s", fields: ["a"] }] }`, OUT]);
+  const { diagnostics } = validatePunchlineDocument(parseJson5Document('p.json5', text), TEST_CATALOGUE, DEFAULT_PLATFORM_CONFIG);
+  assert.deepEqual(diagnostics.map(formatDiagnostic), ['p.json5:4:78  /dag/0/settings/messages/0/a  must be string, number, boolean or null, not an array']);
+});

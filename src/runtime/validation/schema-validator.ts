@@ -53,6 +53,37 @@ function toDiagnostic(error: ErrorObject, document: Json5Document, base: string,
   }
 }
 
+/** `a`, `a or b`, `a, b or c`. */
+function either(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1] ?? ''}`;
+}
+
+/**
+ * ajv reports an `anyOf` / `oneOf` that no branch matched as the error of every branch plus one
+ * "must match a schema in anyOf". Said as a person would: when every branch only wanted another
+ * type, one line naming the types accepted; otherwise the branches whose type fitted say what is
+ * wrong inside, and the branches of another type and the summary line are left out.
+ */
+function mergeAlternatives(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  const merged = new Map<ErrorObject, ErrorObject>();
+  for (const choice of errors) {
+    if (choice.keyword !== 'anyOf' && choice.keyword !== 'oneOf') continue;
+    const branches = errors.filter((e) => e !== choice && e.schemaPath.startsWith(`${choice.schemaPath}/`));
+    if (branches.length === 0) continue;
+    const wrongType = branches.filter((e) => e.keyword === 'type' && e.instancePath === choice.instancePath);
+    if (wrongType.length === branches.length) {
+      const types = wrongType.map((e) => String((e.params as { type: unknown }).type));
+      merged.set(choice, { ...choice, keyword: 'type', params: { type: either(types) }, message: `must be ${either(types)}, not ${describeType(valueAt(data, choice.instancePath))}` });
+      for (const e of branches) dropped.add(e);
+    } else {
+      dropped.add(choice);
+      for (const e of wrongType) dropped.add(e);
+    }
+  }
+  return errors.filter((e) => !dropped.has(e)).map((e) => merged.get(e) ?? e);
+}
+
 /**
  * Validates `data` (the value at `base` in `document`) against a schema, filling defaults into
  * `data` in place, and returns one diagnostic per problem.
@@ -62,7 +93,7 @@ export function validateAgainstSchema(relativePath: string, data: unknown, docum
   if (validate(data)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of mergeAlternatives(validate.errors ?? [], data)) {
     const diagnostic = toDiagnostic(error, document, base, data);
     if (diagnostic === undefined) continue;
     const key = `${diagnostic.path}\u0000${diagnostic.message}`;
