@@ -32,7 +32,7 @@ import { createTopic, endOffsetTotal, loadTopic } from './kafka/topics.js';
 import { CASES as RUNTIME_CASES, measure as measureRuntime } from './runtime-throughput.js';
 
 const RESULTS_ROOT = fileURLToPath(new URL('./results', import.meta.url));
-const KAFKA_CASES: readonly CaseId[] = ['a', 'b', 'a_platformatic', 'b_platformatic', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled'];
+const KAFKA_CASES: readonly CaseId[] = CASE_IDS.filter((id) => id !== 'runtime');
 const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   a: '(a) kafkajs consumer',
   b: '(b) kafkajs consume → produce',
@@ -44,6 +44,10 @@ const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   d_tuned: '(d) tuned',
   d_platformatic: '(d) writing with @platformatic/kafka',
   e: '(e) Java ConsumerPerformance',
+  e_pipe: '(b) Java consume → produce',
+  p: '(p) kafkajs producer',
+  p_platformatic: '(p) @platformatic/kafka producer',
+  e_produce: '(p) Java producer',
   latency: '(d) latency',
   stalled: '(c) stalled output',
   runtime: 'runtime only',
@@ -135,6 +139,10 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
     case 'b':
     case 'a_platformatic':
     case 'b_platformatic':
+    case 'p':
+    case 'p_platformatic':
+    case 'e_pipe':
+    case 'e_produce':
       return runRawCase(ctx, id);
     case 'c':
     case 'c_tuned':

@@ -10,7 +10,26 @@
 import { parseArgs } from 'node:util';
 
 /** Every case, in the order they run. */
-export const CASE_IDS = ['a', 'b', 'a_platformatic', 'b_platformatic', 'c', 'c_tuned', 'd', 'd_tuned', 'd_platformatic', 'e', 'latency', 'stalled', 'runtime'] as const;
+export const CASE_IDS = [
+  'a',
+  'b',
+  'a_platformatic',
+  'b_platformatic',
+  'c',
+  'c_tuned',
+  'd',
+  'd_tuned',
+  'd_platformatic',
+  'e',
+  // The Java pipe, then the produce baselines (they write as much as the input topic holds, so they run after the readers).
+  'e_pipe',
+  'p',
+  'p_platformatic',
+  'e_produce',
+  'latency',
+  'stalled',
+  'runtime',
+] as const;
 
 /** One benchmark case id. */
 export type CaseId = (typeof CASE_IDS)[number];

@@ -1,9 +1,10 @@
 /**
  * The Kafka cases of `npm run bench`, each in a child process reading the loaded input topic from
  * its start with a consumer group of its own:
- * - (a) kafkajs consumer, the baseline; (b) kafkajs consume → produce (`raw-client.ts`);
+ * - (a) kafkajs consumer, the baseline; (b) kafkajs consume → produce; (p) kafkajs producer
+ *   (`raw-client.ts`); the same three with @platformatic/kafka (`raw-platformatic-client.ts`) and
+ *   with the Java client (e: `java-consumer.ts`; e_pipe, e_produce: `java-client.ts`);
  * - (c) `kafka_input` → `file_output` on /dev/null; (d) `kafka_input` → `alert` → `kafka_output`;
- * - (e) the Java client's ConsumerPerformance (`java-consumer.ts`);
  * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`);
  * - (c) behind an output that never confirms a write, with the whole topic as backlog.
  *
@@ -25,10 +26,12 @@ import { metricValue, scrape, startPunchline, stoppedTotals, waitReady } from '.
 import { loadAverageNow, round } from '../harness/report.js';
 import type { LatencyResult, StalledResult, ThroughputResult } from '../harness/report.js';
 import { Watch, sleep, steadyWindow } from '../harness/watch.js';
+import { javaClientCommand } from './java-client.js';
 import { javaConsumerPass } from './java-consumer.js';
 import type { LatencyProbeConfig, LatencyProbeResult } from './latency-probe.js';
 import { inputAlertOutput, inputToFile } from './punchlines.js';
 import type { RawClientConfig } from './raw-client.js';
+import { writeRecordPool } from './records.js';
 import { committedTotal, createTopic, endOffsetTotal } from './topics.js';
 
 const RAW_CLIENTS = {
@@ -119,23 +122,59 @@ function throughputNotes(ctx: KafkaBenchContext, watch: Watch, processed: number
   return notes;
 }
 
-/** The raw client cases: a client library alone, kafkajs (a, b) or @platformatic/kafka (compared with a, b). */
+/**
+ * The raw client cases: a client library alone, kafkajs (a, b, p), @platformatic/kafka or the Java
+ * client (each compared with kafkajs on the same path).
+ */
 const RAW_CASES = {
   a: { mode: 'consume', library: 'kafkajs', name: '(a) kafkajs consumer' },
   b: { mode: 'pipe', library: 'kafkajs', name: '(b) kafkajs consume → produce' },
   a_platformatic: { mode: 'consume', library: 'platformatic', name: '(a) @platformatic/kafka consumer', baseline: 'a' },
   b_platformatic: { mode: 'pipe', library: 'platformatic', name: '(b) @platformatic/kafka consume → produce', baseline: 'b' },
-} as const satisfies Record<string, { mode: RawClientConfig['mode']; library: keyof typeof RAW_CLIENTS; name: string; baseline?: 'a' | 'b' }>;
+  // --- produce baselines and the Java client's produce and pipe (issue 15) ---
+  p: { mode: 'produce', library: 'kafkajs', name: '(p) kafkajs producer' },
+  p_platformatic: { mode: 'produce', library: 'platformatic', name: '(p) @platformatic/kafka producer', baseline: 'p' },
+  e_pipe: { mode: 'pipe', library: 'java', name: '(b) Java consume → produce', baseline: 'b' },
+  e_produce: { mode: 'produce', library: 'java', name: '(p) Java producer', baseline: 'p' },
+  // --- end of the produce baselines and the Java client's cases ---
+} as const satisfies Record<string, { mode: RawClientConfig['mode']; library: keyof typeof RAW_CLIENTS | 'java'; name: string; baseline?: 'a' | 'b' | 'p' }>;
 
-/** Case (a) or (b), or its @platformatic/kafka twin: a client library alone. */
+/** The records file the produce baselines cycle through, written once per run in the scratch folder. */
+function recordPoolFile(ctx: KafkaBenchContext): string {
+  const file = join(ctx.workDir, 'records.bin');
+  if (!existsSync(file)) writeRecordPool(file);
+  return file;
+}
+
+/** The command line of a raw client case. */
+function rawClientCommand(ctx: KafkaBenchContext, library: keyof typeof RAW_CLIENTS | 'java', config: RawClientConfig): [string, string[]] {
+  if (library !== 'java') return [process.execPath, ['--import', 'tsx', RAW_CLIENTS[library], JSON.stringify(config)]];
+  const bootstrap = ctx.bootstrap.join(',');
+  const outTopic = config.outTopic ?? '';
+  const args =
+    config.mode === 'produce'
+      ? javaClientCommand(ctx.classpath, ctx.workDir, { mode: 'produce', bootstrap, outTopic, recordsFile: config.recordsFile ?? '', count: config.count ?? 0 })
+      : javaClientCommand(ctx.classpath, ctx.workDir, { mode: 'pipe', bootstrap, topic: config.topic, group: config.group, outTopic });
+  return ['java', args];
+}
+
+/** A raw client case: a client library alone, consuming, piping or producing. */
 export async function runRawCase(ctx: KafkaBenchContext, id: keyof typeof RAW_CASES): Promise<ThroughputResult> {
   const spec: (typeof RAW_CASES)[keyof typeof RAW_CASES] = RAW_CASES[id];
   const group = uniqueName(`group-${id}`);
-  const outTopic = spec.mode === 'pipe' ? uniqueName(`out-${id}`) : undefined;
+  const outTopic = spec.mode === 'consume' ? undefined : uniqueName(`out-${id}`);
   if (outTopic !== undefined) await createTopic(ctx.admin, outTopic);
-  const config: RawClientConfig = { mode: spec.mode, brokers: ctx.bootstrap, topic: ctx.inputTopic, group, ...(outTopic !== undefined && { outTopic }) };
+  const config: RawClientConfig = {
+    mode: spec.mode,
+    brokers: ctx.bootstrap,
+    topic: ctx.inputTopic,
+    group,
+    ...(outTopic !== undefined && { outTopic }),
+    ...(spec.mode === 'produce' && { recordsFile: recordPoolFile(ctx), count: ctx.records }),
+  };
   let latest: number | undefined;
-  const child = startChild(process.execPath, ['--import', 'tsx', RAW_CLIENTS[spec.library], JSON.stringify(config)], {
+  const [command, args] = rawClientCommand(ctx, spec.library, config);
+  const child = startChild(command, args, {
     onLine: (line) => {
       try {
         latest = (JSON.parse(line) as { count: number }).count;
@@ -147,11 +186,13 @@ export async function runRawCase(ctx: KafkaBenchContext, id: keyof typeof RAW_CA
   const watch = new Watch(child, () => latest, 100);
   const figures = await measureSteady(ctx, child, watch, 30_000);
   const processed = latest ?? 0;
-  const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
+  // A producer commits nothing: what it counted must be on the topic.
+  const committed = spec.mode === 'produce' ? undefined : await committedTotal(ctx.admin, group, ctx.inputTopic);
   const notes = throughputNotes(ctx, watch, processed);
   if (outTopic !== undefined) {
     const written = await endOffsetTotal(ctx.admin, outTopic);
-    if (written < committed) notes.push(`only ${written} records written for ${committed} committed`);
+    const counted = committed ?? processed;
+    if (written < counted) notes.push(`only ${written} records written for ${counted} ${committed === undefined ? 'acknowledged' : 'committed'}`);
   }
   return {
     kind: 'throughput',
@@ -160,7 +201,7 @@ export async function runRawCase(ctx: KafkaBenchContext, id: keyof typeof RAW_CA
     ...('baseline' in spec && { baseline: spec.baseline }),
     ...figures,
     processed,
-    committed,
+    ...(committed !== undefined && { committed }),
     loadAverage: loadAverageNow(),
     notes,
   };

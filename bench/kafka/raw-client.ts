@@ -5,6 +5,9 @@
  *   commits its offsets after it (its defaults: `autoCommit`, `eachBatchAutoResolve`).
  * - `pipe` (case b): the same, and each batch is written to the output topic (same partition,
  *   `acks: -1`, one request per batch) before it is resolved and committed.
+ * - `produce` (case p): the records of the pool file written to the output topic as fast as
+ *   kafkajs acknowledges them (`acks: -1`, requests of about 1 MB, 5 in flight: `produce-loop.ts`),
+ *   `count` of them; the progress counts acknowledged records.
  *
  * Prints a progress line `{"count": n}` (records processed) to stdout every 100 ms and runs until
  * SIGTERM, then leaves the group.
@@ -12,15 +15,50 @@
  *   node --import tsx bench/kafka/raw-client.ts '{"mode":"consume","brokers":["127.0.0.1:9092"],"topic":"t","group":"g"}'
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { produceRecords, reportProgress } from './produce-loop.js';
+import { readRecordPool } from './records.js';
 
 /** The command line argument of this script (one JSON object). */
 export interface RawClientConfig {
-  readonly mode: 'consume' | 'pipe';
+  readonly mode: 'consume' | 'pipe' | 'produce';
   readonly brokers: readonly string[];
+  /** Where `consume` and `pipe` read, with their group. */
   readonly topic: string;
   readonly group: string;
-  /** `pipe` only: where records are written. */
+  /** `pipe` and `produce`: where records are written. */
   readonly outTopic?: string;
+  /** `produce` only: the pool file of records (`records.ts`) and how many records to write. */
+  readonly recordsFile?: string;
+  readonly count?: number;
+}
+
+/** Mode `produce`: writes the pool's records, then idles until SIGTERM. */
+async function produce(config: RawClientConfig): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-raw-produce', brokers: [...config.brokers], logLevel: logLevel.WARN });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const pool = readRecordPool(config.recordsFile ?? '');
+  const topic = config.outTopic ?? '';
+  let count = 0;
+  let stopping = false;
+  const stopProgress = reportProgress(() => count);
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await producer.disconnect();
+    stopProgress();
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  await producer.connect();
+  await produceRecords(
+    pool,
+    config.count ?? 0,
+    async (records) => {
+      await producer.send({ topic, acks: -1, messages: records.map((r) => ({ value: r.value, partition: r.partition })) });
+    },
+    (n) => (count += n),
+    () => stopping,
+  );
 }
 
 async function main(config: RawClientConfig): Promise<void> {
@@ -55,4 +93,5 @@ async function main(config: RawClientConfig): Promise<void> {
   });
 }
 
-await main(JSON.parse(process.argv[2] ?? '{}') as RawClientConfig);
+const config = JSON.parse(process.argv[2] ?? '{}') as RawClientConfig;
+await (config.mode === 'produce' ? produce(config) : main(config));

@@ -7,12 +7,17 @@
  * - `pipe` (case b_platformatic): the same, and what the stream holds after each read (at most
  *   1,000 records) is written to the output topic (same partition, `acks: -1`), then the offsets
  *   after them are committed, before the next read: kafkajs' pipe (b), a request per batch.
+ * - `produce` (case p_platformatic): the records of the pool file written to the output topic as
+ *   fast as the library acknowledges them (`acks: -1`, requests of about 1 MB, 5 in flight:
+ *   `produce-loop.ts`), as kafkajs' (p).
  *
  *   node --import tsx bench/kafka/raw-platformatic-client.ts '{"mode":"consume","brokers":["127.0.0.1:9092"],"topic":"t","group":"g"}'
  */
 import { Consumer, MessagesStreamModes, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { CommitOptionsPartition, Message, MessageToProduce } from '@platformatic/kafka';
+import { produceRecords, reportProgress } from './produce-loop.js';
 import type { RawClientConfig } from './raw-client.js';
+import { readRecordPool } from './records.js';
 
 /** Records written by one produce request in `pipe` mode, at most. */
 const PIPE_BATCH = 1000;
@@ -55,4 +60,32 @@ async function main(config: RawClientConfig): Promise<void> {
   }
 }
 
-await main(JSON.parse(process.argv[2] ?? '{}') as RawClientConfig);
+/** Mode `produce`: writes the pool's records, then idles until SIGTERM. */
+async function produce(config: RawClientConfig): Promise<void> {
+  const producer = new Producer({ clientId: 'bench-raw-platformatic-produce', bootstrapBrokers: [...config.brokers], autocreateTopics: false });
+  const pool = readRecordPool(config.recordsFile ?? '');
+  const topic = config.outTopic ?? '';
+  let count = 0;
+  let stopping = false;
+  const stopProgress = reportProgress(() => count);
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await producer.close();
+    stopProgress();
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  await produceRecords(
+    pool,
+    config.count ?? 0,
+    async (records) => {
+      await producer.send({ messages: records.map((r) => ({ topic, value: r.value, partition: r.partition })), acks: ProduceAcks.ALL });
+    },
+    (n) => (count += n),
+    () => stopping,
+  );
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as RawClientConfig;
+await (config.mode === 'produce' ? produce(config) : main(config));
