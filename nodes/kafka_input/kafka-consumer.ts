@@ -13,8 +13,8 @@
  * - `stop()` stops emitting and pauses fetching; the group membership stays, so that `close()`,
  *   called once in-flight tuples are resolved, can commit, then leave the group. Nothing is ever
  *   committed in `stop()`.
- * - A fail-stop (`fail_action: exit`) or a header `CRASH` (only when asked for: the default is
- *   `DEAD_LETTER`) stops at once through `sink.fatal` and leaves the group without committing
+ * - A fail-stop (`fail_action: exit`) or a key, value or header under `on_decoding_error: CRASH`
+ *   that does not decode (only when asked for: the default is `DEAD_LETTER`) stops at once through `sink.fatal` and leaves the group without committing
  *   anything more.
  *
  * The executor runs parts that each have one job: {@link GroupMembership} (the partitions owned,
@@ -36,8 +36,9 @@ import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resoluti
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import type { PartitionTracker } from './partition-tracker.js';
-import { RecordDecoder } from './record-decoding.js';
-import type { HeaderDecodingProblem } from './header-fields.js';
+import { RecordDecoder, reportDecodingProblem } from './record-decoding.js';
+import type { DecodingProblem } from './record-decoding.js';
+import { JoinedRecord } from './joined-handle.js';
 import { commitsOffsets, resolveEphemeralStarts } from './offset-strategies.js';
 import { consumerGroupId } from './settings-checks.js';
 import { pinningAssigner } from './partition-assigner.js';
@@ -68,8 +69,16 @@ class ErrorTuple {
   constructor(readonly fields: Fields) {}
 }
 
+/**
+ * The tuples of a record that gives several (the lines of line protocol, a Telegraf batch):
+ * emitted together, each with a handle joined to the record's (see {@link JoinedRecord}).
+ */
+class RecordTuples {
+  constructor(readonly tuples: readonly (Fields | ErrorTuple)[]) {}
+}
+
 /** What a tracker keeps of an emitted record to re-emit it. */
-type Payload = Fields | ErrorTuple;
+type Payload = Fields | ErrorTuple | RecordTuples;
 type Tracker = PartitionTracker<Payload>;
 
 /**
@@ -91,6 +100,12 @@ class RecordHandle implements DeliveryHandle {
   fail(error: PunchlineError): void {
     this.owner.failed(this.tracker, this.seq, this.epoch, error);
   }
+}
+
+/** Emits one tuple: a decoding error tuple on `_ppf_errors`, fields on the node's streams. */
+function emitTuple(sink: InputSink, tuple: Fields | ErrorTuple, handle: DeliveryHandle): void {
+  if (tuple instanceof ErrorTuple) sink.emit(tuple.fields, handle, ERRORS_STREAM);
+  else sink.emit(tuple, handle);
 }
 
 /** The load controller `settings.load_control` asks for; `rate` is the node's, shared by its executors. */
@@ -359,7 +374,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     }
   }
 
-  /** Decodes and emits one record. False when the executor must stop (a header CRASH). */
+  /** Decodes and emits one record. False when the executor must stop (a part that does not decode under CRASH). */
   #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: KafkaMessage, offset: number): boolean {
     this.#tap?.(recordedRecordOf(topic, tracker.partition, message));
     const decoded = this.#decoder.decode({
@@ -372,58 +387,58 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       headers: message.headers,
     });
     counters.read++;
-    if (decoded.headerProblems.length > 0 && !this.#applyHeaderPolicy(decoded.headerProblems, topic)) return false;
+    if (decoded.problems.length > 0 && !this.#applyDecodingPolicy(decoded.problems, topic)) return false;
     if (decoded.nullValue) this.#counts.decodeError(topic, 'value', 'null_value');
-    let payload: Payload;
-    if (decoded.outcome === 'tuple') payload = decoded.fields;
-    else if (decoded.outcome === 'skip') {
+    if (decoded.tuples.length === 0) {
       // on_null_value "skip": no tuple; the record is done at once, so its offset is committed.
       const seq = tracker.append(offset, undefined, this.#gate.clock());
       this.acked(tracker, seq, tracker.epoch);
       return true;
-    } else {
-      // Header problems were counted with their policy; a null value just above.
-      if (decoded.part !== 'header' && !decoded.nullValue) this.#counts.decodeError(topic, decoded.part, decoded.error.kind);
+    }
+    const several = decoded.tuples.length > 1;
+    const payloads = decoded.tuples.map((tuple): Fields | ErrorTuple => {
+      if (tuple.error === undefined) return tuple.fields;
+      // Counted with its policy above (a null value just above).
       const where = this.#publishesErrors ? 'routed to _ppf_errors' : 'dropped: the node does not publish _ppf_errors';
       this.#throttledLog.warn(
-        `decode:${decoded.part}:${decoded.error.kind}`,
-        { part: decoded.part, kind: decoded.error.kind, ...(decoded.error.hint !== undefined && { hint: decoded.error.hint }) },
-        `${decoded.error.message}; the record is ${where}`,
+        `decode:${tuple.part}:${tuple.error.kind}`,
+        { part: tuple.part, kind: tuple.error.kind, ...(tuple.error.hint !== undefined && { hint: tuple.error.hint }) },
+        `${tuple.error.message}; ${several ? 'that line or metric' : 'the record'} is ${where}`,
       );
-      payload = new ErrorTuple(decoded.fields);
-    }
+      return new ErrorTuple(tuple.fields);
+    });
+    const payload: Payload = several ? new RecordTuples(payloads) : (payloads[0] as Fields | ErrorTuple);
     const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#gate.clock());
     if (offset < tracker.rereadUntil) counters.replayed++;
     this.#emit(tracker, seq, tracker.epoch, payload, counters);
     return true;
   }
 
+  /** Emits a record's tuple, or its tuples, each acked into the record's one tracker entry. */
   #emit(tracker: Tracker, seq: number, epoch: number, payload: Payload, counters: PartitionCounters): void {
     counters.emitted++;
     const handle = new RecordHandle(this, tracker, seq, epoch);
-    if (payload instanceof ErrorTuple) (this.#sink as InputSink).emit(payload.fields, handle, ERRORS_STREAM);
-    else (this.#sink as InputSink).emit(payload, handle);
+    const sink = this.#sink as InputSink;
+    if (!(payload instanceof RecordTuples)) {
+      emitTuple(sink, payload, handle);
+      return;
+    }
+    const joined = new JoinedRecord(handle, payload.tuples.length);
+    for (const tuple of payload.tuples) emitTuple(sink, tuple, joined.handle());
   }
 
   /**
-   * CRASH stops the punchline; WARN logs (throttled); PASS logs at debug level; DEAD_LETTER made
-   * the record an error tuple already (logged with it). All are counted.
+   * Counts every part that did not decode and applies its `on_decoding_error`: CRASH stops the
+   * punchline (false); WARN and PASS are logged (their tuple is emitted with the part's fields
+   * null); DEAD_LETTER made an error tuple already (logged as it is emitted).
    */
-  #applyHeaderPolicy(problems: readonly HeaderDecodingProblem[], topic: string): boolean {
+  #applyDecodingPolicy(problems: readonly DecodingProblem[], topic: string): boolean {
     for (const problem of problems) {
-      this.#counts.decodeError(topic, 'header', problem.error.kind);
-      switch (problem.policy) {
-        case 'DEAD_LETTER':
-          break;
-        case 'CRASH':
-          this.#halt(problem.error);
-          return false;
-        case 'WARN':
-          this.#throttledLog.warn(`header:${problem.header}:${problem.error.kind}`, { header: problem.header, field: problem.field, kind: problem.error.kind }, `${problem.error.message}; the field is null`);
-          break;
-        case 'PASS':
-          this.#logger.debug({ header: problem.header, field: problem.field, kind: problem.error.kind }, `${problem.error.message}; the field is null`);
-          break;
+      this.#counts.decodeError(topic, problem.part, problem.error.kind);
+      const crash = reportDecodingProblem(problem, this.#throttledLog, this.#logger);
+      if (crash !== undefined) {
+        this.#halt(crash);
+        return false;
       }
     }
     return true;

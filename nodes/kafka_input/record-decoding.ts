@@ -26,7 +26,8 @@
  * `_ppf_error_document` (the record value as bytes, so a dead-letter output can write it back
  * unchanged), and the reserved fields. It is never dropped silently.
  */
-import type { FieldValue, Fields } from '../../src/runtime/node-api.js';
+import type { Logger } from 'pino';
+import type { FieldValue, Fields, ThrottledLog } from '../../src/runtime/node-api.js';
 import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
 import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
 import { compileJsonPointer } from '../../src/libraries/codecs/json-pointer.js';
@@ -35,11 +36,18 @@ import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
 import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { HeaderFieldsDecoder } from './header-fields.js';
-import type { HeaderDecodingProblem, RecordHeaders } from './header-fields.js';
+import type { HeaderDecodingErrorPolicy, RecordHeaders } from './header-fields.js';
 import type { KafkaInputSettings, RecordCodecSetting } from './settings.generated.js';
 
 /** The part of the record a decoding error is about: a bounded metric label. */
 export type RecordPart = 'key' | 'value' | 'header';
+
+/**
+ * What the node does with a key, a value (or one line of it) or a header that does not decode:
+ * `DEAD_LETTER` (the default) routes it to `_ppf_errors`, `CRASH` stops the punchline, `WARN` and
+ * `PASS` emit the tuple with the part's fields null, with a throttled warning or a debug log.
+ */
+export type DecodingErrorPolicy = HeaderDecodingErrorPolicy;
 
 /** A record as the node reads it (the kafkajs message, with its coordinates). */
 export interface KafkaRecord {
@@ -54,15 +62,33 @@ export interface KafkaRecord {
 }
 
 /**
- * What a record decodes to: a tuple, an error tuple for `_ppf_errors`, or nothing (a null value
- * under `on_null_value: skip`). `headerProblems` are every header that did not decode, for the
- * node to count and to apply their policy to (a `CRASH` among them stops the punchline whatever
- * the outcome); `nullValue` says the value was null, which the node counts whatever it becomes.
+ * A part of a record that did not decode, its error located (node label and record
+ * coordinates), and the policy the node applies to it. `header` and `field` name the header of a
+ * header problem.
  */
-export type DecodedRecord =
-  | { readonly outcome: 'tuple'; readonly fields: Fields; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: boolean }
-  | { readonly outcome: 'error'; readonly fields: Fields; readonly error: DecodeError; readonly part: RecordPart; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: boolean }
-  | { readonly outcome: 'skip'; readonly headerProblems: readonly HeaderDecodingProblem[]; readonly nullValue: true };
+export interface DecodingProblem {
+  readonly part: RecordPart;
+  readonly policy: DecodingErrorPolicy;
+  readonly error: DecodeError;
+  readonly header?: string;
+  readonly field?: string;
+}
+
+/** One tuple of a record: data fields, or an error tuple for `_ppf_errors` (what it reports, and about which part). */
+export type DecodedTuple = { readonly fields: Fields; readonly error?: undefined } | { readonly fields: Fields; readonly error: DecodeError; readonly part: RecordPart };
+
+/**
+ * What a record decodes to: its tuples in order — one, or one per event of a codec reading
+ * several per record (the lines of line protocol, a Telegraf batch), none for a null value under
+ * `on_null_value: skip` — and every part that did not decode, for the node to count and to apply
+ * its policy to (a `CRASH` among them stops the punchline whatever the tuples). `nullValue` says
+ * the value was null, which the node counts whatever it becomes (it is not a problem).
+ */
+export interface DecodedRecord {
+  readonly tuples: readonly DecodedTuple[];
+  readonly problems: readonly DecodingProblem[];
+  readonly nullValue: boolean;
+}
 
 type MutableFields = Record<string, FieldValue>;
 
@@ -71,12 +97,17 @@ export const ERROR_MESSAGE_FIELD = '_ppf_error_message';
 /** Field of an error tuple holding the record value as it was, for a dead-letter output to keep. */
 export const ERROR_DOCUMENT_FIELD = '_ppf_error_document';
 
+/** One event of the value: its fields, or its located error and the bytes to keep in `_ppf_errors`. */
+type ValueEvent = { readonly fields: MutableFields } | { readonly error: DecodeError; readonly document: Uint8Array | null };
+
 /** The decoder of one node, with its codecs and header decoders compiled once. */
 export class RecordDecoder {
   readonly #value: RecordCodec;
   readonly #valuePointers: readonly FieldPointer[];
+  readonly #valuePolicy: DecodingErrorPolicy;
   readonly #key: RecordCodec | undefined;
   readonly #keyPointers: readonly FieldPointer[];
+  readonly #keyPolicy: DecodingErrorPolicy;
   readonly #headers: HeaderFieldsDecoder | undefined;
   /** Fields of `bytes` headers, turned into plain byte views. */
   readonly #byteHeaderFields: readonly string[];
@@ -89,10 +120,12 @@ export class RecordDecoder {
   ) {
     this.#value = codecOf(settings.value_codec);
     this.#valuePointers = pointersOf(settings.value_codec, this.#value, '/settings/value_codec/fields');
+    this.#valuePolicy = settings.value_codec.on_decoding_error;
     const keySetting = settings.key_codec;
     const key = keySetting === undefined ? undefined : codecOf(keySetting);
     this.#key = key;
     this.#keyPointers = keySetting === undefined || key === undefined ? [] : pointersOf(keySetting, key, '/settings/key_codec/fields');
+    this.#keyPolicy = keySetting?.on_decoding_error ?? 'DEAD_LETTER';
     this.#headers = settings.headers_fields.length === 0 ? undefined : new HeaderFieldsDecoder(settings.headers_fields, '/settings/headers_fields');
     this.#byteHeaderFields = settings.headers_fields.filter((h) => h.type === 'bytes').map((h) => h.field);
     this.#onNullValue = settings.on_null_value;
@@ -101,60 +134,119 @@ export class RecordDecoder {
   decode(record: KafkaRecord): DecodedRecord {
     const nullValue = record.value === null;
     if (nullValue && this.#onNullValue !== 'emit') {
-      if (this.#onNullValue === 'skip') return { outcome: 'skip', headerProblems: NONE, nullValue };
+      if (this.#onNullValue === 'skip') return { tuples: [], problems: NO_PROBLEMS, nullValue };
       const error = new DecodeError('null_value', 'value is null (a tombstone)', { hint: 'set on_null_value to "emit" or "skip" to take tombstones' });
-      return this.#errorTuple(record, this.#locate(error, record, 'value'), 'value', NONE);
+      return { tuples: [this.#errorTuple(record, this.#locate(error, record, 'value'), 'value', record.value)], problems: NO_PROBLEMS, nullValue };
     }
-    let fields: MutableFields;
-    let part: RecordPart = 'value';
-    try {
-      const value = this.#value.decode(record.value);
-      const spread = this.#value.spread;
-      if (spread === undefined) {
-        fields = newFieldMap();
-        fields.value = plainBytes(value);
-      } else if (value === null) fields = newFieldMap();
-      else if (this.#valuePointers.length === 0) fields = spread(value);
-      else {
-        // Read every pointer before the map is filled: a lumberjack map is the decoded value itself.
-        const pointed = this.#valuePointers.map((p) => p.read(value));
-        fields = spread(value);
-        this.#valuePointers.forEach((p, i) => (fields[p.field] = pointed[i] ?? null));
-      }
-      if (this.#key !== undefined) {
-        part = 'key';
+    const problems: DecodingProblem[] = [];
+    const events = this.#valueEvents(record);
+    for (const event of events) if ('error' in event) problems.push({ part: 'value', policy: this.#valuePolicy, error: event.error });
+    const only = events.length === 1 ? events[0] : undefined;
+    if (only !== undefined && 'error' in only && this.#valuePolicy === 'DEAD_LETTER') {
+      return { tuples: [this.#errorTuple(record, only.error, 'value', record.value)], problems, nullValue };
+    }
+    // The key and header fields, the same on every tuple of the record.
+    const common = newFieldMap();
+    if (this.#key !== undefined) {
+      try {
         const key = this.#key.decode(record.key);
-        fields.key = plainBytes(key);
-        for (const p of this.#keyPointers) fields[p.field] = key === null ? null : p.read(key);
+        common.key = plainBytes(key);
+        for (const p of this.#keyPointers) common[p.field] = key === null ? null : p.read(key);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        const located = this.#locate(error, record, 'key');
+        problems.push({ part: 'key', policy: this.#keyPolicy, error: located });
+        if (this.#keyPolicy === 'DEAD_LETTER') return { tuples: [this.#errorTuple(record, located, 'key', record.value)], problems, nullValue };
+        common.key = null;
+        for (const p of this.#keyPointers) common[p.field] = null;
       }
+    }
+    if (this.#headers !== undefined) {
+      const headerProblems = this.#headers.decodeInto(record.headers, common);
+      for (const field of this.#byteHeaderFields) common[field] = plainBytes(common[field] ?? null);
+      let deadLetter: DecodeError | undefined;
+      for (const p of headerProblems) {
+        const error = this.#locate(p.error, record, 'header');
+        problems.push({ part: 'header', policy: p.policy, error, header: p.header, field: p.field });
+        if (p.policy === 'DEAD_LETTER') deadLetter ??= error;
+      }
+      if (deadLetter !== undefined) return { tuples: [this.#errorTuple(record, deadLetter, 'header', record.value)], problems, nullValue };
+    }
+    const tuples = events.map((event): DecodedTuple => {
+      if ('error' in event && this.#valuePolicy === 'DEAD_LETTER') return this.#errorTuple(record, event.error, 'value', event.document);
+      const fields = 'error' in event ? this.#nullValueFields() : event.fields;
+      for (const name of Object.keys(common)) fields[name] = common[name] ?? null;
+      setReserved(fields, record);
+      return { fields };
+    });
+    return { tuples, problems, nullValue };
+  }
+
+  /**
+   * The events of the value, each with its fields or its located error: one, or one per line of
+   * line protocol / metric of a Telegraf batch (an error of one of several keeps its own bytes
+   * as the document; a single event keeps the whole value).
+   */
+  #valueEvents(record: KafkaRecord): ValueEvent[] {
+    const value = record.value;
+    const each = this.#value.decodeEach;
+    try {
+      if (each === undefined || value === null) return [{ fields: this.#valueFields(this.#value.decode(value)) }];
+      const events = each(value);
+      const several = events.length > 1;
+      return events.map((event): ValueEvent => {
+        if ('error' in event) return { error: this.#locate(event.error, record, 'value'), document: several ? event.document : value };
+        try {
+          return { fields: this.#valueFields(event.value) };
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error;
+          return { error: this.#locate(error, record, 'value'), document: value };
+        }
+      });
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
-      return this.#errorTuple(record, this.#locate(error, record, part), part, NONE);
+      return [{ error: this.#locate(error, record, 'value'), document: value }];
     }
-    if (this.#headers === undefined) {
-      setReserved(fields, record);
-      return { outcome: 'tuple', fields, headerProblems: NONE, nullValue };
-    }
-    const problems = this.#headers.decodeInto(record.headers, fields);
-    for (const field of this.#byteHeaderFields) fields[field] = plainBytes(fields[field] ?? null);
-    setReserved(fields, record);
-    if (problems.length === 0) return { outcome: 'tuple', fields, headerProblems: NONE, nullValue };
-    const located = problems.map((p) => ({ ...p, error: this.#locate(p.error, record, 'header') }));
-    const deadLetter = located.find((p) => p.policy === 'DEAD_LETTER');
-    if (deadLetter === undefined) return { outcome: 'tuple', fields, headerProblems: located, nullValue };
-    return this.#errorTuple(record, deadLetter.error, 'header', located);
   }
 
-  /** The error tuple of a record: message, the value byte for byte, and the reserved fields. */
-  #errorTuple(record: KafkaRecord, error: DecodeError, part: RecordPart, headerProblems: readonly HeaderDecodingProblem[]): DecodedRecord {
+  /** The fields of one decoded value (the members of a map, `value`, and the pointers' fields). */
+  #valueFields(value: FieldValue): MutableFields {
+    const spread = this.#value.spread;
+    if (spread === undefined) {
+      const fields = newFieldMap();
+      fields.value = plainBytes(value);
+      return fields;
+    }
+    if (value === null) return this.#nullValueFields();
+    if (this.#valuePointers.length === 0) return spread(value);
+    // Read every pointer before the map is filled: a lumberjack map is the decoded value itself.
+    const pointed = this.#valuePointers.map((p) => p.read(value));
+    const fields = spread(value);
+    this.#valuePointers.forEach((p, i) => (fields[p.field] = pointed[i] ?? null));
+    return fields;
+  }
+
+  /** The value fields of a value that gave nothing (null, or undecodable under WARN / PASS): `value` and the pointers' fields null. */
+  #nullValueFields(): MutableFields {
+    const fields = newFieldMap();
+    if (this.#value.spread === undefined) fields.value = null;
+    for (const p of this.#valuePointers) fields[p.field] = null;
+    return fields;
+  }
+
+  /** The error tuple of a record (or of one event of it): message, the document byte for byte, and the reserved fields. */
+  #errorTuple(record: KafkaRecord, error: DecodeError, part: RecordPart, document: Uint8Array | null): DecodedTuple {
     const fields = newFieldMap();
     fields[ERROR_MESSAGE_FIELD] = error.message;
-    fields[ERROR_DOCUMENT_FIELD] = plainBytes(record.value);
+    fields[ERROR_DOCUMENT_FIELD] = plainBytes(document);
     setReserved(fields, record);
-    return { outcome: 'error', fields, error, part, headerProblems, nullValue: record.value === null };
+    return { fields, error, part };
   }
 
-  /** The error with the node label and record coordinates in front: `kafka_input[in]: decoding record t/3@42: …`. */
+  /**
+   * The error with the node label and record coordinates in front: `kafka_input[in]: decoding
+   * record t/3@42: …` (an event's error names its line or its place in the batch itself).
+   */
   #locate(error: DecodeError, record: KafkaRecord, part: RecordPart): DecodeError {
     const offset = String(record.offset);
     const what = part === 'value' ? 'record' : part === 'key' ? 'key of record' : 'headers of record';
@@ -167,7 +259,41 @@ export class RecordDecoder {
   }
 }
 
-const NONE: readonly HeaderDecodingProblem[] = Object.freeze([]);
+const NO_PROBLEMS: readonly DecodingProblem[] = Object.freeze([]);
+
+/** Where a CRASH problem's message sends the user, per part. */
+const CRASH_HINTS: Readonly<Record<RecordPart, string>> = {
+  value: 'set value_codec.on_decoding_error to DEAD_LETTER (the record goes to _ppf_errors) or WARN, or read the topic with the codec its producers write',
+  key: 'set key_codec.on_decoding_error to DEAD_LETTER (the record goes to _ppf_errors) or WARN, or read the keys with the codec their producers write',
+  header: 'set on_decoding_error of the headers_fields entry to DEAD_LETTER (the record goes to _ppf_errors) or WARN',
+};
+
+/**
+ * What a node does with a part that did not decode, besides counting it: under CRASH, the error
+ * to stop the punchline with (it names the record and the fix); WARN logs a throttled warning and
+ * PASS a debug line (the part's fields are null in the tuple); DEAD_LETTER nothing here (its
+ * error tuple is logged as it is emitted).
+ */
+export function reportDecodingProblem(problem: DecodingProblem, throttledLog: Pick<ThrottledLog, 'warn'>, logger: Pick<Logger, 'debug'>): DecodeError | undefined {
+  const { error, part } = problem;
+  const nulled = part === 'header' ? 'the field is null' : part === 'key' ? 'the key fields are null' : 'the tuple is emitted with its value fields null';
+  const details = { part, kind: error.kind, ...(problem.header !== undefined && { header: problem.header, field: problem.field }) };
+  switch (problem.policy) {
+    case 'DEAD_LETTER':
+      return undefined;
+    case 'CRASH':
+      return new DecodeError(error.kind, `${error.message} (on_decoding_error CRASH: stopping, nothing committed past the record)`, {
+        context: error.context,
+        hint: CRASH_HINTS[part],
+      });
+    case 'WARN':
+      throttledLog.warn(`${part}:${problem.header ?? ''}:${error.kind}`, details, `${error.message}; ${nulled}`);
+      return undefined;
+    case 'PASS':
+      logger.debug(details, `${error.message}; ${nulled}`);
+      return undefined;
+  }
+}
 
 /** A published field read through a JSON pointer into the decoded key or value. */
 interface FieldPointer {

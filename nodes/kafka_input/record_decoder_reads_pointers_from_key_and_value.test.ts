@@ -12,16 +12,17 @@ import type { KafkaRecord } from './record-decoding.js';
 import type { KafkaInputSettings, RecordCodecSetting } from './settings.generated.js';
 
 function codec(type: RecordCodecSetting['type'], fields: Readonly<Record<string, string>> = {}): RecordCodecSetting {
-  return { type, multiple_frames: 'error', fields: { ...fields }, precision: 'ns', json_timestamp_units: '1s' };
+  return { type, multiple_frames: 'error', fields: { ...fields }, precision: 'ns', json_timestamp_units: '1s', on_decoding_error: 'DEAD_LETTER' };
 }
 
 function decode(settings: Partial<Pick<KafkaInputSettings, 'key_codec' | 'value_codec'>>, key: string | null, value: string | null): unknown {
   const decoder = new RecordDecoder({ value_codec: codec('json'), headers_fields: [], on_null_value: 'emit', ...settings }, 'kafka_input[input]');
   const record: KafkaRecord = { topic: 't', partition: 0, offset: 3, timestamp: '1', key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value) };
-  const decoded = decoder.decode(record);
-  assert.equal(decoded.outcome, 'tuple');
-  if (decoded.outcome !== 'tuple') return undefined;
-  const { _ppf_topic_name, _ppf_partition_id, _ppf_partition_offset, _ppf_kafka_timestamp, ...fields } = decoded.fields;
+  const [tuple, ...more] = decoder.decode(record).tuples;
+  assert.equal(more.length, 0);
+  assert.equal(tuple?.error, undefined);
+  if (tuple === undefined) return undefined;
+  const { _ppf_topic_name, _ppf_partition_id, _ppf_partition_offset, _ppf_kafka_timestamp, ...fields } = tuple.fields;
   return JSON.parse(JSON.stringify(fields)) as unknown;
 }
 

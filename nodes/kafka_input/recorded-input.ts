@@ -1,7 +1,8 @@
 /**
  * The seam through which a run feeds a `kafka_input` from recorded records instead of from Kafka
  * (`punchline replay`, `punchline test`). The records go through the node's own decoding path —
- * codecs, `headers_fields` with their policies, `on_null_value`, `_ppf_errors` — and the
+ * codecs (a record of several lines or metrics gives its tuples, settled when all are acked),
+ * `on_decoding_error` and `headers_fields` with their policies, `on_null_value`, `_ppf_errors` — and the
  * reserved fields `_ppf_topic_name`, `_ppf_partition_id`, `_ppf_partition_offset` and
  * `_ppf_kafka_timestamp` carry the recorded coordinates and timestamp. Nothing connects to a
  * broker; nothing is committed.
@@ -30,7 +31,8 @@ import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
 import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
 import type { RecordedRecord } from '../../src/libraries/recording/index.js';
-import { RecordDecoder } from './record-decoding.js';
+import { RecordDecoder, reportDecodingProblem } from './record-decoding.js';
+import { JoinedRecord } from './joined-handle.js';
 import type { RecordHeaders, HeaderValue } from './header-fields.js';
 import { kafkaInputCreating } from './kafka-input.js';
 import type { KafkaInputSettings } from './settings.generated.js';
@@ -217,28 +219,29 @@ class RecordedInput implements InputInstance {
       value: asBuffer(record.value),
       headers: kafkajsHeaders(record.headers),
     });
-    for (const problem of decoded.headerProblems) {
-      if (problem.policy === 'CRASH') {
+    for (const problem of decoded.problems) {
+      const crash = reportDecodingProblem(problem, this.#ctx.throttledLog, this.#ctx.logger);
+      if (crash !== undefined) {
         this.#failed = true;
-        sink.fatal(problem.error);
+        sink.fatal(crash);
         return;
       }
-      if (problem.policy === 'WARN') this.#ctx.throttledLog.warn(`header:${problem.header}:${problem.error.kind}`, { header: problem.header, field: problem.field }, `${problem.error.message}; the field is null`);
     }
-    const handle = new RecordedHandle(this, record);
-    switch (decoded.outcome) {
-      case 'tuple':
-        sink.emit(decoded.fields, handle);
-        return;
-      case 'skip':
-        this.settle(record, undefined);
-        return;
-      case 'error': {
-        const where = this.#publishesErrors ? 'routed to _ppf_errors' : 'dropped: the node does not publish _ppf_errors';
-        this.#ctx.throttledLog.warn(`decode:${decoded.part}:${decoded.error.kind}`, { part: decoded.part, kind: decoded.error.kind }, `${decoded.error.message}; the record is ${where}`);
-        sink.emit(decoded.fields, handle, ERRORS_STREAM);
-        return;
+    const recordHandle = new RecordedHandle(this, record);
+    if (decoded.tuples.length === 0) {
+      this.settle(record, undefined);
+      return;
+    }
+    const joined = decoded.tuples.length > 1 ? new JoinedRecord(recordHandle, decoded.tuples.length) : undefined;
+    for (const tuple of decoded.tuples) {
+      const handle = joined?.handle() ?? recordHandle;
+      if (tuple.error === undefined) {
+        sink.emit(tuple.fields, handle);
+        continue;
       }
+      const where = this.#publishesErrors ? 'routed to _ppf_errors' : 'dropped: the node does not publish _ppf_errors';
+      this.#ctx.throttledLog.warn(`decode:${tuple.part}:${tuple.error.kind}`, { part: tuple.part, kind: tuple.error.kind }, `${tuple.error.message}; ${joined === undefined ? 'the record' : 'that line or metric'} is ${where}`);
+      sink.emit(tuple.fields, handle, ERRORS_STREAM);
     }
   }
 }

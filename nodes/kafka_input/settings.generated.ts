@@ -88,7 +88,7 @@ export interface KafkaInputSettings {
  */
 export interface RecordCodecSetting {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol: as a value, one tuple per line of the record; as a key, one line), or telegraf_json (Telegraf's json serializer: as a value, one tuple per metric of a batch; as a key, one metric).
    */
   type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
@@ -109,13 +109,17 @@ export interface RecordCodecSetting {
    * telegraf_json only: the unit of integer timestamps, as Telegraf's json_timestamp_units.
    */
   json_timestamp_units: '1ns' | '1us' | '1ms' | '1s';
+  /**
+   * What a key or value that does not decode (or one line / metric of a record holding several) becomes: DEAD_LETTER, a tuple on the _ppf_errors stream (the input goes on); CRASH, the punchline stops (exit code 1) naming the record, nothing committed past it, on every restart until the record is gone; WARN, the tuple is emitted with the part's fields null (the key and its pointer fields; the value's fields, which publish null) and a throttled warning; PASS, the same logged at debug level. Counted in the decode errors whatever the policy. A null value follows on_null_value instead.
+   */
+  on_decoding_error: 'DEAD_LETTER' | 'CRASH' | 'WARN' | 'PASS';
 }
 /**
  * How record values are read: lumberjack, json, influx and telegraf_json give one field per member of the record (a metric's tags and fields, `_measurement`, `_time` and its tag names in `_tags`); string, bytes and epoch give one field `value`.
  */
 export interface RecordCodecSetting1 {
   /**
-   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol, one line), or telegraf_json (Telegraf's json serializer, one metric).
+   * string (UTF-8), bytes (as is), epoch (8-byte big-endian epoch milliseconds), lumberjack frames, json (a value: an object whose members are fields; a key: any JSON value), influx (InfluxDB line protocol: as a value, one tuple per line of the record; as a key, one line), or telegraf_json (Telegraf's json serializer: as a value, one tuple per metric of a batch; as a key, one metric).
    */
   type: 'string' | 'bytes' | 'epoch' | 'lumberjack' | 'json' | 'influx' | 'telegraf_json';
   /**
@@ -136,6 +140,10 @@ export interface RecordCodecSetting1 {
    * telegraf_json only: the unit of integer timestamps, as Telegraf's json_timestamp_units.
    */
   json_timestamp_units: '1ns' | '1us' | '1ms' | '1s';
+  /**
+   * What a key or value that does not decode (or one line / metric of a record holding several) becomes: DEAD_LETTER, a tuple on the _ppf_errors stream (the input goes on); CRASH, the punchline stops (exit code 1) naming the record, nothing committed past it, on every restart until the record is gone; WARN, the tuple is emitted with the part's fields null (the key and its pointer fields; the value's fields, which publish null) and a throttled warning; PASS, the same logged at debug level. Counted in the decode errors whatever the policy. A null value follows on_null_value instead.
+   */
+  on_decoding_error: 'DEAD_LETTER' | 'CRASH' | 'WARN' | 'PASS';
 }
 export interface HeaderFieldSetting {
   /**

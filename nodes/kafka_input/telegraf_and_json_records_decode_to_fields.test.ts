@@ -1,9 +1,10 @@
 /**
  * Metrics and JSON as real producers write them, against the real broker, records written by
  * `kcat`: InfluxDB line protocol (every field type and escape, a timestamp in each precision,
- * comments), Telegraf's JSON serializer, and JSON objects read through pointers. What does not
- * decode — a malformed line, several lines in one record, JSON that is not an object or not
- * JSON — reaches `_ppf_errors` with the record's coordinates and, for line protocol, the line.
+ * comments, several lines in one record), Telegraf's JSON serializer (a batch too), and JSON
+ * objects read through pointers. What does not decode — a malformed line, JSON that is not an
+ * object or not JSON — reaches `_ppf_errors` with the record's coordinates and, for line
+ * protocol, the line.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,7 +69,7 @@ function describeErrors(topic: string, errors: readonly Record<string, unknown>[
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
 describe('line protocol records (value_codec influx)', () => {
-  it('reads every field type and escape, comments, and sends malformed and multi-line records to _ppf_errors with their line', async () => {
+  it('reads every field type and escape, comments, one tuple per line, and sends malformed lines to _ppf_errors with their line', async () => {
     const topic = await createTopic(kit, 'influx');
     const records = [
       'cpu,host=web\\ 1,dc=eu\\,west\\=1 usage_idle=7.5,cores=4i,free=12485903u,label="say \\"hi\\" \\\\ now",up=t 1465839830100400200',
@@ -81,7 +82,7 @@ describe('line protocol records (value_codec influx)', () => {
     ];
     await kcatProduce(topic, records);
     const fields = ['_measurement', 'host', 'dc', 'datacenter', 'usage_idle', 'cores', 'free', 'label', 'up', '_time'];
-    const { tuples, errors } = await read(topic, 'value_codec: { type: "influx", fields: { datacenter: "/tags/dc" } }', fields, 4, 3);
+    const { tuples, errors } = await read(topic, 'value_codec: { type: "influx", fields: { datacenter: "/tags/dc" } }', fields, 7, 2);
     const empty = Object.fromEntries(fields.map((f) => [f, null]));
     assert.deepEqual(tuples, [
       {
@@ -100,17 +101,19 @@ describe('line protocol records (value_codec influx)', () => {
       },
       { ...empty, _measurement: 'my cpu', host: 'b', usage_idle: 100, up: false, _ppf_partition_offset: 1 },
       { ...empty, _measurement: 'cpu', host: 'c', usage_idle: -0.5, _time: '2023-11-14T22:13:20.000000001Z', _ppf_partition_offset: 2 },
+      { ...empty, _measurement: 'cpu', host: 'd', usage_idle: 1, _time: '1970-01-01T00:00:00.000000001Z', _ppf_partition_offset: 3 },
+      { ...empty, _measurement: 'cpu', host: 'e', usage_idle: 2, _time: '1970-01-01T00:00:00.000000002Z', _ppf_partition_offset: 3 },
+      { ...empty, _measurement: 'cpu', host: 'f', usage_idle: 1, _ppf_partition_offset: 4 },
       { ...empty, _measurement: 'cpu', host: 'i', usage_idle: 3, _time: '1970-01-01T00:00:00.000000001Z', _ppf_partition_offset: 6 },
     ]);
     assert.deepEqual(describeErrors(topic, errors), [
-      '3: line protocol: the record holds 2 lines (lines 1, 2), one metric per record is read',
       '4: line protocol: line 2, column 11: the line has no field set',
       '5: line protocol: line 1, column 23: field "usage_idle": "hello" is not a float, an integer (1i), an unsigned integer (1u), a quoted string or a boolean',
     ]);
     assert.deepEqual(
       errors.map((e) => e._ppf_error_document),
-      [3, 4, 5].map((i) => base64(records[i] ?? '')),
-      'each refused record is kept byte for byte',
+      [base64('mem,host=g'), base64(records[5] ?? '')],
+      'a refused line of several is kept alone, a refused record of one line whole, byte for byte',
     );
   });
 
@@ -130,17 +133,18 @@ describe('line protocol records (value_codec influx)', () => {
 });
 
 describe("Telegraf's JSON serializer (value_codec telegraf_json)", () => {
-  it('reads metrics into the same fields as line protocol, nanoseconds kept; batches and non-metrics go to _ppf_errors', async () => {
+  it('reads metrics into the same fields as line protocol, nanoseconds kept, a batch one tuple per metric; non-metrics go to _ppf_errors', async () => {
     const topic = await createTopic(kit, 'telegraf-json');
     const metric = '{"fields":{"usage_idle":7.5,"cores":4},"name":"cpu","tags":{"host":"web-1"},"timestamp":1700000000123456789}';
     await kcatProduce(topic, [metric, `{"metrics":[${metric},${metric}]}`, '[1,2]', '{"fields":{"usage_idle":1},"name":"cpu","tags":{"host":"web-2"}}']);
-    const { tuples, errors } = await read(topic, 'value_codec: { type: "telegraf_json", json_timestamp_units: "1ns" }', ['_measurement', 'host', 'usage_idle', 'cores', '_time'], 2, 2);
+    const { tuples, errors } = await read(topic, 'value_codec: { type: "telegraf_json", json_timestamp_units: "1ns" }', ['_measurement', 'host', 'usage_idle', 'cores', '_time'], 4, 1);
     assert.deepEqual(tuples, [
       { _measurement: 'cpu', host: 'web-1', usage_idle: 7.5, cores: 4, _time: '2023-11-14T22:13:20.123456789Z', _ppf_partition_offset: 0 },
+      { _measurement: 'cpu', host: 'web-1', usage_idle: 7.5, cores: 4, _time: '2023-11-14T22:13:20.123456789Z', _ppf_partition_offset: 1 },
+      { _measurement: 'cpu', host: 'web-1', usage_idle: 7.5, cores: 4, _time: '2023-11-14T22:13:20.123456789Z', _ppf_partition_offset: 1 },
       { _measurement: 'cpu', host: 'web-2', usage_idle: 1, cores: null, _time: null, _ppf_partition_offset: 3 },
     ]);
     assert.deepEqual(describeErrors(topic, errors), [
-      '1: telegraf json: the record is a batch of 2 metrics, one metric per record is read',
       '2: telegraf json: the record is an array, not a metric object',
     ]);
   });

@@ -82,7 +82,7 @@ describe('kafka_input validation', () => {
       fail_action: 'none',
       smart_replay: true,
       load_control: 'none',
-      value_codec: { type: 'lumberjack', multiple_frames: 'error', fields: {}, precision: 'ns', json_timestamp_units: '1s' },
+      value_codec: { type: 'lumberjack', multiple_frames: 'error', fields: {}, precision: 'ns', json_timestamp_units: '1s', on_decoding_error: 'DEAD_LETTER' },
       on_null_value: 'dead_letter',
       headers_fields: [],
       session_timeout_ms: 30000,

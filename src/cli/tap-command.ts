@@ -143,8 +143,8 @@ async function tap(cluster: ResolvedCluster, topic: string, start: Start, onlyPa
         if (decoder === undefined) line = `${rawLine(topic, partition, message)}\n`;
         else {
           const decoded = decoder.decode({ topic, partition, offset: Number(message.offset), timestamp: message.timestamp, key: message.key ?? null, value: message.value ?? null, headers: message.headers });
-          if (decoded.outcome === 'skip') return Promise.resolve();
-          line = toJsonLine(decoded.fields); // newline included
+          if (decoded.tuples.length === 0) return Promise.resolve();
+          line = decoded.tuples.map((tuple) => toJsonLine(tuple.fields)).join(''); // newlines included
         }
         // The CLI exits with process.exit, which does not wait for a pipe to take the output.
         written = new Promise((resolve) => process.stdout.write(line, () => resolve()));

@@ -46,7 +46,25 @@ const BOOLEANS: Readonly<Record<string, boolean>> = { t: true, T: true, true: tr
 
 /** The metrics of a line protocol text, in order, each with the number of the line it starts on. */
 export function parseLineProtocol(text: string, precision: TimeUnit, times = new EpochFormatter()): { metric: MetricDocument; line: number }[] {
-  return new LineParser(text, precision, times).parseAll();
+  const parsed: { metric: MetricDocument; line: number }[] = [];
+  for (const line of new LineParser(text, precision, times).parseAll(false)) {
+    if ('error' in line) throw line.error;
+    parsed.push(line);
+  }
+  return parsed;
+}
+
+/** One line of a text read by {@link parseLineProtocolLines}: its metric, or its defect and its own text. */
+export type ParsedLine = { readonly metric: MetricDocument; readonly line: number } | { readonly error: DecodeError; readonly line: number; readonly text: string };
+
+/**
+ * Every line of a line protocol text, in order, each read on its own: a malformed line gives its
+ * error and its text (from its start to its newline; a string left open runs to the end of the
+ * line it opens on) and the next line is read as if it were the first, as InfluxDB's write API
+ * and Telegraf's parser go on past a bad line.
+ */
+export function parseLineProtocolLines(text: string, precision: TimeUnit, times = new EpochFormatter()): ParsedLine[] {
+  return new LineParser(text, precision, times).parseAll(true);
 }
 
 /** The parser of one text: a cursor, the current line number and where that line starts. */
@@ -61,8 +79,9 @@ class LineParser {
     private readonly times: EpochFormatter,
   ) {}
 
-  parseAll(): { metric: MetricDocument; line: number }[] {
-    const metrics: { metric: MetricDocument; line: number }[] = [];
+  /** Every line; with `recover`, a malformed line is one entry and reading goes on, otherwise it stops there. */
+  parseAll(recover: boolean): ParsedLine[] {
+    const metrics: ParsedLine[] = [];
     const text = this.text;
     while (this.#pos < text.length) {
       this.#skipBlanks();
@@ -78,10 +97,28 @@ class LineParser {
         continue;
       }
       const line = this.#line;
-      metrics.push({ metric: this.#parseLine(), line });
-      this.#endOfLine();
+      const start = this.#lineStart;
+      try {
+        metrics.push({ metric: this.#parseLine(), line });
+        this.#endOfLine();
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        metrics.push({ error, line, text: this.#skipLine(start) });
+        if (!recover) return metrics;
+      }
     }
     return metrics;
+  }
+
+  /** After a defect: passes the rest of the line and its newline; the text of the line from `start`. */
+  #skipLine(start: number): string {
+    const text = this.text;
+    let end = text.indexOf('\n', this.#pos);
+    if (end < 0) end = text.length;
+    this.#pos = end;
+    const content = text.slice(start, end > start && text.charCodeAt(end - 1) === RETURN ? end - 1 : end);
+    this.#endOfLine();
+    return content;
   }
 
   /** Passes the newline (and a `\r` before it) ending the current line, if any. */
@@ -255,6 +292,7 @@ class LineParser {
     }
     this.#line = openLine;
     this.#lineStart = openLineStart;
+    this.#pos = open; // a reader going on past the defect takes the next line after the opening one
     throw this.#fail(`the string value of field ${JSON.stringify(key)} has no closing quote`, open);
   }
 

@@ -25,10 +25,10 @@ import type { FieldValue } from '../../core/fields.js';
 import { DecodeError } from './decode-error.js';
 import { describeValue } from './describe-value.js';
 import { isJsonObject, newFieldMap, parseJsonBytes, stringifyFieldValue } from './json-value.js';
-import { parseLineProtocol } from './line-protocol.js';
+import { parseLineProtocol, parseLineProtocolLines } from './line-protocol.js';
 import { EpochFormatter, metricFields } from './metric-document.js';
 import type { MetricDocument, TimeUnit } from './metric-document.js';
-import { describeJson, parseTelegrafJson } from './telegraf-json.js';
+import { describeJson, parseTelegrafJson, parseTelegrafJsonEach } from './telegraf-json.js';
 import type { TelegrafTimestampUnits } from './telegraf-json.js';
 import { LumberjackDecoder } from './lumberjack.js';
 import type { LumberjackDecodeOptions } from './lumberjack.js';
@@ -64,7 +64,21 @@ export interface RecordCodec {
    * @throws {DecodeError} when the value is not such a map (a JSON array, a JSON string…).
    */
   readonly spread?: (decoded: FieldValue) => Record<string, FieldValue>;
+  /**
+   * Codecs whose record may hold several events (the lines of line protocol, a Telegraf JSON
+   * batch): every event of a non-null record, in order, each decoded on its own, so a malformed
+   * one does not take the others with it. `decode` reads one event per record and refuses more.
+   * @throws {DecodeError} when the record as a whole cannot be read (not UTF-8, not JSON, no event at all).
+   */
+  readonly decodeEach?: (data: Buffer) => readonly RecordEvent[];
 }
+
+/**
+ * One event of a record read by {@link RecordCodec.decodeEach}: its decoded value, or its defect
+ * with the bytes of that event alone (what a dead-letter output keeps). The error names where the
+ * event stands in the record (`line 3, column 7`, `metric 2 of the batch`).
+ */
+export type RecordEvent = { readonly value: FieldValue } | { readonly error: DecodeError; readonly document: Uint8Array };
 
 /** Settings of the codecs that have any; each codec ignores the others'. */
 export interface RecordCodecOptions {
@@ -191,19 +205,28 @@ const jsonCodec: RecordCodec = {
 };
 
 /**
- * InfluxDB line protocol, one metric per record. Several lines in one record are a
- * `multiple_metrics` error: Telegraf writes one metric per Kafka message unless its
- * `use_batch_format` is set, and the runtime gives one record one tuple (see the kafka_input
- * README). Writing line protocol is not supported.
+ * InfluxDB line protocol. `decodeEach` reads every line of a record (Telegraf's Kafka output
+ * writes several with `use_batch_format`, and a producer may batch lines as InfluxDB's write API
+ * takes them); `decode`, one metric per record (a key), refuses several lines as
+ * `multiple_metrics`. Writing line protocol is not supported.
  */
 function influxCodec(precision: TimeUnit): RecordCodec {
   const times = new EpochFormatter();
+  const textOf = (data: Buffer): string => {
+    const text = readUtf8(data, 0, data.length);
+    if (text === undefined) throw new DecodeError('invalid_utf8', `line protocol: ${data.length} bytes are not valid utf-8`);
+    return text;
+  };
   return {
     type: 'influx',
+    decodeEach(data) {
+      const lines = parseLineProtocolLines(textOf(data), precision, times);
+      if (lines.length === 0) throw new DecodeError('invalid_line', `line protocol: the record holds no line (${data.length} bytes)`);
+      return lines.map((l) => ('error' in l ? { error: l.error, document: Buffer.from(l.text, 'utf8') } : { value: l.metric }));
+    },
     decode(data) {
       if (data === null) return null;
-      const text = readUtf8(data, 0, data.length);
-      if (text === undefined) throw new DecodeError('invalid_utf8', `line protocol: ${data.length} bytes are not valid utf-8`);
+      const text = textOf(data);
       const metrics = parseLineProtocol(text, precision, times);
       const [first, second] = metrics;
       if (first === undefined) throw new DecodeError('invalid_line', `line protocol: the record holds no line (${data.length} bytes)`);
@@ -222,11 +245,19 @@ function influxCodec(precision: TimeUnit): RecordCodec {
   };
 }
 
-/** Telegraf's JSON serializer, one metric per record (a batch of one is accepted). Writing is not supported. */
+/**
+ * Telegraf's JSON serializer: `decodeEach` reads every metric of a batch (`use_batch_format`);
+ * `decode` one metric per record (a batch of one is accepted). Writing is not supported.
+ */
 function telegrafJsonCodec(units: TelegrafTimestampUnits): RecordCodec {
   const times = new EpochFormatter();
   return {
     type: 'telegraf_json',
+    decodeEach(data) {
+      const metrics = parseTelegrafJsonEach(data, units, times);
+      if (metrics.length === 0) throw new DecodeError('invalid_json', 'telegraf json: the batch holds no metric');
+      return metrics.map((m) => ('error' in m ? { error: m.error, document: Buffer.from(m.text, 'utf8') } : { value: m.metric }));
+    },
     decode(data) {
       if (data === null) return null;
       const metrics = parseTelegrafJson(data, units, times);

@@ -24,6 +24,23 @@ const RAW_TIMESTAMPS = /"timestamp"\s*:\s*(-?\d+)(?=\s*[,}])/g;
 
 /** The metrics of a Telegraf JSON record, in order. */
 export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits, times = new EpochFormatter()): MetricDocument[] {
+  return parseTelegrafJsonEach(bytes, units, times).map((parsed) => {
+    if ('error' in parsed) throw parsed.error;
+    return parsed.metric;
+  });
+}
+
+/** One metric of a record read by {@link parseTelegrafJsonEach}: the metric, or its defect and its own JSON. */
+export type ParsedMetric = { readonly metric: MetricDocument } | { readonly error: DecodeError; readonly text: string };
+
+/**
+ * The metrics of a Telegraf JSON record, each read on its own: a metric
+ * of a batch that is not one gives its error (naming its place in the batch) and its JSON alone,
+ * and the others are read.
+ * @throws {DecodeError} when the record as a whole is not JSON, not an object, or a batch whose
+ * `metrics` is not an array.
+ */
+export function parseTelegrafJsonEach(bytes: Buffer, units: TelegrafTimestampUnits, times = new EpochFormatter()): ParsedMetric[] {
   const parsed = parseJsonBytes(bytes, 0, bytes.length, 'telegraf json: record');
   if (parsed instanceof DecodeError) throw parsed;
   if (!isJsonObject(parsed)) throw invalid(`the record is ${describeJson(parsed)}, not a metric object`);
@@ -33,9 +50,19 @@ export function parseTelegrafJson(bytes: Buffer, units: TelegrafTimestampUnits, 
   if (Object.hasOwn(parsed, 'metrics') && !Object.hasOwn(parsed, 'name')) {
     const batch = parsed.metrics;
     if (!Array.isArray(batch)) throw invalid('"metrics" is not an array of metrics');
-    return (batch as readonly FieldValue[]).map((metric, index) => toMetric(metric, `metric ${index + 1} of the batch`, unit, times, () => rawTimestamps()[index]));
+    // The raw digits of the n-th integer timestamp belong to the n-th metric having one.
+    let integerTimestamps = 0;
+    return (batch as readonly FieldValue[]).map((metric, i) => {
+      const rawIndex = isJsonObject(metric) && typeof metric.timestamp === 'number' ? integerTimestamps++ : -1;
+      try {
+        return { metric: toMetric(metric, `metric ${i + 1} of the batch`, unit, times, () => rawTimestamps()[rawIndex]) };
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        return { error, text: JSON.stringify(metric) };
+      }
+    });
   }
-  return [toMetric(parsed, 'the metric', unit, times, () => (rawTimestamps().length === 1 ? rawTimestamps()[0] : undefined))];
+  return [{ metric: toMetric(parsed, 'the metric', unit, times, () => (rawTimestamps().length === 1 ? rawTimestamps()[0] : undefined)) }];
 }
 
 function toMetric(value: FieldValue, what: string, unit: TimeUnit, times: EpochFormatter, rawTimestamp: () => string | undefined): MetricDocument {
