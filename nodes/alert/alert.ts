@@ -1,7 +1,8 @@
 /**
- * `alert`: Kapacitor's AlertNode inside a punchline. Every tuple is a point: its `group_by` fields
- * are the tags that form groups, the level lambdas choose its level, and the per-group state
- * machine decides whether an event is emitted. An event is published on the node's streams as the
+ * `alert`: Kapacitor's AlertNode inside a punchline. Every tuple is a point: its group fields (the
+ * node's `group_by`, else the grouping of its input streams) are the tags that form groups, the
+ * level lambdas choose its level, and the per-group state machine decides whether an event is
+ * emitted. An event is published on the node's streams as the
  * tuple's fields plus the event's (`id`, `message`, `details`, `time`, `duration`, `level`,
  * `previousLevel`, `recoverable`, and `event_field` holding the exact Kapacitor JSON and newline,
  * encoded once here: outputs write that text as it is when their settings say so, kafka_output
@@ -19,8 +20,8 @@
  * or whose templates cannot render, is rejected (`_ppf_errors` when published, else dropped).
  *
  * The groups' states (levels, history, stateful functions, previous levels) live in executors:
- * with `executors > 1` the runtime sends each group to one executor (fields grouping on
- * `group_by`; every tuple to one executor without it). With `changelog`, they are restored from a
+ * with `executors > 1` the runtime sends each group to one executor (fields grouping on the group
+ * fields; every tuple to one executor when ungrouped). With `changelog`, they are restored from a
  * compacted topic before the first tuple, and each processed group's snapshot is published on the
  * changelog stream, anchored to the tuple, for a kafka_output to write (state-changelog.ts).
  */
@@ -47,8 +48,8 @@ function eventsCounter(ctx: NodeContext): Counter {
 }
 
 /** Fields that describe the point rather than being data: excluded from the event data by default. */
-function isBookkeeping(field: string, settings: AlertSettings): boolean {
-  return field.startsWith('_ppf_') || settings.group_by.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === settings.time_field;
+function isBookkeeping(field: string, settings: AlertSettings, groupBy: readonly string[]): boolean {
+  return field.startsWith('_ppf_') || groupBy.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === settings.time_field;
 }
 
 /** The tag names a tuple lists in `tags_field` (the metric codecs' `_tags`), none when it lists none. */
@@ -149,7 +150,8 @@ export const alert = defineNode<AlertSettings>({
     if (settings.changelog !== undefined) problems.push(...checkChangelog(settings.changelog, scope.publish, scope.platform));
     return problems;
   },
-  groupingFields: (settings) => settings.group_by,
+  groupBy: (settings) => settings.group_by,
+  groupingFields: (_settings, groupBy) => groupBy,
   fieldsRead(settings) {
     const reads: FieldUse[] = [];
     if (settings.points_field === undefined) {
@@ -161,7 +163,7 @@ export const alert = defineNode<AlertSettings>({
       reads.push({ field: settings.points_field, path: '/settings/points_field' });
       if (settings.time_field === undefined) reads.push({ field: 'time', path: '/settings/points_field' });
     }
-    settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
+    (settings.group_by ?? []).forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
     settings.tags.forEach((field, i) => reads.push({ field, path: `/settings/tags/${i}` }));
     (settings.data_fields ?? []).forEach((field, i) => reads.push({ field, path: `/settings/data_fields/${i}` }));
     if (settings.name_field !== undefined) reads.push({ field: settings.name_field, path: '/settings/name_field' });
@@ -180,9 +182,10 @@ export const alert = defineNode<AlertSettings>({
       if (source !== undefined) lambdas[name] = compileLambda(source, { predicate: true });
     }
     const taskName = settings.task_name ?? ctx.punchline.name;
+    const groupBy = ctx.groupBy;
     const engine = new AlertEngine({
       taskName,
-      groupBy: settings.group_by,
+      groupBy,
       lambdas,
       id: settings.id,
       message: settings.message,
@@ -199,11 +202,11 @@ export const alert = defineNode<AlertSettings>({
     const changelog = settings.changelog === undefined ? undefined : new AlertChangelog(engine, settings.changelog, ctx, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`);
     const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
     const addedNames = added.map(([name]) => name);
-    const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings)), withEvent: compileExtension(names, addedNames) }));
+    const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings, groupBy)), withEvent: compileExtension(names, addedNames) }));
     /** The point's tags: the group's (empty when missing, as Kapacitor's group keys), then those of `tags` and `tags_field` it has. */
     const tagsOf = (fields: Fields): Record<string, string> => {
       const tags: Record<string, string> = {};
-      for (const field of settings.group_by) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
+      for (const field of groupBy) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
       for (const field of [...settings.tags, ...listedTags(fields, settings.tags_field)]) {
         const value = fields[field];
         if (value !== undefined && value !== null && !Object.hasOwn(tags, field)) tags[field] = formatGoValue(value);
@@ -223,14 +226,14 @@ export const alert = defineNode<AlertSettings>({
     };
     const batchTime = settings.time_field ?? 'time';
     const pointsField = settings.points_field;
-    const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || settings.group_by.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === batchTime;
+    const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || groupBy.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === batchTime;
     const copyNames = new Set([settings.level_field, settings.message_field, settings.id_field, settings.duration_field].filter((name) => name !== undefined));
     const pointCopies = added.filter(([name]) => copyNames.has(name));
 
     /** The batch's points for the engine: their times, data fields, and a scope with the group fields. */
     const batchPoints = (fields: Fields, pointsField: string, raw: readonly FieldValue[]): AlertBatchPoint[] | string => {
       const group: Record<string, FieldValue> = {};
-      for (const field of settings.group_by) group[field] = fields[field] ?? null;
+      for (const field of groupBy) group[field] = fields[field] ?? null;
       const points: AlertBatchPoint[] = [];
       for (const item of raw) {
         const point = item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Uint8Array) ? (item as Fields) : undefined;

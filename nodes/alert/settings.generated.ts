@@ -41,9 +41,9 @@ export interface AlertSettings {
    */
   details: string;
   /**
-   * Fields whose values form alert groups: they play Kapacitor's tags (ids, templates, the `tags` of the event).
+   * Fields whose values form alert groups: they play Kapacitor's tags (ids, templates, the `tags` of the event). Without it the alert inherits the grouping of its input streams (a `group_by` on a stream upstream, or that of the node publishing it); `[]`: one group. The nodes downstream inherit it.
    */
-  group_by: string[];
+  group_by?: string[];
   /**
    * Fields that are tags of the point besides the `group_by` ones (Kapacitor's points carry every tag of their series): in the event's `data.series[0].tags` (sorted) instead of its columns, and in `{{ .Tags }}`; a missing one is left out.
    */

@@ -11,9 +11,10 @@
  * Without `keep`, that scope is also what the node emits.
  *
  * State: the stateful functions (`sigma`, `count`, `spread`…) keep one state per group, the values
- * of `group_by` (one group without it), as Kapacitor's eval does after a `groupBy`. With a stateful
- * lambda and `executors > 1`, the runtime sends each group to one executor (fields grouping on
- * `group_by`; every tuple to one executor without it).
+ * of the node's effective grouping (its `group_by`, else the one of its input streams; one group
+ * when ungrouped), as Kapacitor's eval does after a `groupBy`. With a stateful lambda and
+ * `executors > 1`, the runtime sends each group to one executor (fields grouping on it; every
+ * tuple to one executor when ungrouped).
  */
 import { map } from 'rxjs';
 import { ack, compileExtension, dataStreams, defineNode, ERRORS_STREAM, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
@@ -45,8 +46,8 @@ export const evalBolt = defineNode<EvalSettings>({
       problems.push(...checkLambdaSetting(lambda, `/settings/expressions/${index}/lambda`, known));
       known.add(as);
     });
-    if (settings.group_by.length > 0 && !settings.expressions.some(({ lambda }) => isStateful(lambda))) {
-      problems.push({ path: '/settings/group_by', message: 'group_by has no effect: no expression uses a stateful function', hint: 'group_by keeps the state of sigma, count, spread, stateDuration and stateCount per group; remove it', severity: 'warning' });
+    if (settings.group_by !== undefined && settings.group_by.length > 0 && !settings.expressions.some(({ lambda }) => isStateful(lambda))) {
+      problems.push({ path: '/settings/group_by', message: 'group_by keeps no state here: no expression uses a stateful function; it only regroups the nodes downstream', hint: 'to regroup the stream, a group_by on the stream this node publishes says so; else remove it', severity: 'warning' });
     }
     const available = new Set([...(settings.keep ?? scope.fieldsIn), ...settings.expressions.map((e) => e.as)]);
     scope.publish.forEach(({ stream, fields }, s) => {
@@ -60,8 +61,9 @@ export const evalBolt = defineNode<EvalSettings>({
     return problems;
   },
   // Stateful functions keep a state per group: each group goes to one executor (all tuples to one
-  // executor without group_by). A stateless eval is dealt round robin.
-  groupingFields: (settings) => (settings.expressions.some((e) => isStateful(e.lambda)) ? settings.group_by : undefined),
+  // executor when ungrouped). A stateless eval is dealt round robin.
+  groupBy: (settings) => settings.group_by,
+  groupingFields: (settings, groupBy) => (settings.expressions.some((e) => isStateful(e.lambda)) ? groupBy : undefined),
   fieldsRead(settings) {
     const computed = new Set<string>();
     const reads: FieldUse[] = [];
@@ -71,16 +73,16 @@ export const evalBolt = defineNode<EvalSettings>({
     }
     for (const [index, field] of (settings.keep ?? []).entries()) reads.push({ field, path: `/settings/keep/${index}` });
     if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
-    settings.group_by.forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
+    (settings.group_by ?? []).forEach((field, i) => reads.push({ field, path: `/settings/group_by/${i}` }));
     return reads;
   },
   create(settings, ctx) {
     const expressions = settings.expressions.map(({ as, lambda }) => ({ as, compiled: compileLambda(lambda) }));
     const stateful = expressions.some((e) => e.compiled.stateful);
-    /** One state per expression, per group (the JSON of the group_by values). */
+    /** One state per expression, per group (the JSON of the group's values). */
     const states = new Map<string, LambdaState[]>();
     const newStates = (): LambdaState[] => expressions.map((e) => e.compiled.newState());
-    const groupBy = settings.group_by;
+    const groupBy = ctx.groupBy;
     const statesOf = (tuple: Tuple): LambdaState[] => {
       const key = groupBy.length === 0 ? '' : JSON.stringify(groupBy.map((field) => tuple.fields[field] ?? null));
       let found = states.get(key);

@@ -103,6 +103,6 @@ test('group_by on an eval without a stateful function is a validation warning at
     validatePunchlineDocument(parseJson5Document('/t/acme/unit/eval.json5', punchline(HOSTS, `settings: { group_by: ["host"], expressions: [${expressions}] }`, '/tmp/unused.jsonl', ['host'])), TEST_CATALOGUE, DEFAULT_PLATFORM_CONFIG)
       .diagnostics.filter((d) => d.severity === 'warning')
       .map((d) => `${d.path} ${d.message}`);
-  assert.deepEqual(warnings('{ as: "busy", lambda: "100 - \\"cpu\\"" }'), ['/dag/1/settings/group_by group_by has no effect: no expression uses a stateful function']);
+  assert.deepEqual(warnings('{ as: "busy", lambda: "100 - \\"cpu\\"" }'), ['/dag/1/settings/group_by group_by keeps no state here: no expression uses a stateful function; it only regroups the nodes downstream']);
   assert.deepEqual(warnings('{ as: "busy", lambda: "100 - \\"cpu\\"" }, { as: "n", lambda: "stateCount(\\"cpu\\" > 50)" }'), []);
 });

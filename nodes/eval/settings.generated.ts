@@ -24,9 +24,9 @@ export interface EvalSettings {
    */
   keep?: string[];
   /**
-   * Fields whose values form groups: each group has its own state of the stateful functions (sigma, count, spread, stateDuration, stateCount), as after Kapacitor's `groupBy`. Empty: one state for every tuple.
+   * Fields whose values form groups: each group has its own state of the stateful functions (sigma, count, spread, stateDuration, stateCount), as after Kapacitor's `groupBy`. Without it the eval inherits the grouping of its input streams (a `group_by` on a stream upstream, or that of the node publishing it); `[]`: one state for every tuple. The nodes downstream inherit it.
    */
-  group_by: string[];
+  group_by?: string[];
   /**
    * Field holding the tuple's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the tuple is processed.
    */

@@ -29,9 +29,9 @@ export interface WindowSettings {
    */
   every_count?: number;
   /**
-   * Fields whose values form groups, each with its own window (Kapacitor's `groupBy`); they are copied into the batch tuple.
+   * Fields whose values form groups, each with its own window (Kapacitor's `groupBy`); they are copied into the batch tuple. Without it the window inherits the grouping of its input streams (a `group_by` on a stream upstream, or that of the node publishing it); `[]` makes one group of everything. The nodes downstream inherit it.
    */
-  group_by: string[];
+  group_by?: string[];
   /**
    * Field holding a point's time (epoch ms, or an RFC 3339 / ISO 8601 string); default: the time the window receives the point. The batch tuple carries the window's time in this field (`time` without it).
    */

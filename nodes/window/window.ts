@@ -11,8 +11,10 @@
  * batch holding it is. At a stop, the tuples still held are failed, so that
  * the input replays them and the next run rebuilds their windows. A tuple whose time field is not
  * a time is rejected. With `idle_timeout_ms`, a wall-clock tick closes the windows of silent
- * groups. With `executors > 1` the runtime sends each group to one executor (fields grouping on
- * `group_by`), so every window sees its group whole.
+ * groups. The groups are the node's effective grouping: its `group_by`, else the one of its input
+ * streams (Kapacitor's groupBy, inherited), which its batches pass on. With `executors > 1` the
+ * runtime sends each group to one executor (fields grouping on it), so every window sees its group
+ * whole.
  */
 import { EMPTY, concatMap, connect, endWith, ignoreElements, interval, map, merge, takeUntil } from 'rxjs';
 import { ack, ackAnchoredToAll, compileExtension, dataStreams, defineNode, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
@@ -52,18 +54,19 @@ export const windowBolt = defineNode<WindowSettings>({
     if (!byCount && settings.every_count !== undefined) problems.push({ path: '/settings/every_count', message: 'every_count only applies with period_count', severity: 'error' });
     if (byCount && settings.align) problems.push({ path: '/settings/align', message: 'only time windows can be aligned', severity: 'error' });
     if (byCount && settings.idle_timeout_ms !== undefined) problems.push({ path: '/settings/idle_timeout_ms', message: 'count windows close on counts only (Kapacitor ignores barriers there)', severity: 'error' });
-    const available = new Set([...settings.group_by, timeNameOf(settings), settings.points_field]);
+    const available = new Set([...scope.groupBy, timeNameOf(settings), settings.points_field]);
     scope.publish.forEach(({ stream, fields }, s) => {
       if (stream === ERRORS_STREAM) return;
       fields.forEach((field, f) => {
-        if (!available.has(field)) problems.push({ path: `/publish/${s}/fields/${f}`, message: `window does not emit field "${field}"`, hint: `a batch tuple holds the group_by fields, "${timeNameOf(settings)}" and "${settings.points_field}"`, severity: 'error' });
+        if (!available.has(field)) problems.push({ path: `/publish/${s}/fields/${f}`, message: `window does not emit field "${field}"`, hint: `a batch tuple holds the group fields${scope.groupBy.length === 0 ? ' (none here)' : ` (${scope.groupBy.join(', ')})`}, "${timeNameOf(settings)}" and "${settings.points_field}"`, severity: 'error' });
       });
     });
     return problems;
   },
-  groupingFields: (settings) => settings.group_by,
+  groupBy: (settings) => settings.group_by,
+  groupingFields: (_settings, groupBy) => groupBy,
   fieldsRead(settings) {
-    const reads: FieldUse[] = settings.group_by.map((field, i) => ({ field, path: `/settings/group_by/${i}` }));
+    const reads: FieldUse[] = (settings.group_by ?? []).map((field, i) => ({ field, path: `/settings/group_by/${i}` }));
     if (settings.time_field !== undefined) reads.push({ field: settings.time_field, path: '/settings/time_field' });
     return reads;
   },
@@ -73,6 +76,7 @@ export const windowBolt = defineNode<WindowSettings>({
       ctx.logger.warn({ period_ms: settings.period_ms, timeout_ms: timeoutMs }, `${ctx.label} holds points for a period of ${settings.period_ms} ms, not shorter than topology.message.timeout.secs: in a live stream they will time out and be replayed before their window closes; raise the timeout above the period`);
     }
     const timeName = timeNameOf(settings);
+    const groupBy = ctx.groupBy;
     const streams = dataStreams(ctx.publish).map((p) => p.stream);
     const withTime = perStream((names) => compileExtension(names, [timeName]));
     const groups = new Map<string, Group>();
@@ -94,12 +98,12 @@ export const windowBolt = defineNode<WindowSettings>({
       if (time === undefined) {
         return [reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(tuple.fields[settings.time_field ?? ''] ?? null)}`), ctx.publish)];
       }
-      const values: FieldValue[] = settings.group_by.map((field) => tuple.fields[field] ?? null);
+      const values: FieldValue[] = groupBy.map((field) => tuple.fields[field] ?? null);
       const key = JSON.stringify(values);
       let group = groups.get(key);
       if (group === undefined) {
         const fields: Record<string, FieldValue> = {};
-        settings.group_by.forEach((field, i) => (fields[field] = values[i] ?? null));
+        groupBy.forEach((field, i) => (fields[field] = values[i] ?? null));
         group = { window: newWindow(time), fields, lastTime: time, lastActivity: Date.now() };
         groups.set(key, group);
       }

@@ -276,7 +276,7 @@ function generatorFedWith(records: readonly Fields[], failures: string[]): NodeD
 function capture(fileOutput: NodeDefinition, node: Pick<NodeDeclaration, 'component' | 'subscribe' | 'pointer' | 'publish'>, path: string): NodeDeclaration {
   const settings: Record<string, unknown> = { path, append: false, flush_interval_ms: 1 };
   if (!schemaValidator('nodes/file_output.schema.json')(settings)) throw new Error('capture settings break the file_output schema');
-  return { ...node, definition: fileOutput, type: fileOutput.type, settings, executors: 1, settingsValid: true };
+  return { ...node, definition: fileOutput, type: fileOutput.type, settings, executors: 1, groupBy: [], settingsValid: true };
 }
 
 async function capturedTuples(path: string): Promise<JsonTuple[]> {

@@ -1,11 +1,13 @@
 /**
  * The DAG of a punchline as Graphviz DOT: components as boxes (inputs and outputs shaped as
- * such), one edge per subscription labelled with the stream and the fields it carries. The
+ * such), one edge per subscription labelled with the stream, the fields it carries and its
+ * grouping (Kapacitor's groupBy: its own `group_by`, else its publisher's, inherited). The
  * picture Kapacitor's `show` gives of a task; {@link toLiveDot} adds, as `show` does for a running
  * task, what crossed each edge (`processed`) and each node's stats, as attributes and in the labels.
  */
 import type { Punchline } from './config/punchline.js';
 import type { LiveSnapshot } from './live-view.js';
+import { ERRORS_STREAM } from './node-contract.js';
 
 const SHAPES = { input: 'invhouse', bolt: 'box', output: 'house' } as const;
 
@@ -36,8 +38,10 @@ export function toDot(punchline: Punchline): string {
   for (const node of punchline.nodes) {
     for (const { component, stream } of node.subscribe) {
       const upstream = punchline.nodes.find((n) => n.component === component);
-      const fields = upstream?.publish.find((p) => p.stream === stream)?.fields ?? [];
-      lines.push(`  ${quote(component)} -> ${quote(node.component)} [label=${quote(`${stream}\n[${fields.join(', ')}]`)}];`);
+      const declaration = upstream?.publish.find((p) => p.stream === stream);
+      const groupBy = declaration?.group_by ?? (stream === ERRORS_STREAM ? [] : (upstream?.groupBy ?? []));
+      const grouping = groupBy.length === 0 ? '' : `\ngroup_by [${groupBy.join(', ')}]`;
+      lines.push(`  ${quote(component)} -> ${quote(node.component)} [label=${quote(`${stream}\n[${(declaration?.fields ?? []).join(', ')}]${grouping}`)}];`);
     }
   }
   lines.push('}');

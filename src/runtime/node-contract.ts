@@ -110,6 +110,8 @@ export interface PunchlineIdentity {
 export interface StreamDeclaration {
   readonly stream: string;
   readonly fields: readonly string[];
+  /** Kapacitor's groupBy on the stream: the nodes downstream inherit it (see {@link DefinitionBase.groupBy}). */
+  readonly group_by?: readonly string[];
 }
 
 /** What the runtime gives a node when it builds it. */
@@ -125,6 +127,11 @@ export interface NodeContext {
   readonly executors: number;
   /** The streams and fields this node publishes. */
   readonly publish: readonly StreamDeclaration[];
+  /**
+   * The node's effective grouping (Kapacitor's groupBy): its own (`groupBy` of its definition),
+   * else the one its input streams carry; `[]` when ungrouped. Fixed at validation.
+   */
+  readonly groupBy: readonly string[];
   /** The platform config: named Kafka clusters and the like. */
   readonly platform: PlatformConfig;
   /**
@@ -282,6 +289,8 @@ export interface CheckScope {
   readonly publish: readonly StreamDeclaration[];
   /** The fields of every stream the node subscribes to. */
   readonly fieldsIn: ReadonlySet<string>;
+  /** As {@link NodeContext.groupBy}: the node's effective grouping. */
+  readonly groupBy: readonly string[];
   readonly platform: PlatformConfig;
   /** As {@link NodeContext.resolvePath}: a relative path from the punchline file's folder. */
   resolvePath(path: string): string;
@@ -300,12 +309,19 @@ interface DefinitionBase<S> {
   /** Fields this node reads from the tuples it receives, so the graph check can verify they are published. */
   fieldsRead?(settings: S): readonly FieldUse[];
   /**
+   * The grouping the node's settings set (Kapacitor's groupBy on it), overriding the one its
+   * input streams carry, for itself and the nodes downstream; undefined: it inherits. A node that
+   * defines it uses groups: validation requires its inherited group fields in its input and its
+   * input streams to agree on one grouping.
+   */
+  groupBy?(settings: S): readonly string[] | undefined;
+  /**
    * Storm's fields grouping: with `executors > 1`, the tuples whose values of these fields are equal
    * all go to the same executor, so a node keeping state per group (an alert, a window) sees each
-   * group whole. Without it (or with no field: then every tuple goes to one executor), tuples are
-   * dealt round robin.
+   * group whole; `groupBy` is the node's effective grouping. Without it (or undefined), tuples are
+   * dealt round robin; with no field, every tuple goes to one executor.
    */
-  groupingFields?(settings: S): readonly string[] | undefined;
+  groupingFields?(settings: S, groupBy: readonly string[]): readonly string[] | undefined;
 }
 
 /** An input node type. */

@@ -168,7 +168,7 @@ class RunningNode {
     identity: Punchline['identity'],
   ) {
     this.label = `${declaration.type}[${declaration.component}]`;
-    this.grouping = declaration.definition.groupingFields?.(declaration.settings);
+    this.grouping = declaration.definition.groupingFields?.(declaration.settings, declaration.groupBy);
     this.counters = metrics.forNode({ tenant: identity.tenant, channel: identity.channel, punchline: identity.name, component: declaration.component });
     for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [], recent: new RecentTuples() });
   }
@@ -295,6 +295,7 @@ export class Topology {
       executor,
       executors: declaration.executors,
       publish: declaration.publish,
+      groupBy: declaration.groupBy,
       platform: this.options.platform,
       resolvePath: (path) => pathFromPunchline(this.punchline.file, path),
       topology: this.punchline.topology,

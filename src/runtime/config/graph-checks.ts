@@ -151,7 +151,7 @@ export function checkGraph(nodes: readonly NodeDeclaration[], untypedNodes: read
         }));
       }
     }
-    for (const problem of nodeCode(node, out, document, () => node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, platform, resolvePath: (path) => pathFromPunchline(document.file, path) }), true) ?? []) {
+    for (const problem of nodeCode(node, out, document, () => node.definition.check?.(node.settings, { publish: node.publish, fieldsIn, groupBy: node.groupBy, platform, resolvePath: (path) => pathFromPunchline(document.file, path) }), true) ?? []) {
       out.push(diagnose(document, `${node.pointer}${problem.path}`, problem.message, { hint: problem.hint, severity: problem.severity }));
     }
   }

@@ -11,6 +11,8 @@ import type { Json5Document } from '../validation/json5-document.js';
 import { substituteEnvironment } from './env-substitution.js';
 import { validateAgainstSchema } from '../validation/schema-validator.js';
 import { checkGraph } from './graph-checks.js';
+import { resolveGroupings } from './grouping.js';
+import type { UngroupedNode } from './grouping.js';
 import type { UntypedNode } from './graph-checks.js';
 import { diagnose, sortDiagnostics } from '../validation/diagnostic.js';
 import type { Diagnostic } from '../validation/diagnostic.js';
@@ -107,7 +109,7 @@ export function validatePunchlineDocument(
   const dag = Array.isArray(raw?.dag) ? raw.dag : [];
   const byType = new Map(catalogue.map((definition) => [definition.type, definition]));
 
-  const nodes: NodeDeclaration[] = [];
+  const ungrouped: UngroupedNode[] = [];
   /** Nodes whose type is unknown: subscribing to them is not a second error. */
   const untyped: UntypedNode[] = [];
   dag.forEach((entry, index) => {
@@ -124,7 +126,7 @@ export function validatePunchlineDocument(
     const settings = entry.settings ?? {};
     const settingsDiagnostics = schemaProblems(isAbsolute(definition.schema) ? definition.schema : `nodes/${definition.schema}`, settings, `${pointer}/settings`);
     for (const diagnostic of settingsDiagnostics) diagnostics.push(diagnostic);
-    nodes.push({
+    ungrouped.push({
       definition,
       type: entry.type,
       component: entry.component ?? entry.type,
@@ -136,6 +138,9 @@ export function validatePunchlineDocument(
       settingsValid: settingsDiagnostics.length === 0 && !unset.some((u) => u.pointer.startsWith(`${pointer}/`)),
     });
   });
+  const { groupings, diagnostics: groupingDiagnostics } = resolveGroupings(ungrouped, document);
+  for (const diagnostic of groupingDiagnostics) diagnostics.push(diagnostic);
+  const nodes: NodeDeclaration[] = ungrouped.map((node) => ({ ...node, groupBy: groupings.get(node.component) ?? [] }));
   for (const diagnostic of checkGraph(nodes, untyped, document, platform)) diagnostics.push(diagnostic);
 
   const sorted = sortDiagnostics(diagnostics);

@@ -21,6 +21,8 @@ export interface NodeDeclaration {
   readonly executors: number;
   readonly publish: readonly StreamDeclaration[];
   readonly subscribe: readonly Subscription[];
+  /** Its effective grouping: its own group_by, else the one of its input streams (`grouping.ts`); `[]`: none. */
+  readonly groupBy: readonly string[];
   /** Where it is declared: `/dag/<index>`. */
   readonly pointer: string;
   /** False while its settings break its schema: node code (checks, field uses) is not run on them. */
