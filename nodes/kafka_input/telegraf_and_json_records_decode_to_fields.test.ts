@@ -8,27 +8,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startPunchline } from '../../test/support/run-punchline.js';
 import { createTopic, openKafkaTestKit, outputFile, readLines, waitForLines } from '../../test/support/kafka-input-kit.js';
 import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
+import { kcatProduce as produceWithKcat } from '../../test/support/kcat.js';
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));
 after(async () => kit.close());
 
-/** ASCII record separator: kcat splits its input on it, so records may hold newlines. */
-const SEPARATOR = '\x1e';
-
 /** Produces `records` in order with kcat, one Kafka record each. */
-async function kcatProduce(topic: string, records: readonly string[]): Promise<void> {
-  const kcat = spawn('kcat', ['-b', kit.cluster.bootstrapServers.join(','), '-P', '-t', topic, '-D', '\\x1e'], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let stderr = '';
-  kcat.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => kcat.on('close', resolve));
-  kcat.stdin.end(records.join(SEPARATOR));
-  assert.equal(await exited, 0, `kcat failed: ${stderr}`);
-}
+const kcatProduce = (topic: string, records: readonly string[]): Promise<void> => produceWithKcat(kit, topic, records);
 
 const ERROR_FIELDS = ['_ppf_error_message', '_ppf_error_document', '_ppf_partition_offset'];
 
