@@ -128,6 +128,7 @@ async function prepareKafka(options: BenchOptions, workDir: string): Promise<Kaf
     inputTopic,
     records,
     classpath: kafkaClasspath(libsDir),
+    kafkaLibsDir: libsDir,
     profileDir: options.profile ? join(RESULTS_ROOT, 'tmp', 'profiles') : undefined,
     say,
   };

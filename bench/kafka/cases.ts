@@ -55,6 +55,8 @@ export interface KafkaBenchContext {
   readonly records: number;
   /** JVM classpath of the Kafka jars. */
   readonly classpath: string;
+  /** The folder of those jars (the Java client cases compile against its kafka-clients jar). */
+  readonly kafkaLibsDir: string;
   /** Where CPU profiles go with `--profile`. */
   readonly profileDir: string | undefined;
   readonly say: (message: string) => void;
@@ -153,8 +155,8 @@ function rawClientCommand(ctx: KafkaBenchContext, library: keyof typeof RAW_CLIE
   const outTopic = config.outTopic ?? '';
   const args =
     config.mode === 'produce'
-      ? javaClientCommand(ctx.classpath, ctx.workDir, { mode: 'produce', bootstrap, outTopic, recordsFile: config.recordsFile ?? '', count: config.count ?? 0 })
-      : javaClientCommand(ctx.classpath, ctx.workDir, { mode: 'pipe', bootstrap, topic: config.topic, group: config.group, outTopic });
+      ? javaClientCommand(ctx.kafkaLibsDir, ctx.workDir, { mode: 'produce', bootstrap, outTopic, recordsFile: config.recordsFile ?? '', count: config.count ?? 0 })
+      : javaClientCommand(ctx.kafkaLibsDir, ctx.workDir, { mode: 'pipe', bootstrap, topic: config.topic, group: config.group, outTopic });
   return ['java', args];
 }
 
