@@ -87,3 +87,33 @@ test('a failed recorded record stops the run (exit 3) naming its coordinates, wh
   assert.match(result.reason, /^kafka_input\[input\]: record t\/0@2 of recording test failed: scripted_bolt\[bolt\]: scripted failure of 2$/);
   assert.deepEqual(settled.find(([offset]) => offset === 2), [2, 'E_TUPLE_FAILED']);
 });
+
+test('a recorded record of several lines gives a tuple per line and is settled once, when all of them are acked; a failed line fails it', async () => {
+  const value = bytes('m id=1i\nm id=2i\nm id=3i');
+  const records: RecordedRecord[] = [{ topic: 't', partition: 0, offset: 5, timestamp: 1, key: null, value, headers: [] }];
+  const text = (bolt: string): string => `{ version: "1", type: "punchline", dag: [
+      { type: "kafka_input", component: "input", settings: { brokers: "local", topic: "t", value_codec: { type: "influx" } },
+        publish: [{ stream: "data", fields: ["id"] }] },
+      { type: "scripted_bolt", component: "bolt", settings: { ${bolt} },
+        subscribe: [{ component: "input", stream: "data" }], publish: [{ stream: "data", fields: ["id"] }] } ] }`;
+  const passed = await replay(text(''), records);
+  assert.equal(passed.result.exitCode, 0, passed.result.reason);
+  assert.deepEqual(passed.settled, [[5, undefined]]);
+  const failed = await replay(text('fail_ids: [2]'), records);
+  assert.equal(failed.result.exitCode, 3);
+  assert.match(failed.result.reason, /^kafka_input\[input\]: record t\/0@5 of recording test failed: scripted_bolt\[bolt\]: scripted failure of 2$/);
+  assert.deepEqual(failed.settled, [[5, 'E_TUPLE_FAILED']], 'settled once, by the failed line');
+});
+
+test('a recorded value that does not decode under on_decoding_error CRASH stops the run (exit 1) naming the record', async () => {
+  const records: RecordedRecord[] = [{ topic: 't', partition: 0, offset: 9, timestamp: 1, key: null, value: bytes('not json'), headers: [] }];
+  const { result } = await replay(
+    `{ version: "1", type: "punchline", dag: [
+      { type: "kafka_input", component: "input", settings: { brokers: "local", topic: "t", value_codec: { type: "json", on_decoding_error: "CRASH" } },
+        publish: [{ stream: "data", fields: ["id"] }] },
+      { type: "print_output", subscribe: [{ component: "input", stream: "data" }] } ] }`,
+    records,
+  );
+  assert.equal(result.exitCode, 1);
+  assert.match(result.reason, /^kafka_input\[input\]: decoding record t\/0@9: json codec: record is not valid json: .*on_decoding_error CRASH/);
+});
