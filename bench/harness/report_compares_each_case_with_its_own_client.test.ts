@@ -1,0 +1,66 @@
+/**
+ * The ratios issue 15's targets are about: each punchline case against the raw case of its own
+ * client and path, the raw clients side by side against kafkajs, in the report a run prints.
+ * Pure formatting of made-up results: out of `npm test` like the rest of bench/; run it with
+ *
+ *     npm test -- bench/harness/report_compares_each_case_with_its_own_client.test.ts
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkTargets, formatClientTable, formatPunchlineRatios } from './report.js';
+import type { CaseResult, ThroughputResult } from './report.js';
+import type { CaseId } from './options.js';
+
+function throughput(id: CaseId, recordsPerSecond: number, cpuUsPerRecord: number, baseline?: CaseId): ThroughputResult {
+  return { kind: 'throughput', id, name: `(${id})`, ...(baseline !== undefined && { baseline }), recordsPerSecond, cpuUsPerRecord, peakRssMb: 100, windowRecords: 1, windowSeconds: 1, processed: 1, loadAverage: 1, notes: [] };
+}
+
+const results: CaseResult[] = [
+  throughput('a', 200_000, 2),
+  throughput('b', 40_000, 15),
+  throughput('p', 50_000, 8),
+  throughput('a_platformatic', 300_000, 1.5, 'a'),
+  throughput('e_pipe', 80_000, 6, 'b'),
+  throughput('e_produce', 100_000, 4, 'p'),
+  throughput('c', 120_000, 7, 'a'),
+  throughput('c_tuned', 119_000, 5, 'a'),
+  throughput('d', 20_000, 40, 'b'),
+];
+
+/** The table row starting with `first`, split into cells. */
+function row(lines: readonly string[], first: string): string[] {
+  const line = lines.find((l) => l.startsWith(`| ${first} |`));
+  assert.ok(line !== undefined, `no row for ${first} in:\n${lines.join('\n')}`);
+  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+}
+
+it('shows each punchline case as a share of its raw baseline, with the CPU per record the punchline adds', () => {
+  const lines = formatPunchlineRatios(results);
+  assert.deepEqual(row(lines, '(c)'), ['(c)', '120,000', '(a)', '200,000', '60%', '7.00', '2.00', '+5.00']);
+  assert.deepEqual(row(lines, '(d)'), ['(d)', '20,000', '(b)', '40,000', '50%', '40.00', '15.00', '+25.00']);
+  // Raw cases compared with kafkajs are not punchline cases.
+  assert.ok(!lines.some((l) => l.startsWith('| (a_platformatic) |') || l.startsWith('| (e_pipe) |')));
+});
+
+it('puts every client on one row per path, as a share of kafkajs, and leaves a path that did not run empty', () => {
+  const lines = formatClientTable(results);
+  assert.deepEqual(row(lines, 'kafkajs'), ['kafkajs', '200,000/s · 2.00 µs', '40,000/s · 15.00 µs', '50,000/s · 8.00 µs']);
+  assert.deepEqual(row(lines, '@platformatic/kafka'), ['@platformatic/kafka', '300,000/s · 1.50 µs · 150%', '—', '—']);
+  assert.deepEqual(row(lines, 'Java'), ['Java', '—', '80,000/s · 6.00 µs · 200%', '100,000/s · 4.00 µs · 200%']);
+  assert.deepEqual(formatClientTable([throughput('c', 1, 1, 'a')]), []);
+});
+
+it('checks the ratios of the targets per client, below the bound by a hair included, and leaves those whose cases did not run undecided', () => {
+  const targets = checkTargets(results);
+  const find = (start: string): { measured: string; holds: boolean | undefined } => {
+    const found = targets.find((t) => t.target.startsWith(start));
+    assert.ok(found !== undefined, `no target starting with ${start}`);
+    return { measured: found.measured, holds: found.holds };
+  };
+  assert.deepEqual(find('(c) ≥ 60% of the raw consumer of its client: kafkajs'), { measured: '60%', holds: true });
+  assert.deepEqual(find('(c) tuned ≥ 60% of (a)'), { measured: '59%', holds: false });
+  assert.deepEqual(find('(d) ≥ 50% of the raw pipe of its client: kafkajs'), { measured: '50%', holds: true });
+  assert.deepEqual(find('(c) ≥ 60% of the raw consumer of its client: @platformatic/kafka'), { measured: 'not measured', holds: undefined });
+  assert.deepEqual(find('(d) ≥ 100,000 records/s with the faster client'), { measured: '20,000 records/s (d)', holds: false });
+  assert.deepEqual(find('p99 of (d)'), { measured: 'not measured', holds: undefined });
+});
