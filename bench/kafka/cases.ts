@@ -195,8 +195,6 @@ export async function runRawCase(ctx: KafkaBenchContext, id: keyof typeof RAW_CA
     const written = await endOffsetTotal(ctx.admin, outTopic);
     const counted = committed ?? processed;
     if (written < counted) notes.push(`only ${written} records written for ${counted} ${committed === undefined ? 'acknowledged' : 'committed'}`);
-    // A producer writes as much as the input topic holds: give the broker's scratch space back.
-    if (spec.mode === 'produce') await ctx.admin.deleteTopics({ topics: [outTopic] });
   }
   return {
     kind: 'throughput',
