@@ -50,7 +50,7 @@ function row(view, process) {
   const tr = element('tr', { 'data-process': key, 'data-state': process.state, class: process.state === 'running' ? '' : 'down' });
   const state = element('td', { 'data-cell': 'state' });
   const shownState = stateOf(process);
-  state.append(element('span', { class: `state ${process.state === 'running' && shownState === 'running' ? 'ready' : process.state}` }, shownState));
+  state.append(element('span', { class: `state ${shownState === 'running' ? 'ready' : shownState === 'starting' ? 'starting' : process.state}` }, shownState));
   if (process.liveError !== undefined) state.append(element('div', { class: 'muted' }, process.liveError));
   const up = process.state === 'running' && process.startedAt !== undefined ? formatDuration(view.at - Date.parse(process.startedAt)) : '';
   const last = process.lastExit === undefined ? '' : `${process.lastExit.reason}${process.lastExit.detail === undefined ? '' : `: ${process.lastExit.detail}`} (${new Date(process.lastExit.at).toLocaleTimeString()})`;
