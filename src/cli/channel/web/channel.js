@@ -40,7 +40,8 @@ function countCell(name, count, rate) {
 
 function stateOf(process) {
   if (process.state === 'backoff' && process.nextStartAt !== undefined) return `restarting in ${formatDuration(Date.parse(process.nextStartAt) - Date.now())}`;
-  if (process.state === 'running' && process.live !== undefined && !process.live.ready) return 'starting';
+  // Started by the supervisor, its page not answering yet (or its nodes not all started).
+  if (process.state === 'running' && (process.live === undefined || !process.live.ready)) return 'starting';
   return process.state;
 }
 
@@ -48,10 +49,9 @@ function row(view, process) {
   const key = `${process.punchline}:${process.replica}`;
   const live = process.live;
   const tr = element('tr', { 'data-process': key, 'data-state': process.state, class: process.state === 'running' ? '' : 'down' });
-  const state = element('td', { 'data-cell': 'state' });
+  const state = element('td', { 'data-cell': 'state', ...(process.liveError !== undefined && { title: process.liveError }) });
   const shownState = stateOf(process);
   state.append(element('span', { class: `state ${shownState === 'running' ? 'ready' : shownState === 'starting' ? 'starting' : process.state}` }, shownState));
-  if (process.liveError !== undefined) state.append(element('div', { class: 'muted' }, process.liveError));
   const up = process.state === 'running' && process.startedAt !== undefined ? formatDuration(view.at - Date.parse(process.startedAt)) : '';
   const last = process.lastExit === undefined ? '' : `${process.lastExit.reason}${process.lastExit.detail === undefined ? '' : `: ${process.lastExit.detail}`} (${new Date(process.lastExit.at).toLocaleTimeString()})`;
   const alerts = live === undefined ? '' : Object.entries(live.alerts).map(([level, n]) => `${level} ${formatCount(n)}`).join(' · ');
