@@ -240,7 +240,7 @@ export class AlertChangelog {
   /** Adds the snapshot of the point's group to its outcome (a dropped point is acked with it). */
   withStates(groupOf: (fields: Fields) => string): OperatorFunction<Outcome, Outcome> {
     return map((outcome) => {
-      if (outcome.type === 'fail') return outcome;
+      if (outcome.type === 'fail' || outcome.type === 'emit') return outcome;
       const group = groupOf(outcome.input.fields);
       const snapshot = this.engine.snapshot(group);
       if (snapshot === undefined) return outcome;

@@ -21,13 +21,11 @@
  * of their newest point. Barriers do not close them (Kapacitor's neither).
  *
  * Acks. A point is held (its tuple gets no outcome) until no later window can contain it; then it
- * is released (acked). A window's batch is carried by the outcome of one tuple:
- * 1. the oldest point released at this step, else
- * 2. the point that closed the window (it stays in the window's data, no longer held), else
- * 3. (a barrier) the oldest point still held, likewise, else
- * 4. none: the window (then empty) is not emitted;
- * and it is also anchored to every other point released at this step or still held, so that the
- * batch failing fails them all, and none is acked before the batch is.
+ * is released (acked). A window's batch is anchored, without resolving any of them, to every
+ * point released at this step or still held (its points, and those leaving before it); an empty
+ * one that has none to the point that closed it; with no point at all it is not emitted. So a
+ * batch failing fails all its points, and a point in several windows (every < period) is acked
+ * only once every batch holding it is.
  */
 import type { Fields } from '../../src/runtime/node-api.js';
 
@@ -47,14 +45,12 @@ export interface WindowBatch {
   readonly points: readonly Fields[];
 }
 
-/** What one point or barrier gives: maybe a batch with the item that carries it, and the items now released. */
+/** What one point or barrier gives: maybe a batch with the items it is anchored to, and the items now released. */
 export interface WindowStep<T> {
   readonly batch?: WindowBatch;
-  /** The item whose outcome carries the batch (set whenever `batch` is). */
-  readonly anchor?: T;
-  /** The other items the batch is anchored to: released at this step or still held (their outcomes are not given yet). */
-  readonly alsoAnchored?: readonly T[];
-  /** Items whose outcome is now due, without the batch, in arrival order. */
+  /** The items the batch is anchored to (set whenever `batch` is): released at this step or still held, none with an outcome yet. */
+  readonly anchors?: readonly [T, ...T[]];
+  /** Items whose outcome is now due, after the batch, in arrival order. */
   readonly released: readonly T[];
 }
 
@@ -79,18 +75,17 @@ interface Entry<T> {
 
 const NOTHING: WindowStep<never> = { released: [] };
 
-/** Builds the step of a window close: picks the anchor among `released`, else `trigger`, else the oldest held of `buffer`. */
+/** Builds the step of a window close: the batch anchored to the items of `released` and the held ones of `buffer`, else to `trigger`. */
 function closeStep<T>(batch: WindowBatch | undefined, released: readonly Entry<T>[], trigger: Entry<T> | undefined, buffer: readonly Entry<T>[]): WindowStep<T> {
   const due = released.filter((e) => e.held);
   for (const entry of due) entry.held = false;
-  if (batch === undefined) return { released: due.map((e) => e.item) };
-  let anchor = due.shift();
-  if (anchor === undefined && trigger !== undefined) anchor = trigger;
-  anchor ??= buffer.find((e) => e.held);
-  if (anchor === undefined) return { released: [] };
-  anchor.held = false;
-  const alsoAnchored = [...due, ...buffer.filter((e) => e.held)].map((e) => e.item);
-  return { batch, anchor: anchor.item, alsoAnchored, released: due.map((e) => e.item) };
+  const releasedItems = due.map((e) => e.item);
+  if (batch === undefined) return { released: releasedItems };
+  const anchors = [...due, ...buffer.filter((e) => e.held)].map((e) => e.item);
+  if (anchors.length === 0 && trigger?.held === true) anchors.push(trigger.item);
+  const [first, ...others] = anchors;
+  if (first === undefined) return { released: releasedItems };
+  return { batch, anchors: [first, ...others], released: releasedItems };
 }
 
 function countHeld<T>(entries: readonly Entry<T>[]): number {

@@ -6,9 +6,9 @@
  * points (each the fields of a received tuple, time normalised to epoch ms) in `points_field`.
  *
  * Acks: a tuple is held, without an outcome, until no later window can contain it; then it is
- * acked. A batch tuple is anchored to every tuple it holds that has no outcome yet (see
- * `group-windows.ts`), so a failure downstream fails them all, and none is acked before every
- * batch holding it is. At a stop, the tuples still held are failed, so that
+ * acked. A batch tuple is emitted anchored to every tuple it holds (an `emit` outcome, which
+ * resolves none of them; see `group-windows.ts`), so a failure downstream fails them all, and
+ * none is acked before every batch holding it is, however many windows overlap. At a stop, the tuples still held are failed, so that
  * the input replays them and the next run rebuilds their windows. A tuple whose time field is not
  * a time is rejected. With `idle_timeout_ms`, a wall-clock tick closes the windows of silent
  * groups. The groups are the node's effective grouping: its `group_by`, else the one of its input
@@ -17,7 +17,7 @@
  * whole.
  */
 import { EMPTY, concatMap, connect, endWith, ignoreElements, interval, map, merge, takeUntil } from 'rxjs';
-import { ack, ackAnchoredToAll, compileExtension, dataStreams, defineNode, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
+import { ack, compileExtension, dataStreams, defineNode, emitAnchoredTo, ERRORS_STREAM, fail, perStream, reject, tupleTimeMs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { CountWindow, TimeWindow } from './group-windows.js';
@@ -85,10 +85,10 @@ export const windowBolt = defineNode<WindowSettings>({
 
     const outcomesOf = (group: Group, step: WindowStep<Tuple>): Outcome[] => {
       const outcomes = step.released.map((tuple) => ack(tuple));
-      if (step.batch !== undefined && step.anchor !== undefined) {
+      if (step.batch !== undefined && step.anchors !== undefined) {
         const fields: Fields = { ...group.fields, [timeName]: step.batch.time, [settings.points_field]: step.batch.points };
-        // First: the tuples it is also anchored to get their own outcomes after it (the released ones right after).
-        outcomes.unshift(ackAnchoredToAll(step.anchor, step.alsoAnchored ?? [], ...streams.map((stream) => ({ stream, fields }))));
+        // First: the tuples it is anchored to get their own outcomes after it (the released ones right after).
+        outcomes.unshift(emitAnchoredTo(step.anchors, ...streams.map((stream) => ({ stream, fields }))));
       }
       return outcomes;
     };

@@ -49,31 +49,33 @@ export interface Emission {
 }
 
 /**
- * What became of one input tuple of a bolt or output. Exactly one outcome per tuple received.
- * - `ack`: processed; its emissions (possibly none: an output that wrote it) carry its anchor on,
- *   and the anchors of `alsoAnchoredTo` when given (Storm's multi-anchoring: a window's batch
- *   belongs to every point it holds, so a failure downstream fails them all and a record is acked
- *   only once every batch holding it is). Those tuples must not be resolved yet; they get their
- *   own outcome later (or right after, in the same batch of outcomes).
+ * What became of one input tuple of a bolt or output. Exactly one outcome per tuple received
+ * (besides any number of `emit`s, which are not its outcome).
+ * - `ack`: processed; its emissions (possibly none: an output that wrote it) carry its anchor on.
  * - `drop`: deliberately not passed on (a filter's `where` was false): counts as delivered.
  * - `fail`: the tuple failed; the originating input replays or stops per its settings.
+ * - `emit`: emissions anchored to `input` and the tuples of `alsoAnchoredTo` (Storm's
+ *   multi-anchoring), none of which it resolves: each still gets its own outcome later (or right
+ *   after, in the same batch of outcomes), so it must not be resolved yet. For a node holding
+ *   tuples that go into several of its emissions (a window's batch belongs to every point it holds,
+ *   and a sliding window's point is in several batches): a failure downstream fails every point
+ *   of the batch, and a point's record is acked only once every batch holding it is.
  */
 export type Outcome =
-  | { readonly type: 'ack'; readonly input: Tuple; readonly emissions: readonly Emission[]; readonly alsoAnchoredTo?: readonly Tuple[] }
+  | { readonly type: 'ack'; readonly input: Tuple; readonly emissions: readonly Emission[] }
   | { readonly type: 'drop'; readonly input: Tuple; readonly reason: string }
-  | { readonly type: 'fail'; readonly input: Tuple; readonly error: PunchlineError };
+  | { readonly type: 'fail'; readonly input: Tuple; readonly error: PunchlineError }
+  | { readonly type: 'emit'; readonly input: Tuple; readonly emissions: readonly Emission[]; readonly alsoAnchoredTo?: readonly Tuple[] };
 
 /** The outcome of a tuple that was processed, with what it gave. */
 export function ack(input: Tuple, ...emissions: Emission[]): Outcome {
   return { type: 'ack', input, emissions };
 }
 
-/**
- * The outcome of a tuple processed with other tuples not resolved yet: its emissions are anchored
- * to all of them (see {@link Outcome}).
- */
-export function ackAnchoredToAll(input: Tuple, alsoAnchoredTo: readonly Tuple[], ...emissions: Emission[]): Outcome {
-  return { type: 'ack', input, emissions, alsoAnchoredTo };
+/** Emissions anchored to tuples not resolved yet, resolving none of them (see {@link Outcome}). */
+export function emitAnchoredTo(anchors: readonly [Tuple, ...Tuple[]], ...emissions: Emission[]): Outcome {
+  const [input, ...others] = anchors;
+  return { type: 'emit', input, emissions, alsoAnchoredTo: others };
 }
 
 /** The outcome of a tuple deliberately not passed on. It counts as delivered. */

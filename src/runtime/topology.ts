@@ -23,7 +23,7 @@ import { Subject } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from './node-contract.js';
+import type { Emission, Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from './node-contract.js';
 import type { PlatformConfig } from './config/platform-config.js';
 import { pathFromPunchline } from './config/punchline.js';
 import type { NodeDeclaration, Punchline } from './config/punchline.js';
@@ -472,38 +472,22 @@ export class Topology {
       this.options.logger.error({ component: node.declaration.component }, `${node.label} yielded two outcomes for one tuple; the second is ignored (a bug in the node)`);
       return;
     }
-    input.resolved = true;
     const counters = node.counters;
-    counters.pending--;
     const now = performance.now();
-    counters.observeLatency(now - input.receivedAt);
     const own = input.anchor;
+    if (outcome.type === 'emit') {
+      // Not the tuple's outcome: it stays unresolved, its copy still in the node.
+      const anchor = outcome.alsoAnchoredTo === undefined || outcome.emissions.length === 0 ? own : this.jointAnchor(node, own, outcome.alsoAnchoredTo);
+      if (anchor !== undefined) this.publishEmissions(node, anchor, outcome.emissions, now);
+      return;
+    }
+    input.resolved = true;
+    counters.pending--;
+    counters.observeLatency(now - input.receivedAt);
     switch (outcome.type) {
       case 'ack': {
         counters.acked++;
-        const anchor = outcome.alsoAnchoredTo === undefined || outcome.emissions.length === 0 ? own : this.jointAnchor(node, own, outcome.alsoAnchoredTo);
-        if (anchor === undefined) return;
-        if (outcome.emissions.length > 0 && !this.tracker.failed(anchor)) {
-          let deliveries = 0;
-          for (const emission of outcome.emissions) deliveries += node.deliveriesOf(emission.stream);
-          this.tracker.extend(anchor, deliveries);
-          counters.emitted += deliveries;
-          for (const emission of outcome.emissions) {
-            const publication = node.publications.get(emission.stream);
-            if (publication === undefined) this.warnUndeclared(node, emission.stream);
-            if (publication === undefined) {
-              counters.dropped++;
-              continue;
-            }
-            const projected = publication.project(emission.fields);
-            publication.recent.add(projected);
-            if (publication.receivers.length === 0) {
-              counters.dropped++;
-              continue;
-            }
-            for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
-          }
-        }
+        this.publishEmissions(node, own, outcome.emissions, now);
         this.tracker.resolve(own, now);
         return;
       }
@@ -515,6 +499,31 @@ export class Topology {
         counters.failed++;
         this.tracker.fail(own, outcome.error.within(node.label));
         return;
+    }
+  }
+
+  /** Delivers a node's emissions, anchored to `anchor`, to their subscribers (none when the anchor's trees all failed). */
+  private publishEmissions(node: RunningNode, anchor: Anchor, emissions: readonly Emission[], now: number): void {
+    if (emissions.length === 0 || this.tracker.failed(anchor)) return;
+    const counters = node.counters;
+    let deliveries = 0;
+    for (const emission of emissions) deliveries += node.deliveriesOf(emission.stream);
+    this.tracker.extend(anchor, deliveries);
+    counters.emitted += deliveries;
+    for (const emission of emissions) {
+      const publication = node.publications.get(emission.stream);
+      if (publication === undefined) this.warnUndeclared(node, emission.stream);
+      if (publication === undefined) {
+        counters.dropped++;
+        continue;
+      }
+      const projected = publication.project(emission.fields);
+      publication.recent.add(projected);
+      if (publication.receivers.length === 0) {
+        counters.dropped++;
+        continue;
+      }
+      for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
     }
   }
 
