@@ -15,7 +15,7 @@ import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineNode, ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
-import type { CheckScope, DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, SettingsProblem } from '../../src/runtime/node-api.js';
+import type { CheckScope, DeliveryHandle, InputInstance, InputSink, NodeContext, SettingsProblem } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { closestName } from '../../src/core/closest-name.js';
 import { FINGERPRINT_BYTES, fileKey, fingerprintOf, readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -24,6 +24,7 @@ import { FileProgress } from './file-progress.js';
 import type { FilePosition } from './file-progress.js';
 import { isPattern, matchingFiles } from './glob.js';
 import { lineFields, RECORD_FIELDS, RESERVED_FIELDS } from './line-fields.js';
+import type { LineTuple } from './line-fields.js';
 import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { fileInputMetrics } from './metrics.js';
@@ -51,13 +52,12 @@ interface OpenFile {
   fingerprint?: { fingerprint: string; bytes: number };
 }
 
-/** A failed line waiting to be emitted again. */
+/** A failed line waiting to be emitted again (every tuple of it: a recorded record may give several). */
 interface Replay {
   readonly file: OpenFile;
   readonly generation: number;
   readonly seq: number;
-  readonly fields: Fields;
-  readonly stream: string | undefined;
+  readonly tuples: readonly LineTuple[];
 }
 
 function checkFileInput(settings: FileInputSettings, scope: CheckScope): SettingsProblem[] {
@@ -284,7 +284,7 @@ class FileInputInstance implements InputInstance {
       if (!(await this.#room(sink))) return replayed;
       const replay = this.#replays.shift() as Replay;
       if (replay.file.generation !== replay.generation || this.#files.get(replay.file.key) !== replay.file) continue;
-      this.#emit(sink, replay.file, replay.seq, replay.fields, replay.stream);
+      this.#emit(sink, replay.file, replay.seq, replay.tuples);
       replayed = true;
     }
     return replayed;
@@ -348,23 +348,32 @@ class FileInputInstance implements InputInstance {
     const contentEnd = end > start && data[end - 1] === 13 ? end - 1 : end;
     const decoded = lineFields(data, start, contentEnd, { settings: this.#settings, path: file.path, position, label: this.#ctx.label, ...(this.#codec !== undefined && { codec: this.#codec }) });
     this.#metrics.lines.inc();
-    if (decoded === undefined) {
+    if (decoded.length === 0) {
       file.progress.done(seq); // a blank line of JSON lines holds nothing
       return;
     }
-    if (decoded.stream === ERRORS_STREAM) {
-      this.#metrics.errors(decoded.kind).inc();
+    for (const tuple of decoded) {
+      if (tuple.stream !== ERRORS_STREAM) continue;
+      this.#metrics.errors(tuple.kind).inc();
       const where = publishesErrors(this.#ctx.publish) ? 'routed to _ppf_errors' : 'dropped: the node does not publish _ppf_errors';
-      this.#ctx.throttledLog.warn(`decode:${decoded.kind}`, { kind: decoded.kind, path: file.path, line: position.line }, `${decoded.message}; the line is ${where}`);
+      this.#ctx.throttledLog.warn(`decode:${tuple.kind}`, { kind: tuple.kind, path: file.path, line: position.line }, `${tuple.message}; ${decoded.length > 1 ? 'that part of the line' : 'the line'} is ${where}`);
     }
-    this.#emit(sink, file, seq, decoded.fields, decoded.stream);
+    this.#emit(sink, file, seq, decoded);
   }
 
-  #emit(sink: InputSink, file: OpenFile, seq: number, fields: Fields, stream: string | undefined): void {
+  /**
+   * Emits the tuples of a line under one handle: the line is done once every one of them is
+   * acked, and failed (replayed whole, every tuple again) at the first that fails.
+   */
+  #emit(sink: InputSink, file: OpenFile, seq: number, tuples: readonly LineTuple[]): void {
     const generation = file.generation;
     const current = (): boolean => file.generation === generation && this.#files.get(file.key) === file;
+    let awaited = tuples.length;
+    let settled = false;
     const handle: DeliveryHandle = {
       ack: () => {
+        if (settled || --awaited > 0) return;
+        settled = true;
         if (current()) {
           file.progress.done(seq);
           this.#moved = true;
@@ -373,20 +382,22 @@ class FileInputInstance implements InputInstance {
         this.#wake?.();
       },
       fail: (error) => {
+        if (settled) return;
+        settled = true;
         if (this.#settings.fail_action === 'exit') {
           if (this.#failStopped) return;
           this.#failStopped = true;
           clearInterval(this.#checkpointTimer);
-          const line = typeof fields._ppf_file_line === 'number' ? fields._ppf_file_line : '?';
-          sink.fatal(new PunchlineError('E_FAIL_STOP', `${this.#ctx.label}: ${file.path} line ${line} failed (fail_action exit): ${error.message}`, { cause: error, context: { node: this.#ctx.label, file: file.path } }));
+          const line = tuples[0]?.fields._ppf_file_line;
+          sink.fatal(new PunchlineError('E_FAIL_STOP', `${this.#ctx.label}: ${file.path} line ${typeof line === 'number' ? line : '?'} failed (fail_action exit): ${error.message}`, { cause: error, context: { node: this.#ctx.label, file: file.path } }));
           return;
         }
         // Failures while stopping are not replayed: the line stays before the resume point.
-        if (!this.#stopped && current()) this.#replays.push({ file, generation, seq, fields, stream });
+        if (!this.#stopped && current()) this.#replays.push({ file, generation, seq, tuples });
         this.#wake?.();
       },
     };
-    sink.emit(fields, handle, stream);
+    for (const tuple of tuples) sink.emit(tuple.fields, handle, tuple.stream);
   }
 
   /**

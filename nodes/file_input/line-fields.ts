@@ -1,7 +1,8 @@
 /**
- * One line of a file as the fields of a tuple: a JSON object's members (`json_lines`) or the
- * line's text in one field (`lines`), then the reserved fields saying where the line is, set last
- * so a line cannot forge them. A line that does not decode becomes an error tuple for
+ * One line of a file as the fields of its tuples: a JSON object's members (`json_lines`), the
+ * line's text in one field (`lines`), or a recorded record's value (`recording`: one tuple per
+ * line or metric of a record holding several), then the reserved fields saying where the line
+ * is, set last so a line cannot forge them. A line that does not decode becomes an error tuple for
  * `_ppf_errors`, naming the file and the line, with the line itself as the document.
  */
 import type { Fields, FieldValue } from '../../src/runtime/node-api.js';
@@ -44,66 +45,85 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** Fills `fields` from a recording line's record: its value read with `codec`, then its coordinates; the error when it does not read. */
-function recordFields(line: FieldValue, codec: RecordCodec, fields: Record<string, FieldValue>): DecodeError | undefined {
+/**
+ * The events of a recording line's record: its value read with `codec` into fields (one per line
+ * or metric when the codec reads several per record, `decodeEach`), each with the record's
+ * coordinates, or the error of an event that does not read (with that event's own text when it
+ * is one of several). The error alone when the line is not a record or its value does not read.
+ */
+function recordEvents(line: FieldValue, codec: RecordCodec): DecodeError | ({ fields: Record<string, FieldValue> } | { error: DecodeError; document: string })[] {
   let record: RecordedRecord;
   try {
     record = parseRecord(line);
   } catch (defect) {
     return new DecodeError('invalid_json', `not a recorded record: ${(defect as Error).message}`);
   }
-  try {
-    const value = record.value === null ? null : Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
-    if (value === null) return new DecodeError('invalid_json', `record ${record.topic}/${record.partition}@${record.offset}: value is null (a tombstone)`);
-    const decoded = codec.decode(value);
+  const where = `record ${record.topic}/${record.partition}@${record.offset}`;
+  const coordinates = { _ppf_topic_name: record.topic, _ppf_partition_id: record.partition, _ppf_partition_offset: record.offset, _ppf_kafka_timestamp: record.timestamp };
+  const fieldsOf = (decoded: FieldValue): Record<string, FieldValue> => {
+    const fields = newFieldMap();
     if (codec.spread === undefined) fields.value = decoded;
     else Object.assign(fields, codec.spread(decoded));
+    return Object.assign(fields, coordinates);
+  };
+  try {
+    const value = record.value === null ? null : Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
+    if (value === null) return new DecodeError('invalid_json', `${where}: value is null (a tombstone)`);
+    if (codec.decodeEach === undefined || codec.spread === undefined) return [{ fields: fieldsOf(codec.decode(value)) }];
+    const events = codec.decodeEach(value);
+    if (events.length === 1 && events[0] !== undefined && 'error' in events[0]) return events[0].error.within(where);
+    return events.map((event) => ('error' in event ? { error: event.error.within(where), document: Buffer.from(event.document.buffer, event.document.byteOffset, event.document.byteLength).toString('utf8') } : { fields: fieldsOf(event.value) }));
   } catch (failure) {
-    if (failure instanceof DecodeError) return failure.within(`record ${record.topic}/${record.partition}@${record.offset}`);
+    if (failure instanceof DecodeError) return failure.within(where);
     throw failure;
   }
-  Object.assign(fields, { _ppf_topic_name: record.topic, _ppf_partition_id: record.partition, _ppf_partition_offset: record.offset, _ppf_kafka_timestamp: record.timestamp });
-  return undefined;
 }
 
 /**
- * The tuple of the line `bytes[start, end)` (newline excluded), or `undefined` for a blank line
- * of JSON lines, which holds no record.
+ * The tuples of the line `bytes[start, end)` (newline excluded): one, none for a blank line of
+ * JSON lines or a recording (it holds no record), or, with format recording, one per line or
+ * metric of a record holding several (line protocol, a Telegraf batch), a malformed one an error
+ * tuple of its own.
  */
-export function lineFields(bytes: Buffer, start: number, end: number, source: LineSource): LineTuple | undefined {
+export function lineFields(bytes: Buffer, start: number, end: number, source: LineSource): LineTuple[] {
   const fields = newFieldMap();
+  const where = { _ppf_file_path: source.path, _ppf_file_line: source.position.line, _ppf_file_offset: source.position.offset };
+  const errorTuple = (error: DecodeError, document: string | Uint8Array): LineTuple => {
+    const message = `${source.label}: ${source.path} line ${source.position.line}: ${error.message}`;
+    const errorFields = Object.assign(newFieldMap(), where, { _ppf_error_message: message, _ppf_error_document: document });
+    return { fields: errorFields, stream: ERRORS_STREAM, kind: error.kind, message };
+  };
   let error: DecodeError | undefined;
   if (source.settings.format === 'lines') {
     const text = readUtf8(bytes, start, end);
     if (text === undefined) error = new DecodeError('invalid_utf8', 'the line is not valid utf-8');
     else fields[source.settings.line_field] = text;
   } else if (source.settings.format === 'recording') {
-    if (isBlank(bytes, start, end)) return undefined;
+    if (isBlank(bytes, start, end)) return [];
     const value = parseJsonBytes(bytes, start, end, 'the line');
     if (value instanceof DecodeError) error = value;
     else if (source.position.line === 1 && isJsonObject(value) && Object.hasOwn(value, 'format')) {
       // The recording's header line: checked, and it holds no record.
       try {
         parseHeader(value);
-        return undefined;
+        return [];
       } catch (defect) {
         error = new DecodeError('invalid_json', `the recording header: ${(defect as Error).message}`);
       }
-    } else error = recordFields(value, source.codec as RecordCodec, fields);
+    } else {
+      const events = recordEvents(value, source.codec as RecordCodec);
+      if (events instanceof DecodeError) error = events;
+      else {
+        return events.map((event) => ('error' in event ? errorTuple(event.error, event.document) : { fields: Object.assign(event.fields, where), stream: undefined }));
+      }
+    }
   } else {
-    if (isBlank(bytes, start, end)) return undefined;
+    if (isBlank(bytes, start, end)) return [];
     const value = parseJsonBytes(bytes, start, end, 'the line');
     if (value instanceof DecodeError) error = value;
     else if (!isJsonObject(value)) error = new DecodeError('invalid_json', `the line is not a json object but ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}: a record needs named fields`);
     else for (const key of Object.keys(value)) fields[key] = value[key] as FieldValue;
   }
-  const where = { _ppf_file_path: source.path, _ppf_file_line: source.position.line, _ppf_file_offset: source.position.offset };
-  if (error === undefined) return { fields: Object.assign(fields, where), stream: undefined };
-  const text = readUtf8(bytes, start, end);
-  const message = `${source.label}: ${source.path} line ${source.position.line}: ${error.message}`;
-  const errorFields = Object.assign(newFieldMap(), where, {
-    _ppf_error_message: message,
-    _ppf_error_document: text ?? Uint8Array.from(bytes.subarray(start, end)),
-  });
-  return { fields: errorFields, stream: ERRORS_STREAM, kind: error.kind, message };
+  if (error === undefined) return [{ fields: Object.assign(fields, where), stream: undefined }];
+  return [errorTuple(error, readUtf8(bytes, start, end) ?? Uint8Array.from(bytes.subarray(start, end)))];
 }

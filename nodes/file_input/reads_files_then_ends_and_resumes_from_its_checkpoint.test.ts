@@ -130,6 +130,31 @@ test('a recording is read record by record: values through record_codec, the rec
   assert.equal(errorCount, 3);
 });
 
+test('a recorded record of several lines gives a tuple per line, a malformed one to _ppf_errors alone; a failed line replays the whole record', async () => {
+  const dir = await channelDir();
+  const file = join(dir, 'cpu.recording.jsonl');
+  const value = 'cpu,host=a id=1i\ncpu,host=b id=oops\ncpu,host=c id=3i';
+  await writeFile(file, headerLine('test') + recordLine({ topic: 'telegraf.cpu', partition: 0, offset: 7, timestamp: 1700000000000, key: null, value: Buffer.from(value), headers: [] }));
+  const settings = `paths: ["${file}"], format: "recording", record_codec: "influx"`;
+  const { out, errors, errorCount } = await readAll(dir, settings, ['id', 'host', '_ppf_partition_offset', '_ppf_file_line']);
+  assert.deepEqual(out, [
+    { id: 1, host: 'a', _ppf_partition_offset: 7, _ppf_file_line: 2 },
+    { id: 3, host: 'c', _ppf_partition_offset: 7, _ppf_file_line: 2 },
+  ]);
+  assert.deepEqual(errors.map((e) => [e._ppf_file_line, e._ppf_error_document]), [[2, 'cpu,host=b id=oops']]);
+  assert.match(String(errors[0]?._ppf_error_message), new RegExp(`^file_input\\[files\\]: ${file} line 2: record telegraf\\.cpu/0@7: line protocol: line 2, column 15: field "id"`));
+  assert.equal(errorCount, 1);
+
+  await writeFile(file, headerLine('test') + recordLine({ topic: 'telegraf.cpu', partition: 0, offset: 7, timestamp: 1700000000000, key: null, value: Buffer.from('m id=1i\nm id=2i\nm id=3i'), headers: [] }));
+  const between = `{ type: "scripted_bolt", component: "between", settings: { fail_ids: [2], times: 1 }, subscribe: [{ component: "files", stream: "s" }], publish: [{ stream: "s", fields: ["id"] }] },`;
+  const replayed = await readAll(dir, settings, ['id'], between);
+  assert.deepEqual(
+    replayed.out.map((line) => line.id),
+    [1, 3, 1, 2, 3],
+    'lines 1 and 3, then the whole record again once line 2 failed',
+  );
+});
+
 test('fail_action exit stops the run with exit 3 naming the line, and the checkpoint does not pass it', async () => {
   const dir = await channelDir();
   const file = join(dir, 'in.log');

@@ -19,7 +19,7 @@ export interface FileInputSettings {
    */
   line_field: string;
   /**
-   * With format recording: how each record's value is read, as kafka_input's value_codec of that type with its defaults (a map's members become fields; string, bytes and epoch give the field `value`).
+   * With format recording: how each record's value is read, as kafka_input's value_codec of that type with its defaults (a map's members become fields, one tuple per line or metric of a line protocol record or a Telegraf batch; string, bytes and epoch give the field `value`).
    */
   record_codec: 'lumberjack' | 'json' | 'influx' | 'telegraf_json' | 'string' | 'bytes' | 'epoch';
   /**
