@@ -33,7 +33,7 @@ import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
-import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord } from '../../src/libraries/alerting/index.js';
+import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, InhibitorLookup } from '../../src/libraries/alerting/index.js';
 import type { AlertBatchPoint, AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
@@ -45,6 +45,11 @@ const LAMBDA_SETTINGS = ['crit', 'warn', 'info', 'crit_reset', 'warn_reset', 'in
 function eventsCounter(ctx: NodeContext): Counter {
   const name = 'punchline_alert_events_total';
   return registeredMetric(ctx.metrics, name, Counter, () => new Counter({ name, help: 'Alert events emitted, by level.', labelNames: ['tenant', 'channel', 'punchline', 'component', 'level'], registers: [ctx.metrics] }));
+}
+
+function inhibitedCounter(ctx: NodeContext): Counter {
+  const name = 'punchline_alert_inhibited_total';
+  return registeredMetric(ctx.metrics, name, Counter, () => new Counter({ name, help: 'Alert events not emitted because an inhibit of an alert suppressed them (Kapacitor\'s alerts_inhibited).', labelNames: ['tenant', 'channel', 'punchline', 'component'], registers: [ctx.metrics] }));
 }
 
 /** Fields that describe the point rather than being data: excluded from the event data by default. */
@@ -183,6 +188,9 @@ export const alert = defineNode<AlertSettings>({
     }
     const taskName = settings.task_name ?? ctx.punchline.name;
     const groupBy = ctx.groupBy;
+    const inhibitedMetric = inhibitedCounter(ctx).labels(ctx.metricLabels);
+    /** Whether the last point's event was inhibited, for its drop reason. */
+    let inhibited = false;
     const engine = new AlertEngine({
       taskName,
       groupBy,
@@ -197,7 +205,16 @@ export const alert = defineNode<AlertSettings>({
       noRecoveries: settings.no_recoveries,
       all: settings.all,
       onLambdaFailure: (role, error) => failed(role, error),
+      ...(settings.category !== undefined && { category: settings.category }),
+      inhibit: settings.inhibit.map(({ category, tags }) => ({ category, tags })),
+      // Kapacitor's alert service holds the inhibitors of every task: here, of every alert node of the process.
+      inhibitors: ctx.connection('alerting:inhibitors', () => new InhibitorLookup()),
+      onInhibited: () => {
+        inhibited = true;
+        inhibitedMetric.inc();
+      },
     });
+    const noEvent = (): string => (inhibited ? 'inhibited' : 'no alert event');
     const streams = dataStreams(ctx.publish).map((p) => p.stream).filter((stream) => stream !== settings.changelog?.stream);
     const changelog = settings.changelog === undefined ? undefined : new AlertChangelog(engine, settings.changelog, ctx, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`);
     const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
@@ -253,13 +270,14 @@ export const alert = defineNode<AlertSettings>({
       const points = batchPoints(fields, pointsField, raw);
       if (typeof points === 'string') return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: ${points}`), ctx.publish);
       let event: AlertEvent | undefined;
+      inhibited = false;
       try {
         event = engine.processBatch({ name: nameOf(fields), time, tags: tagsOf(fields), points });
       } catch (error) {
         if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
         throw error;
       }
-      if (event === undefined) return drop(tuple, points.length === 0 ? 'an empty batch' : 'no alert event');
+      if (event === undefined) return drop(tuple, points.length === 0 ? 'an empty batch' : noEvent());
       eventsByLevel.get(event.level)?.inc();
       const withCopies =
         pointCopies.length === 0
@@ -291,6 +309,7 @@ export const alert = defineNode<AlertSettings>({
             return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
           }
           let event: AlertEvent | undefined;
+          inhibited = false;
           try {
             const tags = tagsOf(fields);
             event = engine.process({ name: nameOf(fields), time, tags, fields: dataOf(fields, layout, tags), scope: fields });
@@ -298,7 +317,7 @@ export const alert = defineNode<AlertSettings>({
             if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
             throw error;
           }
-          if (event === undefined) return drop(tuple, 'no alert event');
+          if (event === undefined) return drop(tuple, noEvent());
           eventsByLevel.get(event.level)?.inc();
           const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
           return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));

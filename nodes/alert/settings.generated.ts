@@ -69,6 +69,23 @@ export interface AlertSettings {
    */
   topic?: string;
   /**
+   * The category of this alert's events (Kapacitor `.category()`): the name the `inhibit` of other alerts gives.
+   */
+  category?: string;
+  /**
+   * Kapacitor `.inhibit(category, tags…)`: while a group of this alert is at a level other than OK, the events of alerts of `category` whose tags have the group's values for `tags` (all of them; none: every event of the category) are not emitted, their state advancing all the same. Holds between the alert nodes of one punchline process, and their executors; not across processes.
+   */
+  inhibit: {
+    /**
+     * The category inhibited.
+     */
+    category: string;
+    /**
+     * Tags whose values must be equal between this alert's group and the inhibited event.
+     */
+    tags: string[];
+  }[];
+  /**
    * Keep the groups' state in a compacted Kafka topic: restored from it before the first point, written to it through the stream `stream` (route it to a kafka_output writing `topic` keyed by `state_key`, value `state`). The input must be partitioned by the group_by fields.
    */
   changelog?: {

@@ -160,7 +160,8 @@ export interface NodeContext {
   /**
    * A connection every node of the run may use, under `key` (by convention `<library>:<what>`,
    * e.g. one Kafka producer per cluster): created by the first node that asks, kept for the run.
-   * For clients and pools only, never for data: nodes exchange data through tuples alone.
+   * For clients, pools and run-wide services (the alerting library's inhibitors, Kapacitor's alert
+   * service), never for data: nodes exchange data through tuples alone.
    */
   connection<T>(key: string, create: () => T): T;
   /** The registry to add node-specific metrics to; label them with {@link NodeContext.metricLabels}. */

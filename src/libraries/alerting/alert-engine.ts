@@ -12,6 +12,12 @@
  * - an OK point with no change gives nothing.
  * `previousLevel` is the level of the last event emitted for the same id.
  *
+ * Inhibition (Kapacitor's `.category()` / `.inhibit()`, see inhibitors.ts): when a group triggers,
+ * its inhibitors are set on unless its level is OK; then an event whose category and tags an
+ * inhibitor of the shared lookup matches is not emitted (its group's state has advanced all the
+ * same, and it is not the previous level of the next event of its id, as Kapacitor does not store
+ * it in its topic either).
+ *
  * A batch (a window's points, see {@link AlertEngine.processBatch}) follows Kapacitor's
  * `BufferedBatch`: every point is given a level from the same current level, the batch takes the
  * highest (the lowest with `all`), and its event carries the fields of the first point at the
@@ -25,6 +31,7 @@ import { levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
 import { compileAlertTemplates, renderAlertTemplates, type AlertServerInfo, type AlertTemplates } from './alert-templates.js';
 import { AlertGroupState, restoreGroupState, snapshotGroupState, type AlertGroupSnapshot } from './group-state.js';
 import { LevelChooser, type LambdaFailureListener, type LevelLambdas } from './level-choice.js';
+import type { Inhibitor, InhibitorLookup, InhibitSpec } from './inhibitors.js';
 
 /** How an alert behaves: Kapacitor's AlertNode properties. */
 export interface AlertEngineOptions {
@@ -54,6 +61,14 @@ export interface AlertEngineOptions {
   readonly serverInfo?: AlertServerInfo;
   /** Told about every lambda evaluation that failed: count it, log it at debug level. */
   readonly onLambdaFailure?: LambdaFailureListener;
+  /** The category of the events (Kapacitor `.category()`), which inhibitors match; default "". */
+  readonly category?: string;
+  /** Kapacitor `.inhibit(category, tags…)`: the inhibitors each group sets in `inhibitors`. */
+  readonly inhibit?: readonly InhibitSpec[];
+  /** The inhibitors of the alerts this one shares them with: both those it sets and those it obeys. */
+  readonly inhibitors?: InhibitorLookup;
+  /** Told about every event not emitted because it is inhibited. */
+  onInhibited?(): void;
 }
 
 /** One point to alert on. */
@@ -104,6 +119,8 @@ export class AlertEngine {
   private readonly templates: AlertTemplates;
   private readonly groupBy: readonly string[];
   private readonly historySize: number;
+  /** Each group's inhibitors (with `inhibit`), created with the tags of its first point or batch after the engine started. */
+  private readonly inhibitorsOfGroup = new Map<string, readonly Inhibitor[]>();
 
   /** Throws `E_TEMPLATE` for an invalid template, `E_CONFIG_INVALID` for inconsistent options. */
   constructor(private readonly options: AlertEngineOptions) {
@@ -139,6 +156,7 @@ export class AlertEngine {
     if ((options.flapping !== undefined && group.flapping) || (options.stateChangesOnly === true && !group.changed && !expired)) return undefined;
     if (rank === 0 && !group.changed) return undefined;
     group.triggered(point.time);
+    this.setInhibitors(groupId, point.tags, rank);
     if (options.noRecoveries === true && rank === 0) return undefined;
     return this.event(point, groupId, levelOfRank(rank), group.duration());
   }
@@ -179,6 +197,7 @@ export class AlertEngine {
     const suppressed = (options.flapping !== undefined && group.flapping) || (options.stateChangesOnly === true && !group.changed && !expired);
     if (!((group.changed && rank === 0) || (rank !== 0 && !suppressed))) return undefined;
     group.triggered(time);
+    this.setInhibitors(groupId, batch.tags, rank);
     if (options.noRecoveries === true && rank === 0) return undefined;
     const fields = highestPoint?.fields ?? {};
     return this.event({ name: batch.name, time, tags: batch.tags, fields }, groupId, levelOfRank(rank), group.duration(), batch.points);
@@ -234,7 +253,21 @@ export class AlertEngine {
     return id;
   }
 
-  private event(point: AlertPoint, group: string, level: AlertLevel, duration: bigint, rows?: readonly AlertBatchPoint[]): AlertEvent {
+  /** A group triggered at level `rank`: its inhibitors are on unless it is OK (Kapacitor's `alertState.triggered`). */
+  private setInhibitors(groupId: string, tags: Readonly<Record<string, string>>, rank: number): void {
+    const { inhibit, inhibitors } = this.options;
+    if (inhibit === undefined || inhibit.length === 0 || inhibitors === undefined) return;
+    let own = this.inhibitorsOfGroup.get(groupId);
+    if (own === undefined) this.inhibitorsOfGroup.set(groupId, (own = inhibit.map((spec) => inhibitors.add(spec, tags))));
+    for (const inhibitor of own) inhibitor.on = rank !== 0;
+  }
+
+  /** The event of a trigger, or undefined when an inhibitor suppresses it. */
+  private event(point: AlertPoint, group: string, level: AlertLevel, duration: bigint, rows?: readonly AlertBatchPoint[]): AlertEvent | undefined {
+    if (this.options.inhibitors?.isInhibited(this.options.category ?? '', point.tags) === true) {
+      this.options.onInhibited?.();
+      return undefined;
+    }
     const { id, message, details } = renderAlertTemplates(this.templates, {
       name: point.name,
       taskName: this.options.taskName,

@@ -19,6 +19,7 @@ export {
 export type { LambdaFailureListener, LevelLambdaRole, LevelLambdas } from './level-choice.js';
 /** Converts epoch milliseconds (fractions allowed) to the bigint nanoseconds of {@link AlertPoint.time}. */
 export { alertTemplateData } from './alert-data.js';
+export { InhibitorLookup, type InhibitSpec } from './inhibitors.js';
 export { compileHandlerMatch, type HandlerMatch, type MatchedEvent } from './handler-match.js';
 export {
   checkHandlerSpec,
