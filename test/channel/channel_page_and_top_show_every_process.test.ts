@@ -6,7 +6,8 @@
  * supervisor's state, its counts rise, a replica killed with -9 shows as restarting then running
  * again under a new pid, and each row opens the process's own live page.
  * A screenshot is saved (path printed): in the test's folder, or in `$PUNCHLINE_TEST_ARTEFACTS`.
- * top shows every process of the channel, replicas apart, and `q` quits with 0.
+ * top shows every process of the channel, replicas apart, follows the restarted replica to its new
+ * port, and `q` quits with 0; off a terminal it prints one line per node of each process.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ import puppeteer from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
 import type { ChannelStatus, InstanceStatus } from '../../src/cli/channel/channel-state.js';
 import { sharedKafka, uniqueName } from '../support/kafka.js';
-import { startCli, waitFor } from '../support/cli.js';
+import { runCli, startCli, waitFor } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -157,6 +158,9 @@ test('the channel page lists every process with rising counts, shows a killed re
   await nextRefresh(page);
   const later = await records();
   assert.ok(later > first, `records rose: ${first} then ${later}`);
+  // The consumer's lag (its kafka_input's records not acked yet); a generator has none.
+  assert.ok(((await page.evaluate(NUMBER_IN('[data-process="consumer.json5:0"] [data-count="lag"]'))) as number) >= 0);
+  assert.equal(await page.evaluate(`document.querySelector('[data-process="producer.json5:0"] [data-count="lag"]').textContent`), '');
 
   await page.waitForFunction(`${cell('pid')} !== '' && ${cell('pid')} !== ${JSON.stringify(String(killed))} && ${NUMBER_IN('[data-process="producer.json5:1"] [data-count="records"]')} > 0`, { timeout: 40_000 });
   assert.equal(await page.evaluate('document.querySelector(\'[data-process="producer.json5:1"]\').dataset.state'), 'running');
@@ -177,6 +181,8 @@ test('the channel page lists every process with rising counts, shows a killed re
 
 test('top <tenant>/<channel> shows every process of the channel, replicas apart, follows a restarted one to its new port, and q quits with 0', { skip: TMUX === undefined && 'tmux is not installed', timeout: 60_000 }, async () => {
   const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'top')).stdout;
+  // Off a terminal: one plain line per node, the replica after the punchline's name.
+  const plain = runCli(['top', '--once', 'acme/ops', '--state-dir', stateDir]);
   // The ports of now: the replica the page test killed runs under a new one.
   const urls = await Promise.all(
     (['producer.json5:0', 'producer.json5:1', 'consumer.json5:0'] as const).map(async (key) => {
@@ -191,6 +197,12 @@ test('top <tenant>/<channel> shows every process of the channel, replicas apart,
   }, 30_000, `the rows of every process (${titles.join('; ')})`);
   const shown = await screen();
   assert.match(shown, /^punchline top {2}3 punchlines /m);
+  const { code, stdout } = await plain;
+  assert.equal(code, 0);
+  assert.deepEqual(
+    stdout.trim().split('\n').map((line) => line.split(' ').slice(1, 4).join(' ')),
+    ['acme/ops/producer#0 gen type=generator_input', 'acme/ops/producer#0 out type=kafka_output', 'acme/ops/producer#1 gen type=generator_input', 'acme/ops/producer#1 out type=kafka_output', 'acme/ops/consumer#0 in type=kafka_input', 'acme/ops/consumer#0 file type=file_output'],
+  );
   assert.match(shown, /^\s+in\s+kafka_input\s/m);
   assert.match(shown, /^\s+file\s+file_output\s/m);
 
