@@ -4,8 +4,9 @@
  * for those running, the live snapshot their HTTP server answers on the port the supervisor gave
  * them (`httpPort`), cut down to what one row of an overview shows.
  *
- * Nothing here asks Kafka: the lag is what each process's `kafka_input` reports (its records not
- * acked yet), so watching a channel costs one local HTTP request per process and refresh.
+ * Nothing here asks Kafka: the lag is what each process's `kafka_input` reports (the records of its
+ * partitions not acked yet), so watching a channel costs one local HTTP request per process and
+ * refresh.
  */
 import { basename, dirname, resolve } from 'node:path';
 import type { LiveSnapshot } from '../../runtime/live-view.js';
@@ -37,7 +38,7 @@ export interface ProcessLive {
   /** Tuples in flight, all inputs, against their maximum (null when no input has one). */
   readonly pending: number;
   readonly maxPending: number | null;
-  /** Records read but not acked yet, all `kafka_input`s; null when the punchline has none. */
+  /** Records of the `kafka_input`s' partitions not acked yet (partition end minus commit point), all of them; null when the punchline has none. */
   readonly lag: number | null;
   /** Alert events by level, all alert nodes. */
   readonly alerts: Readonly<Record<string, number>>;
