@@ -194,7 +194,7 @@ export class ChannelSupervisor {
     instance.timer = setTimeout(() => {
       if (this.#stopping) return;
       instance.status.restarts++;
-      void this.#spawn(instance);
+      this.#spawn(instance).catch((error: unknown) => this.#options.logger.error({ punchline: instance.status.punchline, replica: instance.status.replica, err: error }, `Could not restart ${where}: ${String(error)}`));
     }, decision.delayMs);
     this.#changed();
   }
