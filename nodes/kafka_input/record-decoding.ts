@@ -138,16 +138,17 @@ export class RecordDecoder {
       const error = new DecodeError('null_value', 'value is null (a tombstone)', { hint: 'set on_null_value to "emit" or "skip" to take tombstones' });
       return { tuples: [this.#errorTuple(record, this.#locate(error, record, 'value'), 'value', record.value)], problems: NO_PROBLEMS, nullValue };
     }
-    const problems: DecodingProblem[] = [];
+    // Allocated only for a record with a problem, or with key or header fields: the hot path is neither.
+    let problems: DecodingProblem[] | undefined;
     const events = this.#valueEvents(record);
-    for (const event of events) if ('error' in event) problems.push({ part: 'value', policy: this.#valuePolicy, error: event.error });
+    for (const event of events) if ('error' in event) (problems ??= []).push({ part: 'value', policy: this.#valuePolicy, error: event.error });
     const only = events.length === 1 ? events[0] : undefined;
     if (only !== undefined && 'error' in only && this.#valuePolicy === 'DEAD_LETTER') {
-      return { tuples: [this.#errorTuple(record, only.error, 'value', record.value)], problems, nullValue };
+      return { tuples: [this.#errorTuple(record, only.error, 'value', record.value)], problems: problems ?? NO_PROBLEMS, nullValue };
     }
     // The key and header fields, the same on every tuple of the record.
-    const common = newFieldMap();
-    if (this.#key !== undefined) {
+    const common = this.#key === undefined && this.#headers === undefined ? undefined : newFieldMap();
+    if (this.#key !== undefined && common !== undefined) {
       try {
         const key = this.#key.decode(record.key);
         common.key = plainBytes(key);
@@ -155,31 +156,31 @@ export class RecordDecoder {
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
         const located = this.#locate(error, record, 'key');
-        problems.push({ part: 'key', policy: this.#keyPolicy, error: located });
+        (problems ??= []).push({ part: 'key', policy: this.#keyPolicy, error: located });
         if (this.#keyPolicy === 'DEAD_LETTER') return { tuples: [this.#errorTuple(record, located, 'key', record.value)], problems, nullValue };
         common.key = null;
         for (const p of this.#keyPointers) common[p.field] = null;
       }
     }
-    if (this.#headers !== undefined) {
+    if (this.#headers !== undefined && common !== undefined) {
       const headerProblems = this.#headers.decodeInto(record.headers, common);
       for (const field of this.#byteHeaderFields) common[field] = plainBytes(common[field] ?? null);
       let deadLetter: DecodeError | undefined;
       for (const p of headerProblems) {
         const error = this.#locate(p.error, record, 'header');
-        problems.push({ part: 'header', policy: p.policy, error, header: p.header, field: p.field });
+        (problems ??= []).push({ part: 'header', policy: p.policy, error, header: p.header, field: p.field });
         if (p.policy === 'DEAD_LETTER') deadLetter ??= error;
       }
-      if (deadLetter !== undefined) return { tuples: [this.#errorTuple(record, deadLetter, 'header', record.value)], problems, nullValue };
+      if (deadLetter !== undefined) return { tuples: [this.#errorTuple(record, deadLetter, 'header', record.value)], problems: problems ?? NO_PROBLEMS, nullValue };
     }
     const tuples = events.map((event): DecodedTuple => {
       if ('error' in event && this.#valuePolicy === 'DEAD_LETTER') return this.#errorTuple(record, event.error, 'value', event.document);
       const fields = 'error' in event ? this.#nullValueFields() : event.fields;
-      for (const name of Object.keys(common)) fields[name] = common[name] ?? null;
+      if (common !== undefined) for (const name of Object.keys(common)) fields[name] = common[name] ?? null;
       setReserved(fields, record);
       return { fields };
     });
-    return { tuples, problems, nullValue };
+    return { tuples, problems: problems ?? NO_PROBLEMS, nullValue };
   }
 
   /**
