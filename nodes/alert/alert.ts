@@ -153,6 +153,15 @@ export const alert = defineNode<AlertSettings>({
       problems.push({ path: '/settings/flapping', message: 'flapping.low must not be above flapping.high', severity: 'error' });
     }
     if (settings.changelog !== undefined) problems.push(...checkChangelog(settings.changelog, scope.publish, scope.platform));
+    // An inhibitor holds its group's value of each tag: one the points never carry as a tag is always empty.
+    const tagsListed = scope.fieldsIn.has(settings.tags_field);
+    settings.inhibit.forEach(({ tags }, i) =>
+      tags.forEach((tag, t) => {
+        if (!tagsListed && !scope.groupBy.includes(tag) && !settings.tags.includes(tag)) {
+          problems.push({ path: `/settings/inhibit/${i}/tags/${t}`, message: `"${tag}" is not a tag of this alert's points: its value is always empty, so only events without a "${tag}" tag are inhibited`, hint: `group by "${tag}", or list it in tags`, severity: 'warning' });
+        }
+      }),
+    );
     return problems;
   },
   groupBy: (settings) => settings.group_by,

@@ -13,6 +13,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { metricValue, startPunchline } from '../../test/support/run-punchline.js';
 import { channelDir } from '../../test/support/temp-dir.js';
+import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
+import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
+import { DEFAULT_PLATFORM_CONFIG } from '../../src/runtime/config/load-platform-config.js';
+import { TEST_CATALOGUE } from '../../test/support/test-nodes.js';
 
 /** The test's batches, as line protocol `measurement,tags v=bool seconds`. */
 const BATCHES = [
@@ -139,4 +143,25 @@ test("Kapacitor's TestServer_Alert_Inhibition: host and region alerts inhibit th
   let inhibited = 0;
   for (const component of ['cpu_alert', 'mem_alert', 'host_alert', 'region_alert']) inhibited += (await metricValue(registry, 'punchline_alert_inhibited_total', component)) ?? 0;
   assert.equal(inhibited, 5);
+});
+
+test('an inhibit tag that is not a tag of the alert\'s points is a validation warning at its path', () => {
+  const warnings = (settings: string): string[] =>
+    validatePunchlineDocument(
+      parseJson5Document(
+        '/t/acme/unit/inhibit.json5',
+        `{ version: "1", type: "punchline", dag: [
+          { type: "generator_input", component: "points", settings: { messages: [{ host: "a", region: "eu", v: true }] }, publish: [{ stream: "points", fields: ["host", "region", "v"], group_by: ["host"] }] },
+          { type: "alert", component: "host_alert", settings: { crit: "\\"v\\"", ${settings} }, subscribe: [{ component: "points", stream: "points" }], publish: [{ stream: "alerts", fields: ["alert"] }] },
+          { type: "print_output", subscribe: [{ component: "host_alert", stream: "alerts" }] } ] }`,
+      ),
+      TEST_CATALOGUE,
+      DEFAULT_PLATFORM_CONFIG,
+    )
+      .diagnostics.filter((d) => d.severity === 'warning')
+      .map((d) => `${d.path} ${d.message}`);
+  assert.deepEqual(warnings('inhibit: [{ category: "system", tags: ["host", "region"] }]'), [
+    '/dag/1/settings/inhibit/0/tags/1 "region" is not a tag of this alert\'s points: its value is always empty, so only events without a "region" tag are inhibited',
+  ]);
+  assert.deepEqual(warnings('tags: ["region"], inhibit: [{ category: "system", tags: ["host", "region"] }]'), []);
 });
