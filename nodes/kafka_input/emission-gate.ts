@@ -144,7 +144,7 @@ export class EmissionGate {
   /**
    * Waits until a record may be emitted (true, and it is counted) or the gate stops (false),
    * calling `heartbeat` after every wait. A heartbeat that throws (the group is rebalancing)
-   * rejects: kafkajs then rejoins, and the caller's batch is abandoned.
+   * rejects: the consumer then rejoins, and the caller's batch is abandoned.
    */
   async awaitTurn(heartbeat?: () => Promise<void>): Promise<boolean> {
     while (!this.#stopping) {

@@ -2,11 +2,11 @@
  * The partitions one `kafka_input` executor owns as a consumer group member, each with its
  * {@link PartitionTracker}, and what changes at each assignment.
  *
- * kafkajs revokes every partition at each rebalance (eager protocol) and reassigns. When the
+ * The group consumer revokes every partition at each rebalance (eager protocol) and reassigns. When the
  * assignment arrives:
  * - partitions no longer assigned have their tracker revoked: their late acks are only booked, so
  *   they can never be committed by this member;
- * - partitions kept resume where this member stood (kafkajs would rewind them to the last commit);
+ * - partitions kept resume where this member stood (the consumer would rewind them to the last commit);
  * - new ones start per the strategy: from the group's commit, or, for the ephemeral groups of the
  *   strategies that commit nothing, from where the previous owner in this run stood, else from the
  *   strategy's start offset. A previous owner in this process hands over: the new owner waits for
@@ -69,7 +69,7 @@ export class GroupMembership<P> {
     return { pinned: pinned === undefined ? null : [pinned], owned: { [topic]: [...this.#trackers.keys()] } };
   }
 
-  /** A new assignment arrived (kafkajs' `GROUP_JOIN`). */
+  /** A new assignment arrived (the consumer's `assigned`). */
   assigned(assignment: Readonly<Record<string, number[]>>): void {
     const { topic, label, logger } = this.options;
     const assigned = new Set(assignment[topic] ?? []);
@@ -85,7 +85,7 @@ export class GroupMembership<P> {
     for (const partition of assigned) {
       const kept = this.#trackers.get(partition);
       if (kept !== undefined) {
-        // kafkajs rewinds every partition to its last commit at a rebalance: resume where we stood.
+        // The consumer rewinds every partition to its last commit at a rebalance: resume where we stood.
         if (kept.position !== undefined) this.options.seek(partition, kept.position);
         continue;
       }
@@ -117,7 +117,7 @@ export class GroupMembership<P> {
   }
 
   /**
-   * This member lost every partition (it left the group, or kafkajs crashed and left it): every
+   * This member lost every partition (it left the group, or the consumer crashed and left it): every
    * in-flight record is someone else's now. `error`, when given, fails a first join still awaited;
    * returns whether it did.
    */

@@ -1,5 +1,5 @@
 /**
- * One running `kafka_input` executor: a kafkajs group member that emits every record it reads as
+ * One running `kafka_input` executor: a consumer group member that emits every record it reads as
  * a tuple, tracks each record's ack per partition, replays or stops on failures, and commits only
  * what is acked.
  *
@@ -7,7 +7,8 @@
  * - `start()` reads the topic's partitions (and, for the strategies that commit nothing, the start
  *   offsets), joins the group and resolves once the first assignment arrived; it rejects with a
  *   translated error (unreachable broker, refused credentials, unknown topic).
- * - Records flow from kafkajs' `eachBatch`: before each emission the executor waits for capacity
+ * - Records flow from the consumer's batches (`GroupConsumer` of the Kafka library, on the client
+ *   library the cluster names): before each emission the executor waits for capacity
  *   (`topology.max.spout.pending`) and for the load controller, heart-beating meanwhile so the
  *   group keeps it.
  * - `stop()` stops emitting and pauses fetching; the group membership stays, so that `close()`,
@@ -20,13 +21,12 @@
  * The executor runs parts that each have one job: {@link GroupMembership} (the partitions owned,
  * and what an assignment changes), {@link EmissionGate} (back-pressure and load control),
  * {@link ReplayQueue} (what a failure leads to), {@link OffsetCommitter} (what is committed, when).
- * It wires them to kafkajs and the runtime's sink, and decodes and emits the records. Each
+ * It wires them to the group consumer and the runtime's sink, and decodes and emits the records. Each
  * assignment and each ack that moves a commit point is reported to the committer (it commits the
  * first acked progress after a join, and after every half `topology.max.spout.pending` records).
  * When a heartbeat learns that the group rebalances, the acked offsets are committed before the
- * batch gives up and kafkajs rejoins (a rebalance kafkajs finds itself is committed best effort).
+ * batch gives up and the consumer rejoins (a rebalance the client finds itself is committed best effort).
  */
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, ThrottledLog } from '../../src/runtime/node-api.js';
 import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
@@ -34,6 +34,8 @@ import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createGroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
+import type { ConsumedBatch, ConsumedRecord, GroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import type { PartitionTracker } from './partition-tracker.js';
 import { RecordDecoder, reportDecodingProblem } from './record-decoding.js';
@@ -41,7 +43,7 @@ import type { DecodingProblem } from './record-decoding.js';
 import { JoinedRecord } from './joined-handle.js';
 import { commitsOffsets, resolveEphemeralStarts } from './offset-strategies.js';
 import { consumerGroupId } from './settings-checks.js';
-import { pinningAssigner } from './partition-assigner.js';
+import { pinningAssignor } from './partition-assigner.js';
 import { AdaptiveWindow, TokenBucket, UNLIMITED } from './load-control.js';
 import type { LoadController } from './load-control.js';
 import { EmissionGate } from './emission-gate.js';
@@ -148,7 +150,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   #sink: InputSink | undefined;
   #cluster: ResolvedCluster | undefined;
-  #consumer: Consumer | undefined;
+  #consumer: GroupConsumer | undefined;
 
   /** Stopped by a fail-stop or a fatal error (once: the committer is frozen, the group left). */
   #halted = false;
@@ -227,31 +229,31 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     }
     const groupId = consumerGroupId(settings, this.#ctx.punchline, this.#ctx.component, this.#run.nonce);
     const sessionTimeout = settings.session_timeout_ms;
-    const consumer = kafka.consumer({
+    const consumer = createGroupConsumer(cluster, this.#logger, {
       groupId,
-      partitionAssigners: [pinningAssigner(() => this.#membership.claims(), this.#logger)],
-      sessionTimeout,
-      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
-      allowAutoTopicCreation: false,
+      topic: this.#topic,
+      assignor: pinningAssignor(() => this.#membership.claims(), this.#logger),
+      sessionTimeoutMs: sessionTimeout,
+      heartbeatIntervalMs: Math.min(3000, Math.floor(sessionTimeout / 3)),
+      maxWaitMs: FETCH_MAX_WAIT_MS,
     });
     this.#consumer = consumer;
     this.#committer.attach(consumer);
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      this.#membership.assigned(event.payload.memberAssignment);
-      this.#committer.joined();
-    });
-    consumer.on(consumer.events.REBALANCING, () => void this.#committer.commit('rebalance'));
-    consumer.on(consumer.events.CRASH, (event) => this.#onCrash(event.payload.error, event.payload.restart));
-    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => {
-      this.#committer.committed(event.payload.topics);
-      this.#gate.wake(); // reading may wait for this commit (max_uncommitted_records)
-    });
     const joined = this.#membership.firstJoin();
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.#topic, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
+      await consumer.run({
+        eachBatch: (batch) => this.#onBatch(batch),
+        assigned: (partitions) => {
+          this.#membership.assigned({ [this.#topic]: [...partitions] });
+          this.#committer.joined();
+        },
+        rebalancing: () => this.#committer.commit('rebalance'),
+        crashed: (error, restart) => this.#onCrash(error, restart),
+        committed: (topics) => {
+          this.#committer.committed(topics);
+          this.#gate.wake(); // reading may wait for this commit (max_uncommitted_records)
+        },
+      });
       await joined;
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
@@ -265,7 +267,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   async stop(): Promise<void> {
     this.#gate.stop();
     try {
-      this.#consumer?.pause([{ topic: this.#topic }]);
+      this.#consumer?.pause();
     } catch {
       // The consumer is not running (it crashed or never joined): nothing to pause.
     }
@@ -287,14 +289,13 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   /**
    * Emits the records of one fetched batch. The per-record work is kept to what must be checked
-   * per record: the offsets read are resolved once, when the batch ends (kafkajs fetches from the
+   * per record: the offsets read are resolved once, when the batch ends (the consumer fetches from the
    * last resolved offset; a seek made meanwhile still wins, it is applied before the next fetch),
    * and the group's state (a seek or a rebalance: `isStale`, `isRunning`) can only change while
    * the loop waits, so it is checked after a wait. A rewind or a revocation during an emission
    * shows in the tracker's epoch and revoked flag, read for every record.
    */
-  async #onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
+  async #onBatch(batch: ConsumedBatch): Promise<void> {
     const gate = this.#gate;
     const tracker = this.#membership.trackers.get(batch.partition);
     if (tracker === undefined || gate.stopping) return;
@@ -304,30 +305,30 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       tracker.highWatermark = Number(batch.highWatermark);
       const epoch = tracker.epoch;
       const counters = this.#counts.of(batch.partition);
-      const heartbeat = (): Promise<void> => this.#heartbeat(payload);
+      const heartbeat = (): Promise<void> => batch.heartbeat();
       const trackers = this.#membership.trackers;
       const askCommit = (): void => this.#committer.request();
-      if (tracker.handOverFrom !== undefined && !(await this.#takeOver(tracker, payload, heartbeat))) return;
+      if (tracker.handOverFrom !== undefined && !(await this.#takeOver(tracker, batch, heartbeat))) return;
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         // Read already (a re-fetch after a rebalance or a retry): emitted once is enough.
         if (tracker.position !== undefined && offset < tracker.position) continue;
         if (!gate.hasCommitRoom(trackers)) {
           if (!(await gate.awaitCommitRoom(trackers, askCommit, heartbeat))) return;
-          if (payload.isStale() || !payload.isRunning()) return;
+          if (batch.isStale() || !batch.isRunning()) return;
         }
         if (!gate.hasRoom(tracker) || !gate.mayEmit()) {
           if (!gate.hasRoom(tracker) && !(await gate.awaitRoom(tracker, heartbeat))) return;
           if (!gate.mayEmit() && !(await gate.awaitTurn(heartbeat))) return;
           // A seek or a rebalance while waiting: this batch is no longer what to read.
-          if (payload.isStale() || !payload.isRunning()) return;
+          if (batch.isStale() || !batch.isRunning()) return;
         }
         if (tracker.revoked || tracker.epoch !== epoch) return;
         if (!this.#emitRecord(tracker, counters, batch.topic, message, offset)) return;
         lastEmitted = message.offset;
       }
     } finally {
-      if (lastEmitted !== undefined) payload.resolveOffset(lastEmitted);
+      if (lastEmitted !== undefined) batch.resolveOffset(lastEmitted);
       if (--this.#activeBatches === 0 && this.#batchesIdle.length > 0) {
         const waiters = this.#batchesIdle;
         this.#batchesIdle = [];
@@ -342,14 +343,14 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
    * after what it acked. False when this batch is not to be emitted: the position moved (the
    * next fetch reads from there), or the executor stops or rejoins meanwhile.
    */
-  async #takeOver(tracker: Tracker, payload: EachBatchPayload, heartbeat: () => Promise<void>): Promise<boolean> {
+  async #takeOver(tracker: Tracker, batch: ConsumedBatch, heartbeat: () => Promise<void>): Promise<boolean> {
     const previous = tracker.handOverFrom;
     if (previous === undefined) return true;
     const deadline = performance.now() + HAND_OVER_MAX_MS;
     while (!previous.settled && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, HAND_OVER_POLL_MS));
       await heartbeat();
-      if (this.#gate.stopping || tracker.revoked || payload.isStale() || !payload.isRunning()) return false;
+      if (this.#gate.stopping || tracker.revoked || batch.isStale() || !batch.isRunning()) return false;
     }
     tracker.handOverFrom = undefined;
     const start = previous.committable();
@@ -360,22 +361,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     return false;
   }
 
-  /**
-   * Heart-beats while a batch waits. When the answer is that the group rebalances, the partitions
-   * are about to be let go: what is acked is committed first (the group still accepts this
-   * generation's commits until every member rejoined), then kafkajs rejoins.
-   */
-  async #heartbeat(payload: EachBatchPayload): Promise<void> {
-    try {
-      await payload.heartbeat();
-    } catch (error) {
-      if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') await this.#committer.commit('rebalance');
-      throw error;
-    }
-  }
-
   /** Decodes and emits one record. False when the executor must stop (a part that does not decode under CRASH). */
-  #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: KafkaMessage, offset: number): boolean {
+  #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: ConsumedRecord, offset: number): boolean {
     this.#tap?.(recordedRecordOf(topic, tracker.partition, message));
     const decoded = this.#decoder.decode({
       topic,
@@ -489,14 +476,14 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
 
   #seek(partition: number, offset: number): void {
     try {
-      this.#consumer?.seek({ topic: this.#topic, partition, offset: String(offset) });
+      this.#consumer?.seek(partition, offset);
     } catch (error) {
       this.#logger.warn({ partition, offset, err: error }, `${this.#label}: could not move partition ${partition} to offset ${offset}`);
     }
   }
 
-  /** kafkajs crashed the consumer: it left the group, so every in-flight record is someone else's now. */
-  #onCrash(error: Error, restart: boolean): void {
+  /** The consumer crashed: it left the group, so every in-flight record is someone else's now. */
+  #onCrash(error: unknown, restart: boolean): void {
     const translated = this.#translate(error, `consuming topic "${this.#topic}"`);
     if (this.#membership.revokeAll(translated)) return;
     if (this.#gate.stopping) return;

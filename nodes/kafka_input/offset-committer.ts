@@ -26,7 +26,7 @@ import type { PartitionTracker } from './partition-tracker.js';
 /** What the committer reads and updates of a partition's tracker. */
 export type CommittedPartition = Pick<PartitionTracker<unknown>, 'partition' | 'committable' | 'lastCommitted'>;
 
-/** The part of a kafkajs consumer that commits. */
+/** The part of a group consumer that commits. */
 export interface OffsetCommitTarget {
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
 }
@@ -165,7 +165,7 @@ export class OffsetCommitter {
     }
   }
 
-  /** kafkajs confirmed a commit (its `COMMIT_OFFSETS` event): the committed offsets, for the next commit and the metrics. */
+  /** The broker confirmed a commit (the consumer's `committed`): the committed offsets, for the next commit and the metrics. */
   committed(topics: readonly { topic: string; partitions: readonly { partition: number | string; offset: string }[] }[]): void {
     for (const { topic, partitions } of topics) {
       if (topic !== this.options.topic) continue;

@@ -8,7 +8,7 @@
  * (`userData`), and the group leader, running this assigner, gives each pinned member exactly its
  * partitions and shares the others among the members that pinned nothing. A pinned member thus
  * never gets another partition, and its partition is never given to anyone else while it is in
- * the group. Every member of a group must run this assigner (kafkajs members of punchline do);
+ * the group. Every member of a group must run this assigner (punchline members do, on either client);
  * a member with another protocol (a Java consumer, say) is refused by the broker with
  * `INCONSISTENT_GROUP_PROTOCOL`.
  *
@@ -16,9 +16,8 @@
  * fair share allows, so a member joining or leaving moves as few partitions as possible (with
  * Kafka's eager rebalancing every moved partition is re-read from its last commit).
  */
-import { AssignerProtocol } from 'kafkajs';
-import type { Assigner, GroupMemberAssignment, PartitionAssigner } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { GroupAssignor } from '../../src/libraries/kafka/group-consumer.js';
 
 /** Name of the group protocol; every member must announce the same. */
 export const ASSIGNER_NAME = 'punchline-pinning';
@@ -158,30 +157,19 @@ export function decodeClaims(userData: Buffer | null | undefined): MemberClaims 
 }
 
 /**
- * The kafkajs assigner of one member. `claims()` is read at every join, so a member announces
- * what it owns at that moment.
+ * The assignor of one member, for either client library. `claims()` is read at every join, so a
+ * member announces what it owns at that moment.
  */
-export function pinningAssigner(claims: () => MemberClaims, logger: Logger): PartitionAssigner {
-  return ({ cluster }): Assigner => ({
+export function pinningAssignor(claims: () => MemberClaims, logger: Logger): GroupAssignor {
+  return {
     name: ASSIGNER_NAME,
     version: VERSION,
-    protocol({ topics }) {
-      return { name: ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: VERSION, topics, userData: encodeClaims(claims()) }) };
-    },
-    assign({ members, topics }): Promise<GroupMemberAssignment[]> {
-      const partitionsByTopic = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId)]));
-      const decoded = members.map(({ memberId, memberMetadata }) => {
-        const metadata = AssignerProtocol.MemberMetadata.decode(memberMetadata);
-        return { memberId, topics: metadata?.topics ?? [], ...decodeClaims(metadata?.userData) };
-      });
+    userData: () => encodeClaims(claims()),
+    assign(partitionsByTopic, members) {
+      const decoded = members.map(({ memberId, topics, userData }) => ({ memberId, topics, ...decodeClaims(userData) }));
       const { assignment, conflicts } = planAssignment(partitionsByTopic, decoded);
       for (const conflict of conflicts) logger.warn({ topic: conflict.topic, partition: conflict.partition }, `partition assignment: ${conflict.message}`);
-      return Promise.resolve(
-        [...assignment].map(([memberId, byTopic]) => ({
-          memberId,
-          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: VERSION, assignment: byTopic, userData: Buffer.alloc(0) }),
-        })),
-      );
+      return assignment;
     },
-  });
+  };
 }

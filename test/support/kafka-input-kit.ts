@@ -13,7 +13,7 @@ import type { Registry } from 'prom-client';
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { readPlatformConfig } from '../../src/runtime/config/load-platform-config.js';
 import type { PlatformConfig } from '../../src/runtime/config/platform-config.js';
-import { TEST_ENV, kafkaClient, sharedKafka, uniqueName } from './kafka.js';
+import { TEST_ENV, kafkaClient, sharedKafka, testKafkaClient, uniqueName } from './kafka.js';
 import { waitFor } from './cli.js';
 
 interface LumberjackProtocol {
@@ -47,7 +47,7 @@ export async function openKafkaTestKit(): Promise<KafkaTestKit> {
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'kafka-input-test-'));
   const platformFile = join(dir, 'platform.json5');
-  await writeFile(platformFile, JSON.stringify({ kafka: { clusters: { test: { brokers: cluster.bootstrapServers } } } }));
+  await writeFile(platformFile, JSON.stringify({ kafka: { clusters: { test: { brokers: cluster.bootstrapServers, client: testKafkaClient() } } } }));
   const { config, diagnostics } = await readPlatformConfig(platformFile);
   if (config === undefined) throw new Error(`test platform config is invalid: ${JSON.stringify(diagnostics)}`);
   return { cluster, kafka, admin, platformFile, platform: config, dir, close: () => admin.disconnect() };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { KafkaCluster, KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
-import type { KafkaClientLibrary, KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
+import type { KafkaClusterConfig, PlatformConfig } from '../../src/runtime/config/platform-config.js';
 import { parseJson5Document } from '../../src/runtime/validation/json5-document.js';
 import { validatePunchlineDocument } from '../../src/runtime/config/load-punchline.js';
 import { createLogger } from '../../src/runtime/logging.js';
@@ -18,7 +18,7 @@ import type { FieldValue, Fields, InputSink, NodeDefinition } from '../../src/ru
 import { Topology } from '../../src/runtime/topology.js';
 import type { RunResult } from '../../src/runtime/topology.js';
 import { formatDiagnostic } from '../../src/runtime/validation/diagnostic.js';
-import { kafkaClient, sharedKafka, startTestCluster, uniqueName, waitForTopicOnEveryBroker } from './kafka.js';
+import { kafkaClient, sharedKafka, startTestCluster, testKafkaClient, uniqueName, waitForTopicOnEveryBroker } from './kafka.js';
 import { TEST_CATALOGUE } from './test-nodes.js';
 
 export { sharedKafka, uniqueName };
@@ -35,16 +35,6 @@ export async function startDedicatedCluster(name: string): Promise<KafkaCluster>
   const cluster = await startTestCluster(name, { heapMb: 384 });
   after(() => cluster.stop());
   return cluster;
-}
-
-/**
- * The client library the Kafka output tests write with: kafkajs, or the one
- * `PUNCHLINE_TEST_KAFKA_CLIENT` names (`.ci/run` runs the Kafka output tests once per library).
- */
-export function testKafkaClient(): KafkaClientLibrary {
-  const client = process.env.PUNCHLINE_TEST_KAFKA_CLIENT ?? 'kafkajs';
-  if (client !== 'kafkajs' && client !== 'platformatic') throw new Error(`PUNCHLINE_TEST_KAFKA_CLIENT must be kafkajs or platformatic, not ${JSON.stringify(client)}`);
-  return client;
 }
 
 /**

@@ -15,6 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
 import { startKafkaCluster } from '../../src/tools/local-broker/index.js';
 import type { KafkaCluster, KafkaClusterDetails, SaslMechanism, StartKafkaClusterOptions } from '../../src/tools/local-broker/index.js';
+import type { KafkaClientLibrary } from '../../src/runtime/config/platform-config.js';
 
 /** The environment variables test/run.ts sets for every test process. */
 export const TEST_ENV = {
@@ -198,4 +199,14 @@ function saslOptions(mechanism: SaslMechanism, username: string, password: strin
     case 'SCRAM-SHA-512':
       return { mechanism: 'scram-sha-512', username, password };
   }
+}
+
+/**
+ * The client library the Kafka input and output tests read and write with: kafkajs, or the one
+ * `PUNCHLINE_TEST_KAFKA_CLIENT` names (`.ci/run` runs the Kafka node tests once per library).
+ */
+export function testKafkaClient(): KafkaClientLibrary {
+  const client = process.env.PUNCHLINE_TEST_KAFKA_CLIENT ?? 'kafkajs';
+  if (client !== 'kafkajs' && client !== 'platformatic') throw new Error(`PUNCHLINE_TEST_KAFKA_CLIENT must be kafkajs or platformatic, not ${JSON.stringify(client)}`);
+  return client;
 }

@@ -1,23 +1,19 @@
 /**
  * The {@link RecordProducer} of @platformatic/kafka, for clusters declared with
  * `client: "platformatic"`: the same addresses, timeouts, TLS and SASL as the kafkajs clients
- * (`tls-options.ts`, the password and token sources), records as Buffers without serializers.
+ * (`platformatic-connection.ts`), records as Buffers without serializers.
  *
  * Where its defaults are not Java's, this says otherwise: a keyed record goes to Java's murmur2
  * partition (its `compatibilityPartitioner`; its own default masks differently), a record without
  * key round robin per topic (the compatibility partitioner would put them all on partition 0).
  */
 import { Producer, ProduceAcks, compatibilityPartitioner } from '@platformatic/kafka';
-import type { MessageToProduce, SASLOptions } from '@platformatic/kafka';
+import type { MessageToProduce } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import { PunchlineError } from '../../core/errors.js';
-import type { KafkaSaslConfig } from './cluster-config.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
-import { oauthTokenSource } from './oauth-token-provider.js';
+import { platformaticConnection } from './platformatic-connection.js';
 import type { RecordProducer, RecordProducerOptions, SendOptions, TopicRecords } from './record-producer.js';
-import { saslPassword } from './sasl-options.js';
-import { tlsConnectionOptions } from './tls-options.js';
 
 const ACKS: Readonly<Record<SendOptions['acks'], number>> = { [-1]: ProduceAcks.ALL, 0: ProduceAcks.NO_RESPONSE, 1: ProduceAcks.LEADER };
 
@@ -28,16 +24,11 @@ export class PlatformaticRecordProducer implements RecordProducer {
   readonly #roundRobin = new Map<string, number>();
 
   constructor(cluster: ResolvedCluster, logger: Logger, options: RecordProducerOptions) {
-    const { config } = cluster;
-    const { timeoutMs } = effective(config);
-    const tls = tlsConnectionOptions(config.tls, cluster.id);
-    const sasl = saslOptions(config.sasl, cluster.id, timeoutMs);
+    const { timeoutMs } = effective(cluster.config);
     this.#logger = logger.child({ cluster: cluster.id });
     this.#clusterId = cluster.id;
     this.#producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-      clientId: config.client_id,
-      bootstrapBrokers: [...config.brokers],
-      connectTimeout: timeoutMs,
+      ...platformaticConnection(cluster),
       // The broker holds a produce request up to the ack timeout: the local timeout waits longer.
       timeout: options.ackTimeoutMs,
       requestTimeout: timeoutMs + options.ackTimeoutMs,
@@ -47,9 +38,6 @@ export class PlatformaticRecordProducer implements RecordProducer {
       idempotent: options.idempotent,
       autocreateTopics: false,
       partitioner: (message, key) => (key === undefined ? this.#nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
-      ...(tls !== undefined && { tls }),
-      ...(config.tls?.server_name !== undefined && { tlsServerName: config.tls.server_name }),
-      ...(sasl !== undefined && { sasl }),
     });
     const contacts = cluster.contacts;
     if (contacts !== undefined) {
@@ -88,24 +76,5 @@ export class PlatformaticRecordProducer implements RecordProducer {
 
   async disconnect(): Promise<void> {
     await this.#producer.close();
-  }
-}
-
-/** The @platformatic/kafka `sasl` option of a cluster, or undefined without SASL. */
-function saslOptions(sasl: KafkaSaslConfig | undefined, clusterId: string, timeoutMs: number): SASLOptions | undefined {
-  if (sasl === undefined) return undefined;
-  const username = sasl.username ?? '';
-  switch (sasl.mechanism) {
-    case 'PLAIN':
-    case 'SCRAM-SHA-256':
-    case 'SCRAM-SHA-512':
-      return { mechanism: sasl.mechanism, username, password: saslPassword(sasl, clusterId) };
-    case 'OAUTHBEARER': {
-      const source = oauthTokenSource(sasl, clusterId, timeoutMs);
-      return { mechanism: 'OAUTHBEARER', token: async () => (await source()).value, oauthBearerExtensions: async () => ({ ...(await source()).extensions }) };
-    }
-    case 'GSSAPI':
-      // Rejected when the platform config is validated (cluster-checks.ts); kept for exhaustiveness.
-      throw new PunchlineError('E_CONFIG_INVALID', `kafka cluster "${clusterId}": GSSAPI (Kerberos) is not supported`);
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * How @platformatic/kafka clients (producers and consumers of clusters declared with
+ * `client: "platformatic"`) reach a cluster: the same addresses, connection timeout, TLS
+ * (`tls-options.ts`, verification on unless `insecure_skip_verify`) and SASL (PLAIN, SCRAM,
+ * OAUTHBEARER from the same password and token sources) as the kafkajs clients.
+ */
+import type { ConnectionOptions, SASLOptions } from '@platformatic/kafka';
+import { PunchlineError } from '../../core/errors.js';
+import type { KafkaSaslConfig } from './cluster-config.js';
+import type { ResolvedCluster } from './cluster-resolution.js';
+import { effective } from './cluster-resolution.js';
+import { oauthTokenSource } from './oauth-token-provider.js';
+import { saslPassword } from './sasl-options.js';
+import { tlsConnectionOptions } from './tls-options.js';
+
+/** The options every @platformatic/kafka client of `cluster` starts from. */
+export interface PlatformaticConnection extends ConnectionOptions {
+  readonly clientId: string;
+  readonly bootstrapBrokers: string[];
+}
+
+/**
+ * The connection options of `cluster`. Throws `E_FILE_IO` when a file the declaration names (CA,
+ * certificate, password) cannot be read.
+ */
+export function platformaticConnection(cluster: ResolvedCluster): PlatformaticConnection {
+  const { config } = cluster;
+  const { timeoutMs } = effective(config);
+  const tls = tlsConnectionOptions(config.tls, cluster.id);
+  const sasl = saslOptions(config.sasl, cluster.id, timeoutMs);
+  return {
+    clientId: config.client_id,
+    bootstrapBrokers: [...config.brokers],
+    connectTimeout: timeoutMs,
+    ...(tls !== undefined && { tls }),
+    ...(config.tls?.server_name !== undefined && { tlsServerName: config.tls.server_name }),
+    ...(sasl !== undefined && { sasl }),
+  };
+}
+
+/** The @platformatic/kafka `sasl` option of a cluster, or undefined without SASL. */
+function saslOptions(sasl: KafkaSaslConfig | undefined, clusterId: string, timeoutMs: number): SASLOptions | undefined {
+  if (sasl === undefined) return undefined;
+  const username = sasl.username ?? '';
+  switch (sasl.mechanism) {
+    case 'PLAIN':
+    case 'SCRAM-SHA-256':
+    case 'SCRAM-SHA-512':
+      return { mechanism: sasl.mechanism, username, password: saslPassword(sasl, clusterId) };
+    case 'OAUTHBEARER': {
+      const source = oauthTokenSource(sasl, clusterId, timeoutMs);
+      return { mechanism: 'OAUTHBEARER', token: async () => (await source()).value, oauthBearerExtensions: async () => ({ ...(await source()).extensions }) };
+    }
+    case 'GSSAPI':
+      // Rejected when the platform config is validated (cluster-checks.ts); kept for exhaustiveness.
+      throw new PunchlineError('E_CONFIG_INVALID', `kafka cluster "${clusterId}": GSSAPI (Kerberos) is not supported`);
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * The {@link GroupConsumer} of @platformatic/kafka, for clusters declared with
+ * `client: "platformatic"`. The library's group membership (join, sync, heartbeats on a timer,
+ * rejoin at a rebalance, leave) is used as it is, with the caller's assignor as the group's only
+ * protocol; its message streams are not: they cannot pause one partition nor seek. This member
+ * runs its own fetch loop instead, with `Consumer.fetch`: per partition, the position where the
+ * next fetch starts (the group's commit, else the earliest offset, when the partition is
+ * assigned; moved by a seek or by what a batch resolved), one request per leader, each
+ * partition's records handed over as one batch, one batch at a time.
+ *
+ * Where the library differs from kafkajs, this says otherwise:
+ * - a group with a single member is given every partition without the assignor running: the
+ *   member then plans its own assignment with the assignor (so a pinned lone member keeps to its
+ *   partition);
+ * - its fetch limits are not Java's (50 MB in all, one fetch per partition): 10 MB in all and
+ *   1 MB per partition here, like Java's and kafkajs' defaults;
+ * - heartbeats run on their own: a batch's `heartbeat()` only says whether the group rebalances;
+ *   the rebalancing handler runs as the library learns it, while it already rejoins.
+ */
+import { Consumer, FetchIsolationLevels, IS_CONTROL, ListOffsetTimestamps } from '@platformatic/kafka';
+import type { ClusterMetadata, ConsumerGroupJoinPayload, ExtendedGroupProtocolSubscription, fetchV17, GroupPartitionsAssignments, RecordsBatch } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { ResolvedCluster } from './cluster-resolution.js';
+import { effective } from './cluster-resolution.js';
+import type { ConsumedBatch, ConsumedHeaders, ConsumedRecord, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
+import { platformaticConnection } from './platformatic-connection.js';
+
+/** What a fetch returns at most, in all and per partition (Java's and kafkajs' defaults). */
+const FETCH_MAX_BYTES = 10 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+/** How long the loop waits when it has nothing to fetch (paused, rebalancing, nothing assigned). */
+const IDLE_MS = 100;
+/** How long the loop waits after a fetch failed with a retriable error. */
+const RETRY_MS = 1000;
+/** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
+const LOG_APPEND_TIME = 0x08;
+
+/** Raised by a batch's heartbeat when the group rebalances: the batch is abandoned. */
+class GroupRebalancing extends Error {
+  readonly type = 'REBALANCE_IN_PROGRESS';
+  constructor() {
+    super('the group is rebalancing');
+  }
+}
+
+export class PlatformaticGroupConsumer implements GroupConsumer {
+  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #topic: string;
+  readonly #logger: Logger;
+  readonly #options: GroupConsumerOptions;
+  #handlers: ConsumerHandlers | undefined;
+  /** The partitions owned, with the offset the next fetch starts at (undefined until known). */
+  #positions = new Map<number, bigint | undefined>();
+  /** Seeks per partition: a batch fetched before a seek of its partition is stale. */
+  readonly #seeks = new Map<number, number>();
+  /** Bumped when a rebalance starts and at each assignment: what was fetched before is stale. */
+  #generation = 0;
+  #rebalancing = false;
+  /** What the rebalancing handler does, for a heartbeat to wait for before it rejects. */
+  #rebalanceHandled: Promise<void> = Promise.resolve();
+  /** The group generation the assignor planned as leader (a lone member's is planned at join). */
+  #plannedGeneration = -1;
+  #pausedAll = false;
+  readonly #paused = new Set<number>();
+  #closed = false;
+  #idle: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+
+  constructor(cluster: ResolvedCluster, logger: Logger, options: GroupConsumerOptions) {
+    const { timeoutMs } = effective(cluster.config);
+    const { assignor } = options;
+    this.#topic = options.topic;
+    this.#logger = logger.child({ cluster: cluster.id });
+    this.#options = options;
+    // A JoinGroup is held by the broker until every member rejoined, up to the rebalance timeout.
+    const rebalanceTimeout = Math.max(options.sessionTimeoutMs, 30_000);
+    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...platformaticConnection(cluster),
+      groupId: options.groupId,
+      timeout: timeoutMs,
+      requestTimeout: rebalanceTimeout + timeoutMs,
+      retries: 5,
+      retryDelay: 300,
+      autocreateTopics: false,
+      sessionTimeout: options.sessionTimeoutMs,
+      rebalanceTimeout,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      protocols: [{ name: assignor.name, version: assignor.version }],
+      protocolsMetadata: () => assignor.userData(),
+      partitionAssigner: (memberId, members, topics, metadata) => this.#assign(assignor, members, topics, metadata),
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+      minBytes: 1,
+      maxBytes: FETCH_MAX_BYTES,
+      maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+      maxWaitTime: options.maxWaitMs,
+    });
+    const contacts = cluster.contacts;
+    if (contacts !== undefined) {
+      this.#consumer.on('client:broker:connect', (event: { broker?: { host?: string; port?: number } }) => {
+        if (event.broker?.host !== undefined) contacts.answered(`${event.broker.host}:${String(event.broker.port)}`, 'Metadata'); // connected: no role is known from it
+      });
+    }
+  }
+
+  /** The leader's assignment: the assignor's plan, in the library's form. */
+  #assign(assignor: GroupAssignor, members: Map<string, ExtendedGroupProtocolSubscription>, topics: Set<string>, metadata: ClusterMetadata): GroupPartitionsAssignments[] {
+    this.#plannedGeneration = this.#consumer.generationId;
+    const partitionsByTopic = new Map<string, number[]>();
+    for (const topic of topics) partitionsByTopic.set(topic, [...Array(metadata.topics.get(topic)?.partitionsCount ?? 0).keys()]);
+    const decoded = [...members.values()].map((m) => ({ memberId: m.memberId, topics: m.topics ?? [], userData: userDataOf(m.metadata) }));
+    return [...assignor.assign(partitionsByTopic, decoded)].map(([memberId, byTopic]) => ({
+      memberId,
+      assignments: new Map(Object.entries(byTopic).map(([topic, partitions]) => [topic, { topic, partitions }])),
+    }));
+  }
+
+  async run(handlers: ConsumerHandlers): Promise<void> {
+    this.#handlers = handlers;
+    const consumer = this.#consumer;
+    consumer.on('consumer:group:join', (payload) => this.#joined(payload));
+    consumer.on('consumer:group:rebalance', () => {
+      if (this.#rebalancing) return;
+      this.#rebalancing = true;
+      this.#generation++;
+      this.#rebalanceHandled = handlers.rebalancing();
+    });
+    // A rejoin that failed for good: the member is out of the group.
+    consumer.on('error', (error: Error) => this.#crash(error));
+    consumer.topics.trackAll(this.#topic);
+    await consumer.joinGroup({});
+    void this.#loop();
+  }
+
+  /** A (re)join completed: the new assignment replaces the old one. */
+  #joined(payload: ConsumerGroupJoinPayload): void {
+    const topic = this.#topic;
+    let partitions = payload.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
+    if (payload.isLeader === true && this.#plannedGeneration !== this.#consumer.generationId) {
+      // A lone member: the library gave it every partition without asking the assignor.
+      const { assignor } = this.#options;
+      const plan = assignor.assign(new Map([[topic, partitions]]), [{ memberId: payload.memberId, topics: [topic], userData: assignor.userData() }]);
+      partitions = plan.get(payload.memberId)?.[topic] ?? [];
+    }
+    this.#generation++;
+    this.#rebalancing = false;
+    this.#positions = new Map(partitions.map((p) => [p, undefined]));
+    this.#handlers?.assigned(partitions);
+    this.#wake();
+  }
+
+  seek(partition: number, offset: number): void {
+    if (!this.#positions.has(partition)) return;
+    this.#positions.set(partition, BigInt(offset));
+    this.#seeks.set(partition, (this.#seeks.get(partition) ?? 0) + 1);
+  }
+
+  pause(partitions?: readonly number[]): void {
+    if (partitions === undefined) this.#pausedAll = true;
+    else for (const partition of partitions) this.#paused.add(partition);
+  }
+
+  resume(partitions?: readonly number[]): void {
+    if (partitions === undefined) {
+      this.#pausedAll = false;
+      this.#paused.clear();
+    } else for (const partition of partitions) this.#paused.delete(partition);
+    this.#wake();
+  }
+
+  async commitOffsets(offsets: TopicPartitionOffset[]): Promise<void> {
+    await this.#consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of offsets) {
+      let list = byTopic.get(topic);
+      if (list === undefined) byTopic.set(topic, (list = []));
+      list.push({ partition, offset });
+    }
+    this.#handlers?.committed([...byTopic].map(([topic, partitions]) => ({ topic, partitions })));
+  }
+
+  async disconnect(): Promise<void> {
+    this.#closed = true;
+    this.#wake();
+    await this.#consumer.close();
+  }
+
+  // ---- the fetch loop --------------------------------------------------------------------------
+
+  async #loop(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        await this.#fetchOnce();
+      } catch (error) {
+        if (this.#closed) return;
+        if (!retriable(error)) {
+          this.#crash(error);
+          return;
+        }
+        this.#logger.warn({ err: error, topic: this.#topic }, 'fetching failed; retrying');
+        await this.#sleep(RETRY_MS);
+      }
+    }
+  }
+
+  #crash(error: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wake();
+    this.#handlers?.crashed(error, false);
+  }
+
+  async #fetchOnce(): Promise<void> {
+    const generation = this.#generation;
+    const fetchable = this.#rebalancing || this.#pausedAll ? [] : [...this.#positions.keys()].filter((p) => !this.#paused.has(p));
+    if (fetchable.length === 0) {
+      await this.#sleep(IDLE_MS);
+      return;
+    }
+    const unknown = fetchable.filter((p) => this.#positions.get(p) === undefined);
+    if (unknown.length > 0) {
+      await this.#resolvePositions(unknown, generation);
+      return;
+    }
+    const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
+    const topicMetadata = metadata.topics.get(this.#topic);
+    if (topicMetadata === undefined || this.#generation !== generation) return;
+    const byLeader = new Map<number, fetchV17.FetchRequestPartition[]>();
+    const requested = new Map<number, { offset: bigint; seeks: number }>();
+    for (const partition of fetchable) {
+      const leader = topicMetadata.partitions[partition]?.leader;
+      const offset = this.#positions.get(partition);
+      if (leader === undefined || offset === undefined) continue;
+      let list = byLeader.get(leader);
+      if (list === undefined) byLeader.set(leader, (list = []));
+      list.push({ partition, fetchOffset: offset, partitionMaxBytes: FETCH_MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+      requested.set(partition, { offset, seeks: this.#seeks.get(partition) ?? 0 });
+    }
+    const responses = await Promise.all(
+      [...byLeader].map(([node, partitions]) => this.#fetch(node, topicMetadata.id, partitions)),
+    );
+    for (const response of responses) {
+      for (const topicResponse of response.responses) {
+        for (const partitionResponse of topicResponse.partitions) {
+          if (this.#closed || this.#generation !== generation) return;
+          const partition = partitionResponse.partitionIndex;
+          const request = requested.get(partition);
+          // Moved since the request (a seek), or no longer owned: what came back is not to be read.
+          if (request === undefined || this.#positions.get(partition) !== request.offset || (this.#seeks.get(partition) ?? 0) !== request.seeks) continue;
+          await this.#deliver(partition, request.offset, partitionResponse.highWatermark, partitionResponse.records ?? [], generation);
+        }
+      }
+    }
+  }
+
+  /** One fetch from one leader; partitions out of range restart at their earliest offset. */
+  async #fetch(node: number, topicId: string, partitions: fetchV17.FetchRequestPartition[]): Promise<fetchV17.FetchResponse> {
+    try {
+      return await this.#consumer.fetch({ node, topics: [{ topicId, partitions }] });
+    } catch (error) {
+      const response = (error as { response?: fetchV17.FetchResponse }).response;
+      const outOfRange = response?.responses.flatMap((t) => t.partitions.filter((p) => p.errorCode === OFFSET_OUT_OF_RANGE)) ?? [];
+      if (outOfRange.length === 0) throw error;
+      for (const p of outOfRange) {
+        this.#logger.warn({ topic: this.#topic, partition: p.partitionIndex, earliest: String(p.logStartOffset) }, 'the offset to read is out of range; reading from the earliest offset');
+        if (this.#positions.has(p.partitionIndex)) this.#positions.set(p.partitionIndex, p.logStartOffset);
+      }
+      return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [] };
+    }
+  }
+
+  /** Hands the records of one partition over as one batch, and moves its position after what the batch resolved. */
+  async #deliver(partition: number, from: bigint, highWatermark: bigint, batches: readonly RecordsBatch[], generation: number): Promise<void> {
+    const messages: ConsumedRecord[] = [];
+    let last: bigint | undefined;
+    for (const batch of batches) {
+      last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+      if ((batch.attributes & IS_CONTROL) !== 0) continue;
+      const appendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
+      for (const record of batch.records) {
+        const offset = batch.firstOffset + BigInt(record.offsetDelta);
+        if (offset < from) continue;
+        messages.push({
+          offset: String(offset),
+          timestamp: String(appendTime ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta),
+          key: record.key,
+          value: record.value,
+          headers: headersOf(record.headers),
+        });
+      }
+    }
+    if (last === undefined) return;
+    if (messages.length === 0) {
+      // Only control records (transaction markers), or records below the position: read past them.
+      if (last >= from) this.#positions.set(partition, last + 1n);
+      return;
+    }
+    const seeks = this.#seeks.get(partition) ?? 0;
+    let resolved: bigint | undefined;
+    const handlers = this.#handlers as ConsumerHandlers;
+    const batch: ConsumedBatch = {
+      topic: this.#topic,
+      partition,
+      highWatermark: String(highWatermark),
+      messages,
+      heartbeat: async () => {
+        if (!this.#rebalancing && this.#generation === generation) return;
+        await this.#rebalanceHandled;
+        throw new GroupRebalancing();
+      },
+      isStale: () => this.#generation !== generation || (this.#seeks.get(partition) ?? 0) !== seeks,
+      isRunning: () => !this.#closed && !this.#rebalancing && this.#generation === generation,
+      resolveOffset: (offset) => {
+        resolved = BigInt(offset);
+      },
+    };
+    try {
+      await handlers.eachBatch(batch);
+    } catch (error) {
+      if (!(error instanceof GroupRebalancing)) this.#logger.warn({ err: error, topic: this.#topic, partition }, 'a batch failed; it is read again');
+    }
+    if (resolved !== undefined && !batch.isStale()) this.#positions.set(partition, resolved + 1n);
+  }
+
+  /** Where newly assigned partitions start: the group's commit, else the earliest offset. */
+  async #resolvePositions(partitions: number[], generation: number): Promise<void> {
+    const topic = this.#topic;
+    const committed = (await this.#consumer.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
+    const starts = new Map<number, bigint>();
+    const missing: number[] = [];
+    for (const partition of partitions) {
+      const offset = committed[partition];
+      if (offset !== undefined && offset >= 0n) starts.set(partition, offset);
+      else missing.push(partition);
+    }
+    if (missing.length > 0) {
+      const earliest = (await this.#consumer.listOffsetsWithTimestamps({ topics: [topic], partitions: { [topic]: missing }, timestamp: ListOffsetTimestamps.EARLIEST })).get(topic);
+      for (const partition of missing) {
+        const found = earliest?.get(partition);
+        if (found !== undefined) starts.set(partition, found.offset);
+      }
+    }
+    if (this.#generation !== generation) return;
+    for (const [partition, offset] of starts) {
+      // A seek made meanwhile wins.
+      if (this.#positions.has(partition) && this.#positions.get(partition) === undefined) this.#positions.set(partition, offset);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#idle = undefined;
+        resolve();
+      }, ms);
+      this.#idle = { timer, resolve };
+    });
+  }
+
+  /** Ends an idle wait at once (something to fetch, or closing). */
+  #wake(): void {
+    const idle = this.#idle;
+    if (idle === undefined) return;
+    this.#idle = undefined;
+    clearTimeout(idle.timer);
+    idle.resolve();
+  }
+}
+
+/** Kafka's OFFSET_OUT_OF_RANGE error code. */
+const OFFSET_OUT_OF_RANGE = 1;
+
+/** The assignor's announcement in a member's subscription (a Buffer, or nothing). */
+function userDataOf(metadata: Buffer | string | undefined): Buffer | null {
+  if (metadata === undefined) return null;
+  return typeof metadata === 'string' ? Buffer.from(metadata, 'utf8') : metadata;
+}
+
+/** Headers grouped by name as kafkajs gives them (a repeated name lists its values in order). */
+function headersOf(headers: readonly [Buffer | null, Buffer | null][]): ConsumedHeaders | undefined {
+  if (headers.length === 0) return undefined;
+  // No prototype: a header named `__proto__` is a header like any other.
+  const grouped = Object.create(null) as Record<string, Buffer | Buffer[] | undefined>;
+  for (const [name, value] of headers) {
+    if (name === null) continue;
+    const key = name.toString('utf8');
+    const one = value ?? undefined;
+    if (!Object.hasOwn(grouped, key)) {
+      grouped[key] = one;
+      continue;
+    }
+    const existing = grouped[key];
+    if (one === undefined) continue;
+    grouped[key] = Array.isArray(existing) ? [...existing, one] : existing === undefined ? [one] : [existing, one];
+  }
+  return grouped;
+}
+
+/** Whether a fetch error is worth retrying (a network or transient broker error). */
+function retriable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { canRetry, errors } = error as { canRetry?: unknown; errors?: unknown };
+  if (canRetry === true) return true;
+  return Array.isArray(errors) && errors.length > 0 && errors.every(retriable);
+}
