@@ -43,6 +43,8 @@ const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   d: '(d) kafka_input → alert → kafka_output',
   d_tuned: '(d) tuned',
   d_platformatic: '(d) writing with @platformatic/kafka',
+  c_platformatic: '(c) reading with @platformatic/kafka',
+  d_platformatic_both: '(d) reading and writing with @platformatic/kafka',
   e: '(e) Java ConsumerPerformance',
   e_pipe: '(b) Java consume → produce',
   p: '(p) kafkajs producer',
@@ -150,6 +152,8 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
     case 'd':
     case 'd_tuned':
     case 'd_platformatic':
+    case 'c_platformatic':
+    case 'd_platformatic_both':
       return runPunchlineCase(ctx, id);
     case 'e':
       return runJavaCase(ctx);

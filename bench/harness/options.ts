@@ -20,6 +20,8 @@ export const CASE_IDS = [
   'd',
   'd_tuned',
   'd_platformatic',
+  'c_platformatic',
+  'd_platformatic_both',
   'e',
   // The Java pipe, then the produce baselines (they write as much as the input topic holds, so they run after the readers).
   'e_pipe',

@@ -5,6 +5,8 @@
  *   (`raw-client.ts`); the same three with @platformatic/kafka (`raw-platformatic-client.ts`) and
  *   with the Java client (e: `java-consumer.ts`; e_pipe, e_produce: `java-client.ts`);
  * - (c) `kafka_input` → `file_output` on /dev/null; (d) `kafka_input` → `alert` → `kafka_output`;
+ *   the same with @platformatic/kafka: the output only (d_platformatic), the input only
+ *   (c_platformatic), both (d_platformatic_both);
  * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`);
  * - (c) behind an output that never confirms a write, with the whole topic as backlog.
  *
@@ -30,6 +32,7 @@ import { javaClientCommand } from './java-client.js';
 import { javaConsumerPass } from './java-consumer.js';
 import type { LatencyProbeConfig, LatencyProbeResult } from './latency-probe.js';
 import { inputAlertOutput, inputToFile } from './punchlines.js';
+import type { InputPlan } from './punchlines.js';
 import type { RawClientConfig } from './raw-client.js';
 import { writeRecordPool } from './records.js';
 import { committedTotal, createTopic, endOffsetTotal } from './topics.js';
@@ -248,22 +251,28 @@ const PUNCHLINE_CASE_NAMES = {
   d: '(d) kafka_input → alert → kafka_output',
   d_tuned: `(d) tuned: batch_size ${TUNED_OUTPUT_BATCH}, --max-semi-space-size=64`,
   d_platformatic: '(d) kafka_output writing with @platformatic/kafka',
+  c_platformatic: '(c) kafka_input reading with @platformatic/kafka',
+  d_platformatic_both: '(d) kafka_input and kafka_output on @platformatic/kafka',
 } as const;
 
+/** The punchline cases. */
+type PunchlineCaseId = keyof typeof PUNCHLINE_CASE_NAMES;
+
 /** Case (c), its tuned variant, or (d): a punchline reading the topic. */
-export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tuned' | 'd' | 'd_tuned' | 'd_platformatic'): Promise<ThroughputResult> {
+export async function runPunchlineCase(ctx: KafkaBenchContext, id: PunchlineCaseId): Promise<ThroughputResult> {
   const group = uniqueName(`group-${id}`);
-  const plan = { topic: ctx.inputTopic, group };
+  // The cluster the input reads from: the platformatic cases read with @platformatic/kafka.
+  const plan: InputPlan = { topic: ctx.inputTopic, group, cluster: id === 'c_platformatic' || id === 'd_platformatic_both' ? 'bench_platformatic' : 'bench' };
   let outTopic: string | undefined;
   let text: string;
-  if (id === 'c') {
+  if (id === 'c' || id === 'c_platformatic') {
     text = inputToFile(plan, '/dev/null');
   } else if (id === 'c_tuned') {
     text = inputToFile(plan, '/dev/null', TUNED_SETTINGS);
   } else {
     outTopic = uniqueName(`out-${id}`);
     await createTopic(ctx.admin, outTopic);
-    text = inputAlertOutput(plan, outTopic, id === 'd_tuned' ? TUNED_OUTPUT_BATCH : undefined, id === 'd_platformatic' ? 'bench_platformatic' : 'bench');
+    text = inputAlertOutput(plan, outTopic, id === 'd_tuned' ? TUNED_OUTPUT_BATCH : undefined, id === 'd_platformatic' || id === 'd_platformatic_both' ? 'bench_platformatic' : 'bench');
   }
   const file = writePunchline(ctx, `case-${id}`, text);
   const [port] = await findFreePorts(1);
@@ -287,7 +296,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: 'c' | 'c_tune
     kind: 'throughput',
     id,
     name: PUNCHLINE_CASE_NAMES[id],
-    baseline: id === 'd' || id === 'd_tuned' || id === 'd_platformatic' ? 'b' : 'a',
+    baseline: id === 'd' || id === 'd_tuned' || id === 'd_platformatic' ? 'b' : id === 'd_platformatic_both' ? 'b_platformatic' : id === 'c_platformatic' ? 'a_platformatic' : 'a',
     ...figures,
     processed: totals.acked,
     committed,

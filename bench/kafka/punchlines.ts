@@ -11,7 +11,7 @@ export function platformConfig(bootstrapServers: readonly string[]): string {
       kafka: {
         clusters: {
           bench: { brokers: bootstrapServers, client_id: 'punchline-bench' },
-          // The same broker, written to with the other client library (case d_platformatic).
+          // The same broker, read and written with the other client library (the platformatic cases).
           bench_platformatic: { brokers: bootstrapServers, client_id: 'punchline-bench', client: 'platformatic' },
         },
       },
@@ -21,8 +21,9 @@ export function platformConfig(bootstrapServers: readonly string[]): string {
   );
 }
 
-/** Where a punchline reads: the topic and its own consumer group (a fresh group reads from the start). */
+/** Where a punchline reads: the topic and its own consumer group (a fresh group reads from the start), on `bench` (kafkajs) unless `cluster` says otherwise. */
 export interface InputPlan {
+  readonly cluster?: 'bench' | 'bench_platformatic';
   readonly topic: string;
   readonly group: string;
 }
@@ -34,7 +35,7 @@ function kafkaInput(plan: InputPlan): Record<string, unknown> {
   return {
     type: 'kafka_input',
     component: 'in',
-    settings: { brokers: 'bench', topic: plan.topic, 'group.id': plan.group, start_offset_strategy: 'last_committed', auto_commit_interval: AUTO_COMMIT_INTERVAL_MS },
+    settings: { brokers: plan.cluster ?? 'bench', topic: plan.topic, 'group.id': plan.group, start_offset_strategy: 'last_committed', auto_commit_interval: AUTO_COMMIT_INTERVAL_MS },
     publish: [{ stream: 'logs', fields: [...RECORD_FIELDS] }],
   };
 }
