@@ -32,6 +32,10 @@ const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const IDLE_MS = 100;
 /** How long the loop waits after a fetch failed with a retriable error. */
 const RETRY_MS = 1000;
+/** Retries of a failed request (a join, a fetch, a commit), with exponential delays: about 25 s in all. */
+const RETRIES = 8;
+const RETRY_DELAY_MS = 300;
+const MAX_RETRY_DELAY_MS = 5000;
 /** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
 const LOG_APPEND_TIME = 0x08;
 
@@ -78,8 +82,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       groupId: options.groupId,
       timeout: timeoutMs,
       requestTimeout: rebalanceTimeout + timeoutMs,
-      retries: 5,
-      retryDelay: 300,
+      // Like kafkajs' defaults: a coordinator still loading or moving (a new group, a loaded broker)
+      // answers again within seconds, not within the library's default 1.5 s of retries.
+      retries: RETRIES,
+      retryDelay: (_client, _operation, attempt) => Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS),
       autocreateTopics: false,
       sessionTimeout: options.sessionTimeoutMs,
       rebalanceTimeout,
