@@ -86,7 +86,9 @@ test('the snapshot agrees with /metrics, the server is read-only and shows no se
 
     assert.equal((await fetch(`${base}/api/snapshot`, { method: 'POST' })).status, 405);
     const html = await (await fetch(`${base}/`)).text();
-    assert.match(html, /<script src="\/elk\.bundled\.js"/);
+    // The layout library comes from this server, by a relative URL (so the page also works under the channel page's prefix).
+    assert.match(html, /<script src="elk\.bundled\.js"/);
+    assert.match(await (await fetch(`${base}/elk.bundled.js`)).text(), /ELK/);
     for (const asset of ['/', '/page.js', '/page.css']) {
       const text = await (await fetch(`${base}${asset}`)).text();
       assert.doesNotMatch(text, /(https?:)?\/\/(?!www\.w3\.org\/2000\/svg)[a-z0-9.-]+\.[a-z]{2,}/i, `${asset} refers to another host`);
