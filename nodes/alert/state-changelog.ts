@@ -62,6 +62,22 @@ class ChangelogTail {
     const kafka = createKafkaClient(cluster, logger);
     this.#admin = kafka.admin();
     this.#consumer = kafka.consumer({ groupId: `punchline-changelog-${randomUUID()}` });
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
+      const partitions = event.payload.memberAssignment[topic] ?? [];
+      logger.debug({ topic, partitions }, `following the alert state changelog ${topic}`);
+    });
+    // A tail that stopped would leave every group believing it is the only writer: a crash the
+    // client does not restart from fails the next point instead (see `failed`).
+    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      logger.warn({ topic, restart, err: translateKafkaError(error, cluster, `following the alert state changelog ${topic}`).message }, `the alert state changelog ${topic} stopped being followed${restart ? ', restarting' : ''}`);
+      if (!restart) this.#failure = error;
+    });
+  }
+
+  /** True once following the topic failed for good: the next `caughtUp` throws why. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
   }
 
   /** Registers a user (an executor) and starts following the topic, once. */
@@ -212,7 +228,7 @@ export class AlertChangelog {
 
   #mustRestore(group: string): boolean {
     const adopted = this.#adopted.get(group);
-    if (adopted === undefined) return true;
+    if (adopted === undefined || this.#tail.failed) return true;
     const latest = this.#tail.latest(group);
     return latest !== undefined && latest.writer !== this.#writer && latest.offset > adopted;
   }

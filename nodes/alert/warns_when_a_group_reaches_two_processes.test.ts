@@ -71,7 +71,7 @@ test("a group whose points reach two processes is restored back and forth, with 
   const warned = (): boolean => warning.test(a.stderr()) || warning.test(b.stderr());
   const deadline = Date.now() + 45_000;
   for (let i = 0; !warned(); i++) {
-    assert.ok(Date.now() < deadline, `no process warned after ${i} points alternating between the partitions`);
+    assert.ok(Date.now() < deadline, `no process warned after ${i} points alternating between the partitions; their logs:\n${[a, b].map((run) => run.stderr().slice(-4000)).join('\n---\n')}`);
     await produce(kit, input, [{ fields: { host: 'a', usage_idle: String(i % 2 === 0 ? 5 : 50), t: String(i * 10_000) }, partition: i % 2 }]);
     await sleep(500);
   }
