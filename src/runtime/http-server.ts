@@ -79,6 +79,69 @@ export function sendAsset(request: IncomingMessage, response: ServerResponse, as
   response.writeHead(200, { ...COMMON_HEADERS, 'content-type': asset.type, 'content-length': body.length, vary: 'accept-encoding', ...(gzip && { 'content-encoding': 'gzip' }) }).end(body);
 }
 
+/** The snapshot routes of a page's server: one snapshot as JSON, or the same pushed as server-sent events. */
+export interface SnapshotRoutes {
+  /** Answers with one snapshot as JSON (500 with the reason when it cannot be taken). */
+  json(response: ServerResponse): void;
+  /** Keeps the response open as an event stream: a snapshot now, then one every interval. */
+  events(request: IncomingMessage, response: ServerResponse): void;
+  /** Ends the event streams (the server's `close()`). */
+  close(): void;
+}
+
+/**
+ * Serves the snapshots `take` gives, for the live page and the channel page alike: one snapshot is
+ * taken an interval however many pages listen, none while none does, and none while the previous
+ * one is still being taken (a slow process of a channel); a snapshot that fails is skipped, the
+ * next tick tries again.
+ */
+export function serveSnapshots<T>(take: () => Promise<T>, intervalMs: number): SnapshotRoutes {
+  const listeners = new Set<ServerResponse>();
+  let ticker: NodeJS.Timeout | undefined;
+  let taking = false;
+
+  const push = (): void => {
+    if (taking) return;
+    taking = true;
+    take()
+      .then(
+        (snapshot) => {
+          const event = `data: ${JSON.stringify(snapshot)}\n\n`;
+          for (const response of listeners) response.write(event);
+        },
+        () => undefined,
+      )
+      .finally(() => (taking = false));
+  };
+
+  return {
+    json(response) {
+      take().then(
+        (snapshot) => response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify(snapshot)),
+        (error: unknown) => response.writeHead(500, COMMON_HEADERS).end(String(error)),
+      );
+    },
+    events(request, response) {
+      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      response.write('retry: 2000\n\n');
+      listeners.add(response);
+      push();
+      ticker ??= setInterval(push, intervalMs);
+      request.on('close', () => {
+        listeners.delete(response);
+        if (listeners.size === 0 && ticker !== undefined) {
+          clearInterval(ticker);
+          ticker = undefined;
+        }
+      });
+    },
+    close() {
+      clearInterval(ticker);
+      for (const response of listeners) response.end();
+    },
+  };
+}
+
 /** Why the server cannot listen, in words that name the port and the option: a busy port is the usual case. */
 export function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): PunchlineError {
   const where = `${option.replace(/^--/, '').replace(/-port$/, '')} port ${port} on ${host}`;
@@ -98,19 +161,7 @@ export function listenError(error: NodeJS.ErrnoException, port: number, host: st
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { registry, ready, live, port, host = '127.0.0.1', option = '--http-port', intervalMs = 1000 } = options;
   const assets = loadAssets();
-  const listeners = new Set<ServerResponse>();
-  let ticker: NodeJS.Timeout | undefined;
-
-  const push = (): void => {
-    live.snapshot().then(
-      (snapshot) => {
-        const event = `data: ${JSON.stringify(snapshot)}\n\n`;
-        for (const response of listeners) response.write(event);
-      },
-      () => undefined, // a failed collection: the next tick tries again
-    );
-  };
-
+  const snapshots = serveSnapshots(() => live.snapshot(), intervalMs);
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -129,23 +180,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       const ok = ready();
       response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'not ready' }));
     } else if (path === '/api/snapshot') {
-      live.snapshot().then(
-        (snapshot) => response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify(snapshot)),
-        (error: unknown) => response.writeHead(500, COMMON_HEADERS).end(String(error)),
-      );
+      snapshots.json(response);
     } else if (path === '/api/events') {
-      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
-      response.write('retry: 2000\n\n');
-      listeners.add(response);
-      push();
-      ticker ??= setInterval(push, intervalMs);
-      request.on('close', () => {
-        listeners.delete(response);
-        if (listeners.size === 0 && ticker !== undefined) {
-          clearInterval(ticker);
-          ticker = undefined;
-        }
-      });
+      snapshots.events(request, response);
     } else {
       response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the live page), /metrics, /healthz, /api/snapshot or /api/events\n');
     }
@@ -158,8 +195,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise((resolve) => {
-        clearInterval(ticker);
-        for (const response of listeners) response.end();
+        snapshots.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -15,11 +15,11 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/package-root.js';
-import { COMMON_HEADERS, listenError, sendAsset } from '../../runtime/http-server.js';
+import { COMMON_HEADERS, listenError, sendAsset, serveSnapshots } from '../../runtime/http-server.js';
 import type { Asset, HttpServer } from '../../runtime/http-server.js';
 import { readStatus } from './channel-state.js';
 import { channelView, processUrl } from './channel-view.js';
-import type { ChannelView, WatchedChannel } from './channel-view.js';
+import type { WatchedChannel } from './channel-view.js';
 
 /** Where the channel page listens, and what it watches. */
 export interface ChannelPageOptions {
@@ -76,22 +76,7 @@ async function passThrough(channel: WatchedChannel, match: RegExpExecArray, sear
 export async function startChannelPage(options: ChannelPageOptions): Promise<HttpServer> {
   const { channel, port, host = '127.0.0.1', intervalMs = 1000 } = options;
   const assets = loadAssets();
-  const listeners = new Set<ServerResponse>();
-  let ticker: NodeJS.Timeout | undefined;
-  let taking = false;
-  const view = (): Promise<ChannelView> => channelView(channel, () => true);
-
-  const push = (): void => {
-    if (taking) return; // the previous refresh still waits for a slow process
-    taking = true;
-    view().then(
-      (current) => {
-        const event = `data: ${JSON.stringify(current)}\n\n`;
-        for (const response of listeners) response.write(event);
-      },
-      () => undefined, // an unreadable status file: the next tick tries again
-    ).finally(() => (taking = false));
-  };
+  const snapshots = serveSnapshots(() => channelView(channel, () => true), intervalMs);
 
   const server: Server = createServer((request, response) => {
     const [path = '/', query] = (request.url ?? '/').split('?');
@@ -107,23 +92,9 @@ export async function startChannelPage(options: ChannelPageOptions): Promise<Htt
       const accept = Object.fromEntries((['accept', 'accept-encoding'] as const).flatMap((name) => (request.headers[name] === undefined ? [] : [[name, String(request.headers[name])]])));
       void passThrough(channel, processPath, query === undefined ? '' : `?${query}`, accept, response);
     } else if (path === '/api/channel') {
-      view().then(
-        (current) => response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify(current)),
-        (error: unknown) => response.writeHead(500, COMMON_HEADERS).end(String(error)),
-      );
+      snapshots.json(response);
     } else if (path === '/api/events') {
-      response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
-      response.write('retry: 2000\n\n');
-      listeners.add(response);
-      push();
-      ticker ??= setInterval(push, intervalMs);
-      request.on('close', () => {
-        listeners.delete(response);
-        if (listeners.size === 0 && ticker !== undefined) {
-          clearInterval(ticker);
-          ticker = undefined;
-        }
-      });
+      snapshots.events(request, response);
     } else {
       response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the channel page), /api/channel, /api/events or /p/<punchline>/<replica>/\n');
     }
@@ -136,8 +107,7 @@ export async function startChannelPage(options: ChannelPageOptions): Promise<Htt
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise((resolve) => {
-        clearInterval(ticker);
-        for (const response of listeners) response.end();
+        snapshots.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
