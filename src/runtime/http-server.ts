@@ -59,6 +59,7 @@ function loadAssets(): Map<string, Asset> {
   const assets: [string, string, string][] = [
     ['/', join(WEB_DIR, 'index.html'), 'text/html; charset=utf-8'],
     ['/page.js', join(WEB_DIR, 'page.js'), 'text/javascript; charset=utf-8'],
+    ['/common.js', join(WEB_DIR, 'common.js'), 'text/javascript; charset=utf-8'],
     ['/page.css', join(WEB_DIR, 'page.css'), 'text/css; charset=utf-8'],
     ['/elk.bundled.js', elk, 'text/javascript; charset=utf-8'],
   ];

@@ -1,7 +1,8 @@
 /**
  * The HTTP server of `punchline ui <tenant>/<channel>`, read-only:
- * - `/`: the channel page (`web/`: plain HTML and JS, the look of the punchline page, no build step,
- *   nothing loaded from elsewhere): one row per punchline process of the channel;
+ * - `/`: the channel page (`web/`: plain HTML and JS, with the look and the browser module of the
+ *   punchline page, no build step, nothing loaded from elsewhere): one row per punchline process of
+ *   the channel;
  * - `/api/channel`: the {@link ChannelView} as JSON; `/api/events`: the same pushed every second as
  *   server-sent events. The processes are asked for their snapshots only while a page listens
  *   (one request per running process and refresh, however many pages are open);
@@ -33,13 +34,16 @@ export interface ChannelPageOptions {
 
 /** The page's files: in the package, next to this module's sources. */
 const WEB_DIR = join(PACKAGE_ROOT, 'src', 'cli', 'channel', 'web');
+/** The files it shares with the punchline's live page: its look, and its browser module of formats and DOM helpers. */
+const RUNTIME_WEB_DIR = join(PACKAGE_ROOT, 'src', 'runtime', 'web');
 
 function loadAssets(): Map<string, Asset> {
   const assets: [string, string, string][] = [
     ['/', join(WEB_DIR, 'channel.html'), 'text/html; charset=utf-8'],
     ['/channel.js', join(WEB_DIR, 'channel.js'), 'text/javascript; charset=utf-8'],
     ['/channel.css', join(WEB_DIR, 'channel.css'), 'text/css; charset=utf-8'],
-    ['/page.css', join(PACKAGE_ROOT, 'src', 'runtime', 'web', 'page.css'), 'text/css; charset=utf-8'],
+    ['/page.css', join(RUNTIME_WEB_DIR, 'page.css'), 'text/css; charset=utf-8'],
+    ['/common.js', join(RUNTIME_WEB_DIR, 'common.js'), 'text/javascript; charset=utf-8'],
   ];
   return new Map(assets.map(([path, file, type]) => [path, { type, body: readFileSync(file) }]));
 }

@@ -1,37 +1,21 @@
-/* global document, EventSource, ELK, CSS */
+/* global document, ELK, CSS */
 // The live page of a running punchline: the DAG laid out once by elkjs (served by the punchline
 // itself), then every snapshot pushed on /api/events (see src/runtime/live-view.ts for its shape)
 // updates the numbers in place. Plain DOM and SVG, no framework, no request leaving the machine.
 // Its URLs are relative, so that the channel page (`punchline ui`) can serve it under a prefix.
-'use strict';
+import { element, follow, formatCount, formatRate } from './common.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NODE_WIDTH = 230;
 const NODE_HEIGHT = 92;
 const COUNTS = ['received', 'emitted', 'acked', 'failed', 'dropped'];
 
-/** A number as people read it: 12,345 or 1.2k/s. */
-function formatCount(n) {
-  return Math.round(n).toLocaleString('en-US');
-}
-function formatRate(r) {
-  if (r === null || r === undefined) return '';
-  if (r >= 10000) return `${(r / 1000).toFixed(1)}k/s`;
-  if (r >= 100) return `${Math.round(r)}/s`;
-  return `${r.toFixed(1)}/s`;
-}
 function formatMs(ms) {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 10) return `${Math.round(ms)} ms`;
   return `${ms.toFixed(1)} ms`;
 }
 
-function element(tag, attributes = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 function svgElement(tag, attributes = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -230,10 +214,4 @@ function render(snapshot) {
   void laidOut.then(() => updateDag(snapshot));
 }
 
-const events = new EventSource('api/events');
-events.onmessage = (message) => render(JSON.parse(message.data));
-events.onerror = () => {
-  const state = document.getElementById('state');
-  state.textContent = 'disconnected: retrying';
-  state.className = 'state down';
-};
+follow(render);

@@ -1,35 +1,8 @@
-/* global document, EventSource */
+/* global document */
 // The channel page of `punchline ui`: one row per punchline process of the channel, refreshed by
 // every view pushed on api/events (see src/cli/channel/channel-view.ts for its shape). Each row
 // links to the process's own live page, served through this server under p/<punchline>/<replica>/.
-'use strict';
-
-function formatCount(n) {
-  return Math.round(n).toLocaleString('en-US');
-}
-function formatRate(r) {
-  if (r === null || r === undefined) return '';
-  if (r >= 10000) return `${(r / 1000).toFixed(1)}k/s`;
-  if (r >= 100) return `${Math.round(r)}/s`;
-  return `${r.toFixed(1)}/s`;
-}
-/** 1h02m, 3m05s, 12s, as `punchline channel status` prints it. */
-function formatDuration(ms) {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-function element(tag, attributes = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { element, follow, formatCount, formatDuration, formatRate } from './common.js';
 
 /** A cell with a count and its rate: the count is the cell's first text, as on the punchline page. */
 function countCell(name, count, rate) {
@@ -97,10 +70,4 @@ function render(view) {
   );
 }
 
-const events = new EventSource('api/events');
-events.onmessage = (message) => render(JSON.parse(message.data));
-events.onerror = () => {
-  const state = document.getElementById('state');
-  state.textContent = 'disconnected: retrying';
-  state.className = 'state down';
-};
+follow(render);
