@@ -6,6 +6,7 @@
  * (the Java baseline, `java/BenchClient.java`, is configured alike: batch.size a sixth of the
  * request bytes, 5 requests in flight).
  */
+import { readRecordPool } from './records.js';
 import { PARTITIONS } from './topics.js';
 
 /** Bytes of record values in one produce request, at most (the Java client's max.request.size is 1 MiB). */
@@ -24,7 +25,7 @@ export interface PoolRecord {
  * and calls `written` with each acknowledged request's record count; stops early when `stopped`
  * says so.
  */
-export async function produceRecords(pool: readonly Buffer[], total: number, send: (records: PoolRecord[]) => Promise<void>, written: (count: number) => void, stopped: () => boolean): Promise<void> {
+async function produceRecords(pool: readonly Buffer[], total: number, send: (records: PoolRecord[]) => Promise<void>, written: (count: number) => void, stopped: () => boolean): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < total && !stopped()) {
@@ -48,10 +49,41 @@ export async function produceRecords(pool: readonly Buffer[], total: number, sen
  * Prints `{"count": n}` every 100 ms (its timer keeps the process up once the records are written);
  * the returned function stops it and prints the last count.
  */
-export function reportProgress(count: () => number): () => void {
+function reportProgress(count: () => number): () => void {
   const timer = setInterval(() => process.stdout.write(`${JSON.stringify({ count: count() })}\n`), 100);
   return () => {
     clearInterval(timer);
     process.stdout.write(`${JSON.stringify({ count: count() })}\n`);
   };
+}
+
+/** A client of the produce mode: how it sends one request, and how it connects and closes. */
+export interface ProduceClient {
+  /** Before the first request, when the client needs it. */
+  connect?(): Promise<void>;
+  /** One produce request of `records` to the output topic, resolved once acknowledged (`acks: -1`). */
+  send(records: PoolRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Mode `produce` of a baseline client (case p): writes `count` records of the pool file through
+ * `client`, printing the acknowledged count as {@link reportProgress} does, then idles until SIGTERM
+ * (or SIGINT), which closes the client and prints the last count.
+ */
+export async function produceUntilStopped(recordsFile: string, count: number, client: ProduceClient): Promise<void> {
+  const pool = readRecordPool(recordsFile);
+  let written = 0;
+  let stopping = false;
+  const stopProgress = reportProgress(() => written);
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await client.close();
+    stopProgress();
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  await client.connect?.();
+  await produceRecords(pool, count, (records) => client.send(records), (n) => (written += n), () => stopping);
 }

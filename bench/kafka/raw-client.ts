@@ -15,8 +15,7 @@
  *   node --import tsx bench/kafka/raw-client.ts '{"mode":"consume","brokers":["127.0.0.1:9092"],"topic":"t","group":"g"}'
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { produceRecords, reportProgress } from './produce-loop.js';
-import { readRecordPool } from './records.js';
+import { produceUntilStopped } from './produce-loop.js';
 
 /** The command line argument of this script (one JSON object). */
 export interface RawClientConfig {
@@ -36,29 +35,14 @@ export interface RawClientConfig {
 async function produce(config: RawClientConfig): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-raw-produce', brokers: [...config.brokers], logLevel: logLevel.WARN });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  const pool = readRecordPool(config.recordsFile ?? '');
   const topic = config.outTopic ?? '';
-  let count = 0;
-  let stopping = false;
-  const stopProgress = reportProgress(() => count);
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await producer.disconnect();
-    stopProgress();
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-  await producer.connect();
-  await produceRecords(
-    pool,
-    config.count ?? 0,
-    async (records) => {
+  await produceUntilStopped(config.recordsFile ?? '', config.count ?? 0, {
+    connect: () => producer.connect(),
+    send: async (records) => {
       await producer.send({ topic, acks: -1, messages: records.map((r) => ({ value: r.value, partition: r.partition })) });
     },
-    (n) => (count += n),
-    () => stopping,
-  );
+    close: () => producer.disconnect(),
+  });
 }
 
 async function main(config: RawClientConfig): Promise<void> {

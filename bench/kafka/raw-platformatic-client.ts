@@ -15,9 +15,8 @@
  */
 import { Consumer, MessagesStreamModes, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { CommitOptionsPartition, Message, MessageToProduce } from '@platformatic/kafka';
-import { produceRecords, reportProgress } from './produce-loop.js';
+import { produceUntilStopped } from './produce-loop.js';
 import type { RawClientConfig } from './raw-client.js';
-import { readRecordPool } from './records.js';
 
 /** Records written by one produce request in `pipe` mode, at most. */
 const PIPE_BATCH = 1000;
@@ -63,28 +62,13 @@ async function main(config: RawClientConfig): Promise<void> {
 /** Mode `produce`: writes the pool's records, then idles until SIGTERM. */
 async function produce(config: RawClientConfig): Promise<void> {
   const producer = new Producer({ clientId: 'bench-raw-platformatic-produce', bootstrapBrokers: [...config.brokers], autocreateTopics: false });
-  const pool = readRecordPool(config.recordsFile ?? '');
   const topic = config.outTopic ?? '';
-  let count = 0;
-  let stopping = false;
-  const stopProgress = reportProgress(() => count);
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await producer.close();
-    stopProgress();
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-  await produceRecords(
-    pool,
-    config.count ?? 0,
-    async (records) => {
+  await produceUntilStopped(config.recordsFile ?? '', config.count ?? 0, {
+    send: async (records) => {
       await producer.send({ messages: records.map((r) => ({ topic, value: r.value, partition: r.partition })), acks: ProduceAcks.ALL });
     },
-    (n) => (count += n),
-    () => stopping,
-  );
+    close: () => producer.close(),
+  });
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RawClientConfig;
