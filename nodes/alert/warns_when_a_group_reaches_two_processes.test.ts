@@ -4,25 +4,15 @@
  * one group share. Each process restores the group from the other's writes, and says so: a warning
  * that its points reach two processes, asking whether the input is partitioned by group_by.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCli, waitFor } from '../../test/support/cli.js';
+import { alertChangelogKit } from '../../test/support/alert-changelog.js';
+import { waitFor } from '../../test/support/cli.js';
 import type { CliRun } from '../../test/support/cli.js';
-import { createTopic, openKafkaTestKit, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
-import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
+import { produce } from '../../test/support/kafka-input-kit.js';
 
-let kit: KafkaTestKit;
-const runs: CliRun[] = [];
-before(async () => {
-  kit = await openKafkaTestKit();
-});
-after(async () => {
-  for (const run of runs) run.child.kill('SIGKILL');
-  await kit.close();
-});
+const { kit, punchline } = alertChangelogKit();
 
 /** The partitions the process's kafka_input was last assigned, from its log. */
 function assigned(run: CliRun): number[] | undefined {
@@ -32,34 +22,7 @@ function assigned(run: CliRun): number[] | undefined {
 }
 
 test("a group whose points reach two processes is restored back and forth, with a warning naming the rule", async () => {
-  const input = await createTopic(kit, 'alert-two-owners-in', 2);
-  const changelog = await createTopic(kit, 'alert-two-owners-changelog');
-  const group = uniqueName('alert-two-owners');
-  const dir = join(kit.dir, 'acme', 'owners');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'cpu_alert.json5');
-  await writeFile(
-    file,
-    `{
-      version: "1", type: "punchline",
-      dag: [
-        { type: "kafka_input", component: "input",
-          settings: { brokers: "test", topic: "${input}", "group.id": "${group}", session_timeout_ms: 6000 },
-          publish: [{ stream: "cpu", fields: ["host", "usage_idle", "t"] }] },
-        { type: "alert", component: "cpu_alert",
-          settings: { name: "cpu", group_by: ["host"], time_field: "t", crit: "\\"usage_idle\\" < 10", changelog: { topic: "${changelog}" } },
-          subscribe: [{ component: "input", stream: "cpu" }],
-          publish: [{ stream: "alert_state", fields: ["state_key", "state"] }] },
-        { type: "kafka_output", component: "state", settings: { cluster: "test", topic: "${changelog}", key_fields: ["state_key"], value_format: "string", value_field: "state" },
-          subscribe: [{ component: "cpu_alert", stream: "alert_state" }] },
-      ],
-    }`,
-  );
-  const start = (): CliRun => {
-    const run = startCli(['run', file, '--config', kit.platformFile]);
-    runs.push(run);
-    return run;
-  };
+  const { input, start } = await punchline('two-owners', { partitions: 2, events: false });
   const a = start();
   await waitFor(() => assigned(a)?.length === 2, 30_000, 'the first process to hold both partitions');
   const b = start();
@@ -72,7 +35,7 @@ test("a group whose points reach two processes is restored back and forth, with 
   const deadline = Date.now() + 45_000;
   for (let i = 0; !warned(); i++) {
     assert.ok(Date.now() < deadline, `no process warned after ${i} points alternating between the partitions; their logs:\n${[a, b].map((run) => run.stderr().slice(-4000)).join('\n---\n')}`);
-    await produce(kit, input, [{ fields: { host: 'a', usage_idle: String(i % 2 === 0 ? 5 : 50), t: String(i * 10_000) }, partition: i % 2 }]);
+    await produce(kit(), input, [{ fields: { host: 'a', usage_idle: String(i % 2 === 0 ? 5 : 50), t: String(i * 10_000) }, partition: i % 2 }]);
     await sleep(500);
   }
   for (const run of [a, b]) {
