@@ -12,8 +12,7 @@ import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCli, waitFor } from '../../test/support/cli.js';
-import type { CliRun } from '../../test/support/cli.js';
+import { killAndRestart } from '../../test/support/kill-loop.js';
 import { channelDir } from '../../test/support/temp-dir.js';
 
 const KILLS = 5;
@@ -53,31 +52,14 @@ it(`loses no line when a tailing punchline is killed -9 ${KILLS} times while lin
     await appendFile(log, pending);
   })();
 
-  const start = (): CliRun => startCli(['run', punchline], { PUNCHLINE_LOG_LEVEL: 'info' });
-  let run: CliRun | undefined;
+  const stopAppending = async (): Promise<void> => {
+    appendingOn = false;
+    await appending;
+  };
   try {
-    for (let kill = 1; kill <= KILLS; kill++) {
-      run = start();
-      const before = (await idsWritten(out)).length;
-      await waitFor(async () => (await idsWritten(out)).length > before, 60_000, `run ${kill} to write`);
-      await sleep(Math.random() * 1500);
-      run.child.kill('SIGKILL');
-      const { signal } = await run.exit;
-      assert.equal(signal, 'SIGKILL', `run ${kill} was killed`);
-    }
-    appendingOn = false;
-    await appending;
-    const last = start();
-    run = last;
-    await waitFor(() => last.stderr().includes('"msg":"running"'), 60_000, 'the last run to start');
-    await waitFor(async () => new Set(await idsWritten(out)).size >= appended, 120_000, 'every line after the last restart');
-    run.child.kill('SIGTERM');
-    const { code, stderr } = await run.exit;
-    assert.equal(code, 0, stderr);
+    await killAndRestart({ args: [punchline], kills: KILLS, ids: () => idsWritten(out), expected: () => appended, what: 'line', beforeLastRun: stopAppending });
   } finally {
-    run?.child.kill('SIGKILL');
-    appendingOn = false;
-    await appending;
+    await stopAppending();
   }
   const ids = await idsWritten(out);
   const unique = new Set(ids);

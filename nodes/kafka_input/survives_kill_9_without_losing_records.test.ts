@@ -21,6 +21,7 @@ import { startCli, waitFor } from '../../test/support/cli.js';
 import type { CliRun } from '../../test/support/cli.js';
 import { committedOffsets, countIds, createTopic, idRecords, idsWritten, killablePunchline, openKafkaTestKit, outputFile, produce, uniqueName } from '../../test/support/kafka-input-kit.js';
 import type { KafkaTestKit } from '../../test/support/kafka-input-kit.js';
+import { killAndRestart } from '../../test/support/kill-loop.js';
 
 const RECORDS = 100_000;
 const KILLS = 10;
@@ -43,31 +44,8 @@ it(`loses no record when the punchline is killed -9 ${KILLS} times while ${RECOR
     }
   })();
 
-  const start = (): CliRun => startCli(['run', file, '--config', kit.platformFile], { PUNCHLINE_LOG_LEVEL: 'info' });
-  let run: CliRun | undefined;
-  try {
-    for (let kill = 1; kill <= KILLS; kill++) {
-      run = start();
-      const before = (await idsWritten(out)).length;
-      // Killed at a random moment once it is consuming (the file grows), not while it waits to join.
-      await waitFor(async () => (await idsWritten(out)).length > before, 60_000, `run ${kill} to write`);
-      await sleep(Math.random() * 1500);
-      run.child.kill('SIGKILL');
-      const { signal } = await run.exit;
-      assert.equal(signal, 'SIGKILL', `run ${kill} was killed`);
-    }
-    await producing;
-    const last = start();
-    run = last;
-    // Running first (a signal during start-up would kill it before it handles signals), then complete.
-    await waitFor(() => last.stderr().includes('"msg":"running"'), 60_000, 'the last run to start');
-    await waitFor(async () => new Set(await idsWritten(out)).size >= RECORDS, 120_000, 'every record after the last restart');
-    run.child.kill('SIGTERM');
-    const { code, stderr } = await run.exit;
-    assert.equal(code, 0, stderr);
-  } finally {
-    run?.child.kill('SIGKILL');
-  }
+  // Each run is killed once it is consuming (the file grows), not while it waits to join.
+  await killAndRestart({ args: [file, '--config', kit.platformFile], kills: KILLS, ids: () => idsWritten(out), expected: () => RECORDS, what: 'record', beforeLastRun: () => producing });
   const ids = await idsWritten(out);
   const unique = new Set(ids);
   for (let id = 0; id < RECORDS; id++) assert.ok(unique.has(id), `record ${id} is in the file`);
