@@ -6,7 +6,8 @@
  * runs its own fetch loop instead, with `Consumer.fetch`: per partition, the position where the
  * next fetch starts (the group's commit, else the earliest offset, when the partition is
  * assigned; moved by a seek or by what a batch resolved), one request per leader, each
- * partition's records handed over as one batch, one batch at a time.
+ * partition's records handed over as one batch, one batch at a time, while the next fetch is
+ * already under way (one fetch ahead, as the Java client does; kafkajs waits).
  *
  * Where the library differs from kafkajs, this says otherwise:
  * - a group with a single member is given every partition without the assignor running: the
@@ -38,6 +39,15 @@ const RETRY_DELAY_MS = 300;
 const MAX_RETRY_DELAY_MS = 5000;
 /** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
 const LOG_APPEND_TIME = 0x08;
+
+/** What one round of fetches brought back, and from where each partition was asked. */
+interface FetchRound {
+  readonly generation: number;
+  readonly requested: ReadonlyMap<number, { readonly offset: bigint; readonly seeks: number }>;
+  readonly responses: readonly fetchV17.FetchResponse[];
+  /** Where each partition's next fetch starts if its batch resolves every record fetched. */
+  readonly next: ReadonlyMap<number, bigint>;
+}
 
 /** Raised by a batch's heartbeat when the group rebalances: the batch is abandoned. */
 class GroupRebalancing extends Error {
@@ -191,11 +201,26 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   // ---- the fetch loop --------------------------------------------------------------------------
 
+  /**
+   * Fetches and delivers, one fetch ahead: as soon as a round of fetches answered, the next one
+   * is sent from where each partition's records end, while this round's batches are handed over.
+   * A partition whose batch did not resolve everything, was sought, paused or revoked meanwhile
+   * has its prefetched records dropped at delivery (its position no longer matches) and fetched
+   * again; at most two rounds of records (2 × 10 MB) are held.
+   */
   async #loop(): Promise<void> {
+    let ahead: Promise<FetchRound | undefined> | undefined;
     while (!this.#closed) {
       try {
-        await this.#fetchOnce();
+        const round = await (ahead ?? this.#fetchRound());
+        ahead = undefined;
+        if (round === undefined) continue;
+        ahead = this.#fetchRound(round);
+        // Its failure is handled when it is awaited, at the next turn.
+        ahead.catch(() => undefined);
+        await this.#deliverRound(round);
       } catch (error) {
+        ahead = undefined;
         if (this.#closed) return;
         if (!retriable(error)) {
           this.#crash(error);
@@ -214,43 +239,68 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.#handlers?.crashed(error, false);
   }
 
-  async #fetchOnce(): Promise<void> {
+  /**
+   * One fetch per leader of the partitions owned and not paused, each from its position; for a
+   * prefetch, sent while the batches of round `after` are being read, from where those end when
+   * the position is still the one `after` asked from. A prefetch never waits: with nothing to
+   * fetch, or a position still unknown, there is none. Undefined when nothing was fetched.
+   */
+  async #fetchRound(after?: FetchRound): Promise<FetchRound | undefined> {
     const generation = this.#generation;
     const fetchable = this.#rebalancing || this.#pausedAll ? [] : [...this.#positions.keys()].filter((p) => !this.#paused.has(p));
     if (fetchable.length === 0) {
-      await this.#sleep(IDLE_MS);
-      return;
+      if (after === undefined) await this.#sleep(IDLE_MS);
+      return undefined;
     }
     const unknown = fetchable.filter((p) => this.#positions.get(p) === undefined);
     if (unknown.length > 0) {
-      await this.#resolvePositions(unknown, generation);
-      return;
+      if (after === undefined) await this.#resolvePositions(unknown, generation);
+      return undefined;
     }
     const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
     const topicMetadata = metadata.topics.get(this.#topic);
-    if (topicMetadata === undefined || this.#generation !== generation) return;
+    if (topicMetadata === undefined || this.#generation !== generation) return undefined;
     const byLeader = new Map<number, fetchV17.FetchRequestPartition[]>();
     const requested = new Map<number, { offset: bigint; seeks: number }>();
     for (const partition of fetchable) {
       const leader = topicMetadata.partitions[partition]?.leader;
-      const offset = this.#positions.get(partition);
+      const position = this.#positions.get(partition);
+      const seeks = this.#seeks.get(partition) ?? 0;
+      const before = after?.requested.get(partition);
+      const offset = before !== undefined && before.offset === position && before.seeks === seeks ? after?.next.get(partition) : position;
       if (leader === undefined || offset === undefined) continue;
       let list = byLeader.get(leader);
       if (list === undefined) byLeader.set(leader, (list = []));
       list.push({ partition, fetchOffset: offset, partitionMaxBytes: FETCH_MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
-      requested.set(partition, { offset, seeks: this.#seeks.get(partition) ?? 0 });
+      requested.set(partition, { offset, seeks });
     }
-    const responses = await Promise.all(
-      [...byLeader].map(([node, partitions]) => this.#fetch(node, topicMetadata.id, partitions)),
-    );
+    const responses = await Promise.all([...byLeader].map(([node, partitions]) => this.#fetch(node, topicMetadata.id, partitions)));
+    // Where each partition's next fetch starts if its batch resolves every record fetched.
+    const next = new Map<number, bigint>();
+    for (const [partition, request] of requested) next.set(partition, request.offset);
+    for (const response of responses) {
+      for (const topicResponse of response.responses) {
+        for (const { partitionIndex, records } of topicResponse.partitions) {
+          const last = records?.at(-1);
+          if (last !== undefined && requested.has(partitionIndex)) next.set(partitionIndex, last.firstOffset + BigInt(last.lastOffsetDelta) + 1n);
+        }
+      }
+    }
+    return { generation, requested, responses, next };
+  }
+
+  /** Hands over what a round fetched, partition by partition, where it is still to be read. */
+  async #deliverRound({ generation, requested, responses }: FetchRound): Promise<void> {
     for (const response of responses) {
       for (const topicResponse of response.responses) {
         for (const partitionResponse of topicResponse.partitions) {
           if (this.#closed || this.#generation !== generation) return;
           const partition = partitionResponse.partitionIndex;
           const request = requested.get(partition);
-          // Moved since the request (a seek), or no longer owned: what came back is not to be read.
+          // Moved since the request (a seek, a batch not read to its end), paused, or no longer
+          // owned: what came back is not to be read.
           if (request === undefined || this.#positions.get(partition) !== request.offset || (this.#seeks.get(partition) ?? 0) !== request.seeks) continue;
+          if (this.#pausedAll || this.#paused.has(partition)) continue;
           await this.#deliver(partition, request.offset, partitionResponse.highWatermark, partitionResponse.records ?? [], generation);
         }
       }
@@ -267,7 +317,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       if (outOfRange.length === 0) throw error;
       for (const p of outOfRange) {
         this.#logger.warn({ topic: this.#topic, partition: p.partitionIndex, earliest: String(p.logStartOffset) }, 'the offset to read is out of range; reading from the earliest offset');
-        if (this.#positions.has(p.partitionIndex)) this.#positions.set(p.partitionIndex, p.logStartOffset);
+        // A prefetch asked from where a batch under way would end: only a position still there moves.
+        const asked = partitions.find((q) => q.partition === p.partitionIndex)?.fetchOffset;
+        if (asked !== undefined && this.#positions.get(p.partitionIndex) === asked) this.#positions.set(p.partitionIndex, p.logStartOffset);
       }
       return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [] };
     }
