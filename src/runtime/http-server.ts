@@ -144,7 +144,7 @@ export function serveSnapshots<T>(take: () => Promise<T>, intervalMs: number): S
 }
 
 /** Why the server cannot listen, in words that name the port and the option: a busy port is the usual case. */
-export function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): PunchlineError {
+function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): PunchlineError {
   const where = `${option.replace(/^--/, '').replace(/-port$/, '')} port ${port} on ${host}`;
   if (error.code === 'EADDRINUSE') {
     return new PunchlineError('E_PORT_IN_USE', `${where} is already in use by another program`, { cause: error, hint: `choose another ${option}, or 0 for a free one` });
@@ -158,35 +158,31 @@ export function listenError(error: NodeJS.ErrnoException, port: number, host: st
   return new PunchlineError('E_PORT_IN_USE', `${where}: cannot listen (${error.code ?? error.message})`, { cause: error });
 }
 
-/** Starts the server; a port that cannot be listened on is an `E_PORT_IN_USE` error naming it. */
-export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { registry, ready, live, port, host = '127.0.0.1', option = '--http-port', intervalMs = 1000 } = options;
-  const assets = loadAssets();
-  const snapshots = serveSnapshots(() => live.snapshot(), intervalMs);
+/** Where a server of the pages listens, and the option the port came from (named in errors). */
+export interface ListenOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly option: string;
+}
+
+/**
+ * Starts a read-only server of the pages (the live page's, the channel page's): a method other than
+ * GET or HEAD is answered 405, the other requests go to `route` with the URL's path and query; a
+ * port that cannot be listened on is an `E_PORT_IN_USE` error naming it. Its `close()` calls
+ * `closing` (which ends the event streams), then closes the server and its connections.
+ */
+export async function startReadOnlyServer(
+  route: (request: IncomingMessage, response: ServerResponse, path: string, query: string | undefined) => void,
+  { port, host, option }: ListenOptions,
+  closing: () => void,
+): Promise<HttpServer> {
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query] = (request.url ?? '/').split('?');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { ...COMMON_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('read-only: GET only\n');
       return;
     }
-    const asset = assets.get(path === '/index.html' ? '/' : path);
-    if (asset !== undefined) {
-      sendAsset(request, response, asset);
-    } else if (path === '/metrics') {
-      registry.metrics().then(
-        (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
-        (error: unknown) => response.writeHead(500).end(String(error)),
-      );
-    } else if (path === '/healthz') {
-      const ok = ready();
-      response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'not ready' }));
-    } else if (path === '/api/snapshot') {
-      snapshots.json(response);
-    } else if (path === '/api/events') {
-      snapshots.events(request, response);
-    } else {
-      response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the live page), /metrics, /healthz, /api/snapshot or /api/events\n');
-    }
+    route(request, response, path, query);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host, option)));
@@ -196,9 +192,40 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise((resolve) => {
-        snapshots.close();
+        closing();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Starts the server; a port that cannot be listened on is an `E_PORT_IN_USE` error naming it. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { registry, ready, live, port, host = '127.0.0.1', option = '--http-port', intervalMs = 1000 } = options;
+  const assets = loadAssets();
+  const snapshots = serveSnapshots(() => live.snapshot(), intervalMs);
+  return startReadOnlyServer(
+    (request, response, path) => {
+      const asset = assets.get(path === '/index.html' ? '/' : path);
+      if (asset !== undefined) {
+        sendAsset(request, response, asset);
+      } else if (path === '/metrics') {
+        registry.metrics().then(
+          (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
+          (error: unknown) => response.writeHead(500).end(String(error)),
+        );
+      } else if (path === '/healthz') {
+        const ok = ready();
+        response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'not ready' }));
+      } else if (path === '/api/snapshot') {
+        snapshots.json(response);
+      } else if (path === '/api/events') {
+        snapshots.events(request, response);
+      } else {
+        response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the live page), /metrics, /healthz, /api/snapshot or /api/events\n');
+      }
+    },
+    { port, host, option },
+    () => snapshots.close(),
+  );
 }

@@ -10,13 +10,12 @@
  *   port of 127.0.0.1 the supervisor gave it, so that every page is reached through this one
  *   address (also from another machine with `--http-host`).
  */
-import { createServer, request as httpRequest } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/package-root.js';
-import { COMMON_HEADERS, listenError, sendAsset, serveSnapshots } from '../../runtime/http-server.js';
+import { COMMON_HEADERS, sendAsset, serveSnapshots, startReadOnlyServer } from '../../runtime/http-server.js';
 import type { Asset, HttpServer } from '../../runtime/http-server.js';
 import { readStatus } from './channel-state.js';
 import { channelView, processUrl } from './channel-view.js';
@@ -81,39 +80,24 @@ export async function startChannelPage(options: ChannelPageOptions): Promise<Htt
   const { channel, port, host = '127.0.0.1', intervalMs = 1000 } = options;
   const assets = loadAssets();
   const snapshots = serveSnapshots(() => channelView(channel, () => true), intervalMs);
-
-  const server: Server = createServer((request, response) => {
-    const [path = '/', query] = (request.url ?? '/').split('?');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { ...COMMON_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('read-only: GET only\n');
-      return;
-    }
-    const asset = assets.get(path === '/index.html' ? '/' : path);
-    const processPath = PROCESS_PATH.exec(path);
-    if (asset !== undefined) {
-      sendAsset(request, response, asset);
-    } else if (processPath !== null) {
-      const accept = Object.fromEntries((['accept', 'accept-encoding'] as const).flatMap((name) => (request.headers[name] === undefined ? [] : [[name, String(request.headers[name])]])));
-      void passThrough(channel, processPath, query === undefined ? '' : `?${query}`, accept, response);
-    } else if (path === '/api/channel') {
-      snapshots.json(response);
-    } else if (path === '/api/events') {
-      snapshots.events(request, response);
-    } else {
-      response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the channel page), /api/channel, /api/events or /p/<punchline>/<replica>/\n');
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host, '--http-port')));
-    server.listen(port, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        snapshots.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return startReadOnlyServer(
+    (request, response, path, query) => {
+      const asset = assets.get(path === '/index.html' ? '/' : path);
+      const processPath = PROCESS_PATH.exec(path);
+      if (asset !== undefined) {
+        sendAsset(request, response, asset);
+      } else if (processPath !== null) {
+        const accept = Object.fromEntries((['accept', 'accept-encoding'] as const).flatMap((name) => (request.headers[name] === undefined ? [] : [[name, String(request.headers[name])]])));
+        void passThrough(channel, processPath, query === undefined ? '' : `?${query}`, accept, response);
+      } else if (path === '/api/channel') {
+        snapshots.json(response);
+      } else if (path === '/api/events') {
+        snapshots.events(request, response);
+      } else {
+        response.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain' }).end('try / (the channel page), /api/channel, /api/events or /p/<punchline>/<replica>/\n');
+      }
+    },
+    { port, host, option: '--http-port' },
+    () => snapshots.close(),
+  );
 }
