@@ -51,7 +51,8 @@ class ChangelogTail {
   readonly #consumer: Consumer;
   #started: Promise<void> | undefined;
   #failure: Error | undefined;
-  #users = 0;
+  /** Its users (the executors), each told of every entry of the alert as it is read. */
+  readonly #readers = new Set<EntryReader>();
 
   constructor(
     private readonly cluster: ResolvedCluster,
@@ -80,9 +81,9 @@ class ChangelogTail {
     return this.#failure !== undefined;
   }
 
-  /** Registers a user (an executor) and starts following the topic, once. */
-  open(): Promise<void> {
-    this.#users++;
+  /** Registers a user (an executor), told of every entry read, and starts following the topic, once. */
+  open(reader: EntryReader): Promise<void> {
+    this.#readers.add(reader);
     this.#started ??= this.#start();
     return this.#started;
   }
@@ -103,7 +104,11 @@ class ChangelogTail {
           if (key?.startsWith(this.prefix) === true) {
             const group = key.slice(this.prefix.length);
             if (message.value === null) this.#latest.delete(group);
-            else this.#latest.set(group, { ...parseEntry(message.value.toString('utf8')), offset: Number(message.offset) });
+            else {
+              const entry = { ...parseEntry(message.value.toString('utf8')), offset: Number(message.offset) };
+              this.#latest.set(group, entry);
+              for (const reader of this.#readers) reader(group, entry);
+            }
           }
           this.#positions.set(partition, Number(message.offset) + 1);
           return Promise.resolve();
@@ -138,11 +143,15 @@ class ChangelogTail {
   }
 
   /** Lets go of a user; the last one disconnects. */
-  async close(): Promise<void> {
-    if (--this.#users > 0) return;
+  async close(reader: EntryReader): Promise<void> {
+    this.#readers.delete(reader);
+    if (this.#readers.size > 0) return;
     await Promise.allSettled([this.#consumer.disconnect(), this.#admin.disconnect()]);
   }
 }
+
+/** Told of each entry of a group as the tail reads it, in the order of the topic. */
+type EntryReader = (group: string, entry: ChangelogEntry) => void;
 
 function parseEntry(text: string): { writer: string; snapshot: unknown } {
   try {
@@ -188,8 +197,14 @@ export class AlertChangelog {
   readonly #tail: ChangelogTail;
   /** Per group seen here: the offset of the entry it was last restored from (-1: none). */
   readonly #adopted = new Map<string, number>();
-  /** The groups this executor wrote a state of. */
-  readonly #written = new Set<string>();
+  /** Per group written here: whether the tail has read one of this executor's own entries yet. */
+  readonly #ownRead = new Set<string>();
+  /** The groups another writer wrote after an entry of this executor, not said yet. */
+  readonly #taken = new Set<string>();
+  readonly #read: EntryReader = (group, entry) => {
+    if (entry.writer === this.#writer) this.#ownRead.add(group);
+    else if (this.#ownRead.has(group)) this.#taken.add(group);
+  };
   #logged = false;
 
   constructor(
@@ -216,12 +231,22 @@ export class AlertChangelog {
       tuples.pipe(
         concatMap((tuple) => {
           const group = groupOf(tuple.fields);
-          if (opened !== undefined && !this.#mustRestore(group)) return of(tuple);
-          opened ??= this.#tail.open();
-          return from(opened.then(() => this.#restore(group)).then(() => tuple));
+          if (opened !== undefined && !this.#mustRestore(group)) {
+            this.#sayIfTaken(group);
+            return of(tuple);
+          }
+          opened ??= this.#tail.open(this.#read);
+          return from(
+            opened
+              .then(() => this.#restore(group))
+              .then(() => {
+                this.#sayIfTaken(group);
+                return tuple;
+              }),
+          );
         }),
         finalize(() => {
-          if (opened !== undefined) void this.#tail.close();
+          if (opened !== undefined) void this.#tail.close(this.#read);
         }),
       );
   }
@@ -238,11 +263,6 @@ export class AlertChangelog {
     const latest = this.#tail.latest(group);
     const adopted = this.#adopted.get(group) ?? -1;
     if (latest !== undefined && latest.writer !== this.#writer && latest.offset > adopted) {
-      if (this.#written.has(group)) {
-        // It wrote the group, then another process did: both see its points, unless a rebalance
-        // moved its partition away and back. Several times means a group on two partitions.
-        this.ctx.throttledLog.warn('changelog:taken', { group, topic: this.settings.topic }, `${this.ctx.label}: group ${group} was written by another process after this one: its points reach two processes (is the input partitioned by the group_by fields?), or its partition came back after a rebalance`);
-      }
       const problem = latest.snapshot === undefined ? 'not a state record' : this.engine.restore(group, latest.snapshot);
       if (problem !== undefined) this.ctx.logger.warn({ group, topic: this.settings.topic }, `${this.ctx.label}: the state of group ${group} in ${this.settings.topic} is not restored, the group starts afresh: ${problem}`);
       else if (!this.#logged) {
@@ -253,6 +273,18 @@ export class AlertChangelog {
     this.#adopted.set(group, latest?.offset ?? -1);
   }
 
+  /**
+   * Says so when another writer wrote the group after this executor did, and a point of it comes
+   * here again: both processes see its points, unless a rebalance moved its partition away and
+   * back (several times means a group on two partitions). Read from the topic's order, not from
+   * what is latest when the point comes: two processes whose outputs write each other's states
+   * just after the other's next point would otherwise each only ever see their own last write.
+   */
+  #sayIfTaken(group: string): void {
+    if (!this.#taken.delete(group)) return;
+    this.ctx.throttledLog.warn('changelog:taken', { group, topic: this.settings.topic }, `${this.ctx.label}: group ${group} was written by another process after this one: its points reach two processes (is the input partitioned by the group_by fields?), or its partition came back after a rebalance`);
+  }
+
   /** Adds the snapshot of the point's group to its outcome (a dropped point is acked with it). */
   withStates(groupOf: (fields: Fields) => string): OperatorFunction<Outcome, Outcome> {
     return map((outcome) => {
@@ -260,7 +292,6 @@ export class AlertChangelog {
       const group = groupOf(outcome.input.fields);
       const snapshot = this.engine.snapshot(group);
       if (snapshot === undefined) return outcome;
-      this.#written.add(group);
       const state = { stream: this.settings.stream, fields: { state_key: `${this.alertTopic}/${group}`, state: JSON.stringify({ writer: this.#writer, state: snapshot }) } };
       return outcome.type === 'drop' ? ack(outcome.input, state) : { ...outcome, emissions: [...outcome.emissions, state] };
     });
