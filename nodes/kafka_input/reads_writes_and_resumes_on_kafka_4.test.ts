@@ -11,7 +11,7 @@ import { KAFKA_4_COMPAT_VERSION, type KafkaCluster } from '../../src/tools/local
 import { startPunchline } from '../../test/support/run-punchline.js';
 import { kafkaClient, startTestCluster, testKafkaClient, uniqueName } from '../../test/support/kafka.js';
 import { platformFor, readTopic } from '../../test/support/kafka-output-kit.js';
-import { idRecords, lumberjackProtocol } from '../../test/support/kafka-input-kit.js';
+import { idRecords, produce } from '../../test/support/kafka-input-kit.js';
 
 const version = process.env.PUNCHLINE_TEST_KAFKA4_VERSION ?? KAFKA_4_COMPAT_VERSION;
 let cluster: KafkaCluster;
@@ -30,11 +30,9 @@ after(async () => {
   await cluster.stop();
 });
 
-async function produceIds(topic: string, first: number, count: number): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, acks: -1, messages: idRecords(first, count).map((r, i) => ({ partition: i % 2, value: lumberjackProtocol.makeDataFrame(1, r.fields ?? {}) })) });
-  await producer.disconnect();
+/** Records `{ id }` first … first + count - 1, on the topic's two partitions in turn. */
+function produceIds(topic: string, first: number, count: number): Promise<void> {
+  return produce({ kafka }, topic, idRecords(first, count).map((record, i) => ({ ...record, partition: i % 2 })));
 }
 
 /** The group's commits by partition, once they reach `expected` (10 s at most). */

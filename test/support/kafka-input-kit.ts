@@ -84,8 +84,11 @@ export interface TestRecord {
   readonly headers?: IHeaders;
 }
 
-/** Produces records (lumberjack `1D` frames of `fields` unless a raw `value` is given), in order, each once. */
-export async function produce(kit: KafkaTestKit, topic: string, records: readonly TestRecord[]): Promise<void> {
+/**
+ * Produces records (lumberjack `1D` frames of `fields` unless a raw `value` is given), in order,
+ * each once, with the kit's client (or a test's own cluster's: `{ kafka }`).
+ */
+export async function produce(kit: Pick<KafkaTestKit, 'kafka'>, topic: string, records: readonly TestRecord[]): Promise<void> {
   // Idempotent: kafkajs resends a whole request when one partition of it answers a retriable error
   // (NOT_LEADER right after a topic is created), which duplicates what the others had written, and
   // tests count records exactly.
