@@ -13,12 +13,12 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { Subject, map } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { Subject, map, mergeMap } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { PunchlineError } from '../core/errors.js';
 import { ack, drop, fail } from './node-contract.js';
-import type { Outcome, Tuple } from './node-contract.js';
+import type { BatchOperator, Outcome, Tuple } from './node-contract.js';
 import { batchedWriter, wholeBatchWriter } from './batching.js';
 
 const BIG_TIMEOUT_MS = 60_000;
@@ -53,7 +53,9 @@ function settledNow<T>(outcome: { value: T } | { error: unknown }): Promise<T> {
 /** Batches' timers are plain setTimeouts: mocked, so none is left running by a test. */
 const mockTimers = (t: TestContext): void => t.mock.timers.enable({ apis: ['setTimeout'] });
 const marbles = (): TestScheduler => new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
-const outcomes = (source: Observable<Tuple>, operator: (tuples: Observable<Tuple>) => Observable<Outcome>): Observable<string> => source.pipe(operator, map(described));
+/** A writer fed one tuple at a time (each in an array of its own), its outcomes one by one. */
+const perTuple = (writer: BatchOperator): OperatorFunction<Tuple, Outcome> => (source) => source.pipe(map((tp) => [tp]), writer.batches, mergeMap((batch) => batch));
+const outcomes = (source: Observable<Tuple>, writer: BatchOperator): Observable<string> => source.pipe(perTuple(writer), map(described));
 
 test('batchedWriter sends prepared batches by size, the rest at completion, and passes on the outcomes the sender answered', (t) => {
   mockTimers(t);
@@ -131,7 +133,7 @@ test('batchedWriter keeps at most `concurrency` batches in flight, answers nothi
   const source = new Subject<Tuple>();
   const seen: string[] = [];
   let completed = false;
-  writer(source).subscribe({ next: (o) => seen.push(described(o)), complete: () => (completed = true) });
+  perTuple(writer)(source).subscribe({ next: (o) => seen.push(described(o)), complete: () => (completed = true) });
   for (const id of ['a', 'b', 'c', 'd']) source.next(TUPLES[id] as Tuple);
   source.complete();
   await settle();
@@ -163,7 +165,7 @@ test('wholeBatchWriter writes one batch at a time, in order, even when a later w
   const source = new Subject<Tuple>();
   const seen: string[] = [];
   let completed = false;
-  writer(source).subscribe({ next: (o) => seen.push(described(o)), complete: () => (completed = true) });
+  perTuple(writer)(source).subscribe({ next: (o) => seen.push(described(o)), complete: () => (completed = true) });
   for (const id of ['a', 'b', 'c', 'd', 'e']) source.next(TUPLES[id] as Tuple);
   source.complete();
   await settle();

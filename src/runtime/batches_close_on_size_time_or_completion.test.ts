@@ -1,5 +1,6 @@
 /**
- * `batchOf`, the batching of every output: a batch closes when it holds `size` items, when its
+ * `batchOf`, the batching of every output: the arrays it receives are joined while they fit and
+ * split when they do not; a batch closes when it holds `size` items, when its
  * first item has waited `timeoutMs`, or when the upstream completes (a graceful stop), whichever
  * comes first; no timer runs while no item waits; an error or an unsubscription tears the source
  * subscription and the pending timer down.
@@ -12,7 +13,8 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { Subject } from 'rxjs';
+import { Subject, map } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { batchOf } from './batching.js';
 
@@ -34,13 +36,16 @@ function watchTimers(t: TestContext): { armed: () => number; fired: () => number
   return { armed: () => armed, fired: () => fired, tick: (ms) => t.mock.timers.tick(ms) };
 }
 
+/** batchOf fed one item at a time, each in an array of its own. */
+const itemsBatchedBy = <T>(size: number, timeoutMs: number): OperatorFunction<T, T[]> => (source) => source.pipe(map((item) => [item]), batchOf<T>(size, timeoutMs));
+
 const marbles = (): TestScheduler => new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
 
 test('a batch closes as soon as it holds `size` items, and the rest closes when the upstream completes', (t) => {
   const timers = watchTimers(t);
   marbles().run(({ hot, expectObservable, expectSubscriptions }) => {
     const source = hot('--a-b-c-d-e--|');
-    expectObservable(source.pipe(batchOf(2, BIG_TIMEOUT_MS))).toBe('----x---y----(z|)', { x: ['a', 'b'], y: ['c', 'd'], z: ['e'] });
+    expectObservable(source.pipe(itemsBatchedBy(2, BIG_TIMEOUT_MS))).toBe('----x---y----(z|)', { x: ['a', 'b'], y: ['c', 'd'], z: ['e'] });
     expectSubscriptions(source.subscriptions).toBe('^------------!');
   });
   assert.equal(timers.fired(), 0, 'no batch waited for its timeout');
@@ -51,15 +56,15 @@ test('a batch closes as soon as it holds `size` items, and the rest closes when 
 test('a batch of size 1 is each item alone, at once', (t) => {
   watchTimers(t);
   marbles().run(({ cold, expectObservable }) => {
-    expectObservable(cold('a-b--c|').pipe(batchOf(1, BIG_TIMEOUT_MS))).toBe('x-y--z|', { x: ['a'], y: ['b'], z: ['c'] });
+    expectObservable(cold('a-b--c|').pipe(itemsBatchedBy(1, BIG_TIMEOUT_MS))).toBe('x-y--z|', { x: ['a'], y: ['b'], z: ['c'] });
   });
 });
 
 test('an upstream that completes with nothing waiting completes with no empty batch, and no timer ever ran', (t) => {
   const timers = watchTimers(t);
   marbles().run(({ cold, expectObservable }) => {
-    expectObservable(cold('-----|').pipe(batchOf(3, 10))).toBe('-----|');
-    expectObservable(cold('-a-b-c-|').pipe(batchOf(3, BIG_TIMEOUT_MS))).toBe('-----x-|', { x: ['a', 'b', 'c'] });
+    expectObservable(cold('-----|').pipe(itemsBatchedBy(3, 10))).toBe('-----|');
+    expectObservable(cold('-a-b-c-|').pipe(itemsBatchedBy(3, BIG_TIMEOUT_MS))).toBe('-----x-|', { x: ['a', 'b', 'c'] });
   });
   // Every item of the second source left in a batch that closed by size: the one timer its first
   // item armed was cleared.
@@ -72,7 +77,7 @@ test('an upstream error passes on at once, without the partial batch, and tears 
   const timers = watchTimers(t);
   marbles().run(({ hot, expectObservable, expectSubscriptions }) => {
     const source = hot('-a-b-c-#', undefined, new Error('broken'));
-    expectObservable(source.pipe(batchOf(2, 100))).toBe('---x---#', { x: ['a', 'b'] }, new Error('broken'));
+    expectObservable(source.pipe(itemsBatchedBy(2, 100))).toBe('---x---#', { x: ['a', 'b'] }, new Error('broken'));
     expectSubscriptions(source.subscriptions).toBe('^------!');
   });
   assert.equal(timers.armed(), 2, "a's timer and c's");
@@ -84,7 +89,7 @@ test('an unsubscription tears down the source subscription and clears the pendin
   const timers = watchTimers(t);
   marbles().run(({ hot, expectObservable, expectSubscriptions }) => {
     const source = hot('-a-b-c-d-e-');
-    expectObservable(source.pipe(batchOf(4, 100)), '^------!').toBe('-------');
+    expectObservable(source.pipe(itemsBatchedBy(4, 100)), '^------!').toBe('-------');
     expectSubscriptions(source.subscriptions).toBe('^------!');
   });
   assert.equal(timers.armed(), 1, 'the first item armed the timeout of its batch');
@@ -96,7 +101,7 @@ test('a batch closes `timeoutMs` after its first item arrived, however many foll
   const timers = watchTimers(t);
   const source = new Subject<string>();
   const batches: { at: number; batch: string[] }[] = [];
-  const subscription = source.pipe(batchOf(10, 100)).subscribe((batch) => batches.push({ at: Date.now(), batch }));
+  const subscription = source.pipe(itemsBatchedBy(10, 100)).subscribe((batch) => batches.push({ at: Date.now(), batch }));
   assert.equal(timers.armed(), 0, 'no timer while nothing waits');
   source.next('a');
   timers.tick(60);
@@ -122,7 +127,7 @@ test('a batch that fills up before its timeout closes at once, and its timer doe
   const timers = watchTimers(t);
   const source = new Subject<string>();
   const batches: { at: number; batch: string[] }[] = [];
-  source.pipe(batchOf(2, 100)).subscribe((batch) => batches.push({ at: Date.now(), batch }));
+  source.pipe(itemsBatchedBy(2, 100)).subscribe((batch) => batches.push({ at: Date.now(), batch }));
   source.next('a');
   timers.tick(50);
   source.next('b');
@@ -135,4 +140,18 @@ test('a batch that fills up before its timeout closes at once, and its timer doe
   assert.deepEqual(batches[1], { at: 180, batch: ['c'] });
   assert.equal(timers.fired(), 1, "only 'c's timer fired");
   source.complete();
+});
+
+test('arrays are joined into one batch while they fit, and split where they do not', (t) => {
+  watchTimers(t);
+  const source = new Subject<readonly string[]>();
+  const batches: string[][] = [];
+  source.pipe(batchOf<string>(3, BIG_TIMEOUT_MS)).subscribe((batch) => batches.push(batch));
+  source.next(['a']);
+  assert.deepEqual(batches, []);
+  source.next(['b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(batches, [['a', 'b', 'c'], ['d', 'e', 'f']], "'a' waited for 'b' and 'c'; 'd' 'e' 'f' filled a batch of their own");
+  source.next(['g']);
+  source.complete();
+  assert.deepEqual(batches[2], ['g']);
 });

@@ -1,5 +1,6 @@
 /**
- * The batching helpers of the node API, for outputs. Batching with Kapacitor's meaning, as RxJS operators: a batch is sent when it holds
+ * The batching helpers of the node API, for outputs, in the batch form of the node contract
+ * (arrays of tuples in, arrays of outcomes out). Batching with Kapacitor's meaning, as RxJS operators: a batch is sent when it holds
  * `batchSize` records, or when its first record has waited `batchTimeoutMs`, whichever comes
  * first. Up to `concurrency` batches are in flight at once; each yields one outcome per tuple
  * when the broker has answered for its records, so nothing is acked on receipt.
@@ -11,8 +12,8 @@
 import { Observable, concatMap, from, mergeMap } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
 import type { PunchlineError } from '../core/errors.js';
-import { ack, fail } from './node-contract.js';
-import type { Outcome, Tuple } from './node-contract.js';
+import { ack, batchOperator, fail } from './node-contract.js';
+import type { BatchOperator, Outcome, Tuple } from './node-contract.js';
 
 /** How tuples are grouped and how many groups may be in flight. */
 export interface Batching {
@@ -22,11 +23,12 @@ export interface Batching {
 }
 
 /**
- * Groups items into batches of at most `size`, each emitted at the latest `timeoutMs` after its
- * first item arrived. Unlike `bufferTime`, no timer runs while no item waits: an idle output
- * wakes nobody up, and holds nothing that would keep the process alive.
+ * Groups the items of the arrays it receives into batches of at most `size`, each emitted at the
+ * latest `timeoutMs` after its first item arrived: arrays are joined while they fit and split when
+ * they do not. Unlike `bufferTime`, no timer runs while no item waits: an idle output wakes nobody
+ * up, and holds nothing that would keep the process alive.
  */
-export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<T, T[]> {
+export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<readonly T[], T[]> {
   return (source) =>
     new Observable<T[]>((subscriber) => {
       let batch: T[] = [];
@@ -40,10 +42,12 @@ export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<T,
         subscriber.next(full);
       };
       const subscription = source.subscribe({
-        next: (item) => {
-          batch.push(item);
-          if (batch.length >= size) flush();
-          else timer ??= setTimeout(flush, timeoutMs);
+        next: (items) => {
+          for (const item of items) {
+            batch.push(item);
+            if (batch.length >= size) flush();
+          }
+          if (batch.length > 0) timer ??= setTimeout(flush, timeoutMs);
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
@@ -59,26 +63,26 @@ export function batchOf<T>(size: number, timeoutMs: number): OperatorFunction<T,
 }
 
 /**
- * The output operator: `prepare` each tuple of a batch when the batch closes (synchronous: routing and encoding), then
+ * The output operator (batch form): `prepare` each tuple of a batch when the batch closes (synchronous: routing and encoding), then
  * `send` the prepared batches. `send` must resolve with one outcome per item and never reject: a
  * rejection would stop the punchline as a node crash.
  */
-export function batchedWriter<P>(batching: Batching, prepare: (tuple: Tuple) => P, send: (batch: readonly P[]) => Promise<readonly Outcome[]>): OperatorFunction<Tuple, Outcome> {
-  return (tuples) =>
+export function batchedWriter<P>(batching: Batching, prepare: (tuple: Tuple) => P, send: (batch: readonly P[]) => Promise<readonly Outcome[]>): BatchOperator {
+  return batchOperator((tuples) =>
     tuples.pipe(
       batchOf<Tuple>(batching.batchSize, batching.batchTimeoutMs),
       mergeMap((batch) => from(send(batch.map(prepare))), batching.concurrency),
-      mergeMap((outcomes) => outcomes),
-    );
+    ),
+  );
 }
 
 /**
- * The output operator for a sink that takes a batch whole (a file append, a stdout write): every
+ * The output operator (batch form) for a sink that takes a batch whole (a file append, a stdout write): every
  * tuple of a batch is acked once `write` resolved, and failed with `failure(error, size)` when it
  * rejected. Batches are written one at a time, in order.
  */
-export function wholeBatchWriter<P>(batching: Omit<Batching, 'concurrency'>, prepare: (tuple: Tuple) => P, write: (batch: readonly P[]) => Promise<void>, failure: (error: unknown, size: number) => PunchlineError): OperatorFunction<Tuple, Outcome> {
-  return (tuples) =>
+export function wholeBatchWriter<P>(batching: Omit<Batching, 'concurrency'>, prepare: (tuple: Tuple) => P, write: (batch: readonly P[]) => Promise<void>, failure: (error: unknown, size: number) => PunchlineError): BatchOperator {
+  return batchOperator((tuples) =>
     tuples.pipe(
       batchOf<Tuple>(batching.batchSize, batching.batchTimeoutMs),
       concatMap((batch) =>
@@ -92,6 +96,6 @@ export function wholeBatchWriter<P>(batching: Omit<Batching, 'concurrency'>, pre
           ),
         ),
       ),
-      mergeMap((outcomes) => outcomes),
-    );
+    ),
+  );
 }

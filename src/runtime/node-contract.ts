@@ -10,6 +10,12 @@
  * - an **output** is an operator too, with side effects and a lifecycle: it yields the outcome of a
  *   tuple only once the outside world has confirmed it (written, flushed, acknowledged).
  *
+ * Tuples travel between nodes in arrays: what an input emits in one turn of its loop (without
+ * awaiting) goes to each subscriber as one array, and what a node yields for one array of outcomes
+ * goes on as one array per subscriber. A node takes them one by one (an `OperatorFunction<Tuple,
+ * Outcome>`) or as arrays ({@link BatchOperator}); either way each tuple gets its own outcome, and
+ * acks, failures, replays, timeouts and max pending stay per record.
+ *
  * The runtime does all delivery bookkeeping from outcomes: anchoring emissions to the tuple they
  * came from, fan-out to every subscriber, acks, timeouts, back-pressure and metrics. A node never
  * acks by hand, and a tuple can never be forgotten: an operator that swallows a tuple without an
@@ -66,6 +72,26 @@ export type Outcome =
   | { readonly type: 'drop'; readonly input: Tuple; readonly reason: string }
   | { readonly type: 'fail'; readonly input: Tuple; readonly error: PunchlineError }
   | { readonly type: 'emit'; readonly input: Tuple; readonly emissions: readonly Emission[]; readonly alsoAnchoredTo?: readonly Tuple[] };
+
+/**
+ * The batch form of a bolt's or an output's operator. Tuples travel the DAG in arrays (the records
+ * an input emitted in one turn of its loop, a fetch's partition batch for kafka_input; what a node
+ * yielded for one array): this form receives each array whole and yields outcomes in arrays, one
+ * outcome per tuple received, in any order and spread over any number of arrays. It is the form
+ * of the hot nodes: one RxJS emission per array rather than per tuple. A node written per tuple,
+ * an `OperatorFunction<Tuple, Outcome>`, is fed the tuples one by one by the runtime.
+ */
+export interface BatchOperator {
+  readonly batches: OperatorFunction<readonly Tuple[], readonly Outcome[]>;
+}
+
+/** What a bolt's `create` or an output's `write` is: per tuple (simple nodes) or per batch (see {@link BatchOperator}). */
+export type NodeOperator = OperatorFunction<Tuple, Outcome> | BatchOperator;
+
+/** The batch form of an operator: `batches` maps each array of tuples to the outcomes of (some of) them. */
+export function batchOperator(batches: OperatorFunction<readonly Tuple[], readonly Outcome[]>): BatchOperator {
+  return { batches };
+}
 
 /** The outcome of a tuple that was processed, with what it gave. */
 export function ack(input: Tuple, ...emissions: Emission[]): Outcome {
@@ -201,7 +227,10 @@ export interface InputSink {
   /**
    * Emits one record. Without `stream` it is published on every stream the node declares, except
    * `_ppf_errors`; each stream gets the fields its declaration lists (missing ones are `null`).
-   * `handle` is called exactly once, possibly synchronously inside this call.
+   * `handle` is called exactly once, possibly synchronously inside this call. The record is in
+   * flight (it counts in {@link pending}) from this call on; it is delivered, with every record
+   * emitted in the same turn of the input's loop, as one array, once the turn ends (a microtask):
+   * an input that emits a fetch's records without awaiting sends them down the DAG as one batch.
    */
   emit(fields: Fields, handle: DeliveryHandle, stream?: string): void;
   /**
@@ -267,7 +296,7 @@ export interface OutputInstance {
    * if it has not by the drain deadline (a write that never returns) the runtime unsubscribes it,
    * which must tear down its timers. A fail-stop or fatal error unsubscribes it at once.
    */
-  readonly write: OperatorFunction<Tuple, Outcome>;
+  readonly write: NodeOperator;
   /** Called before any tuple arrives: connect. Rejects when it cannot start. */
   start?(): Promise<void>;
   /**
@@ -336,7 +365,7 @@ export interface InputDefinition<S> extends DefinitionBase<S> {
 /** A bolt node type: a pure operator factory, no side effects, no subscriptions inside. */
 export interface BoltDefinition<S> extends DefinitionBase<S> {
   readonly kind: 'bolt';
-  create(settings: S, ctx: NodeContext): OperatorFunction<Tuple, Outcome>;
+  create(settings: S, ctx: NodeContext): NodeOperator;
 }
 
 /** An output node type. */

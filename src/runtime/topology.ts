@@ -19,11 +19,11 @@
  * a node could not start or crashed (those two do not drain: they stop at once, committing nothing
  * more).
  */
-import { Subject } from 'rxjs';
-import type { Subscription } from 'rxjs';
+import { Subject, map, mergeAll } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Emission, Fields, InputInstance, InputSink, NodeContext, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from './node-contract.js';
+import type { Emission, Fields, InputInstance, InputSink, NodeContext, NodeOperator, Outcome, OutputInstance, StreamDeclaration, Tuple, DeliveryHandle } from './node-contract.js';
 import type { PlatformConfig } from './config/platform-config.js';
 import { pathFromPunchline } from './config/punchline.js';
 import type { NodeDeclaration, Punchline } from './config/punchline.js';
@@ -58,10 +58,17 @@ class DeliveredTuple implements Tuple {
   ) {}
 }
 
-/** Where a published stream goes: one receiver per subscribing component. */
-interface Receiver {
-  readonly component: string;
-  deliver(tuple: DeliveredTuple): void;
+/**
+ * Where a published stream goes: one receiver per subscribing component, and the tuples published
+ * for it during the current turn (an input's turn, or one array of a node's outcomes), delivered
+ * as one array when the turn ends.
+ */
+class Receiver {
+  buffered: DeliveredTuple[] = [];
+  constructor(
+    readonly component: string,
+    readonly deliver: (tuples: DeliveredTuple[]) => void,
+  ) {}
 }
 
 /** A published stream of a node and its precomputed projection. */
@@ -144,7 +151,8 @@ class RunningNode {
   /** Upstream components whose streams have not completed yet. */
   openUpstreams = 0;
   readonly subscribers = new Set<RunningNode>();
-  readonly inputs: Subject<Tuple>[] = [];
+  /** One per executor: the arrays of tuples it receives. */
+  readonly inputs: Subject<readonly Tuple[]>[] = [];
   readonly pipelines: Promise<void>[] = [];
   /** Every pipeline of the node completed. */
   pipelinesDone = false;
@@ -161,6 +169,10 @@ class RunningNode {
   readonly scope = new Map<string, unknown>();
   /** Created with the first executor's context. */
   throttledLog: ThrottledLog | undefined;
+  /** Receivers holding tuples of the current turn, in the order they got their first. */
+  private readonly waiting: Receiver[] = [];
+  /** An input's delivery at the end of its turn is queued (a microtask). */
+  flushQueued = false;
 
   constructor(
     readonly declaration: NodeDeclaration,
@@ -173,19 +185,53 @@ class RunningNode {
     for (const publish of declaration.publish) this.publications.set(publish.stream, { fields: publish.fields, project: compileProjection(publish.fields), receivers: [], recent: new RecentTuples() });
   }
 
-  /** Hands a tuple to the executor of its group (fields grouping), else to the next one, round robin. */
-  deliver(tuple: DeliveredTuple): void {
-    this.counters.received++;
-    this.counters.pending++;
-    const executors = this.inputs.length;
-    let executor: number;
-    if (executors === 1) executor = 0;
-    else if (this.grouping !== undefined) executor = groupHash(tuple.fields, this.grouping) % executors;
-    else {
-      executor = this.nextExecutor;
-      this.nextExecutor = (executor + 1) % executors;
+  /**
+   * Hands an array of tuples to the node: each tuple to the executor of its group (fields
+   * grouping), else to the next one, round robin; each executor gets its share as one array.
+   */
+  deliver(tuples: DeliveredTuple[]): void {
+    this.counters.received += tuples.length;
+    this.counters.pending += tuples.length;
+    const inputs = this.inputs;
+    if (inputs.length === 1) {
+      (inputs[0] as Subject<readonly Tuple[]>).next(tuples);
+      return;
     }
-    (this.inputs[executor] as Subject<Tuple>).next(tuple);
+    const shares: DeliveredTuple[][] = inputs.map(() => []);
+    for (const tuple of tuples) (shares[this.executorOf(tuple)] as DeliveredTuple[]).push(tuple);
+    shares.forEach((share, executor) => {
+      if (share.length > 0) (inputs[executor] as Subject<readonly Tuple[]>).next(share);
+    });
+  }
+
+  private executorOf(tuple: DeliveredTuple): number {
+    const executors = this.inputs.length;
+    if (this.grouping !== undefined) return groupHash(tuple.fields, this.grouping) % executors;
+    const executor = this.nextExecutor;
+    this.nextExecutor = (executor + 1) % executors;
+    return executor;
+  }
+
+  /** Keeps `tuple` for `receiver` until the end of the turn ({@link flush}). */
+  buffer(receiver: Receiver, tuple: DeliveredTuple): void {
+    if (receiver.buffered.length === 0) this.waiting.push(receiver);
+    receiver.buffered.push(tuple);
+  }
+
+  /**
+   * Delivers what the turn published, one array per receiver. A delivery may run nodes
+   * downstream, and their acks an input's handles, which may publish again: those are delivered
+   * too before it returns.
+   */
+  flush(): void {
+    const waiting = this.waiting;
+    for (let i = 0; i < waiting.length; i++) {
+      const receiver = waiting[i] as Receiver;
+      const tuples = receiver.buffered;
+      receiver.buffered = [];
+      receiver.deliver(tuples);
+    }
+    waiting.length = 0;
   }
 
   /** How many tuple copies publishing on `stream` creates. */
@@ -248,13 +294,12 @@ export class Topology {
       for (const { component, stream } of node.declaration.subscribe) {
         const upstream = this.byComponent.get(component) as RunningNode;
         const edge = this.metrics.forEdge({ ...upstream.counters.labels, stream, target: node.declaration.component });
-        upstream.publications.get(stream)?.receivers.push({
-          component: node.declaration.component,
-          deliver: (t) => {
-            edge.tuples++;
-            node.deliver(t);
-          },
-        });
+        upstream.publications.get(stream)?.receivers.push(
+          new Receiver(node.declaration.component, (tuples) => {
+            edge.tuples += tuples.length;
+            node.deliver(tuples);
+          }),
+        );
         if (!upstream.subscribers.has(node)) {
           upstream.subscribers.add(node);
           node.openUpstreams++;
@@ -340,8 +385,8 @@ export class Topology {
     const definition = declaration.definition;
     for (let executor = 0; executor < declaration.executors; executor++) {
       const ctx = this.context(node, executor);
-      const subject = new Subject<Tuple>();
-      let operator;
+      const subject = new Subject<readonly Tuple[]>();
+      let operator: NodeOperator;
       if (definition.kind === 'bolt') {
         operator = definition.create(declaration.settings, ctx);
       } else if (definition.kind === 'output') {
@@ -352,10 +397,12 @@ export class Topology {
         throw new Error(`${node.label} is not a processor`);
       }
       node.inputs.push(subject);
+      // The batch form takes the arrays as they come; a node written per tuple is fed them one by one.
+      const outcomes: Observable<readonly Outcome[]> = 'batches' in operator ? subject.pipe(operator.batches) : subject.pipe(mergeAll(), operator, map((outcome) => [outcome]));
       node.pipelines.push(
         new Promise<void>((resolve) => {
-          const subscription = subject.pipe(operator).subscribe({
-            next: (outcome) => this.onOutcome(node, outcome),
+          const subscription = outcomes.subscribe({
+            next: (batch) => this.onOutcomes(node, batch),
             error: (error: unknown) => {
               this.abort(EXIT.FATAL, asPunchlineError(error, 'E_NODE_CRASHED', node.label));
               resolve();
@@ -441,9 +488,15 @@ export class Topology {
       const projected = publication.project(fields);
       publication.recent.add(projected);
       if (publication.receivers.length === 0) continue;
-      for (const receiver of publication.receivers) {
-        receiver.deliver(new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
-      }
+      for (const receiver of publication.receivers) node.buffer(receiver, new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
+    }
+    // What the input emits in this turn of its loop travels as one array: delivered once the turn ends.
+    if (!node.flushQueued) {
+      node.flushQueued = true;
+      queueMicrotask(() => {
+        node.flushQueued = false;
+        node.flush();
+      });
     }
   }
 
@@ -462,7 +515,17 @@ export class Topology {
     this.options.logger.warn({ component: node.declaration.component, stream }, `${node.label} emitted on stream "${stream}" that it does not publish: those tuples are dropped and counted; declare the stream in its publish to route them`);
   }
 
-  private onOutcome(node: RunningNode, outcome: Outcome): void {
+  /** The outcomes a node yielded together; what they emit goes on as one array per subscriber. */
+  private onOutcomes(node: RunningNode, outcomes: readonly Outcome[]): void {
+    const now = performance.now();
+    for (const outcome of outcomes) {
+      if (this.state === 'stopped') return;
+      this.onOutcome(node, outcome, now);
+    }
+    node.flush();
+  }
+
+  private onOutcome(node: RunningNode, outcome: Outcome, now: number): void {
     const input = outcome.input;
     if (!(input instanceof DeliveredTuple)) {
       this.abort(EXIT.FATAL, new PunchlineError('E_NODE_CRASHED', `${node.label}: yielded an outcome for a tuple it did not receive (a bug in the node)`));
@@ -473,7 +536,6 @@ export class Topology {
       return;
     }
     const counters = node.counters;
-    const now = performance.now();
     const own = input.anchor;
     if (outcome.type === 'emit') {
       // Not the tuple's outcome: it stays unresolved, its copy still in the node.
@@ -523,7 +585,7 @@ export class Topology {
         counters.dropped++;
         continue;
       }
-      for (const receiver of publication.receivers) receiver.deliver(new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
+      for (const receiver of publication.receivers) node.buffer(receiver, new DeliveredTuple(emission.stream, node.declaration.component, projected, anchor, now));
     }
   }
 
@@ -548,6 +610,7 @@ export class Topology {
 
   /** Completes the streams of the nodes downstream of `node` once all their upstreams completed. */
   private completeDownstream(node: RunningNode): void {
+    node.flush();
     for (const subscriber of node.subscribers) {
       if (--subscriber.openUpstreams === 0) for (const subject of subscriber.inputs) subject.complete();
     }
