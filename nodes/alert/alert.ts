@@ -25,9 +25,9 @@
  * compacted topic before the first tuple, and each processed group's snapshot is published on the
  * changelog stream, anchored to the tuple, for a kafka_output to write (state-changelog.ts).
  */
-import { identity, map } from 'rxjs';
+import { map } from 'rxjs';
 import { Counter } from 'prom-client';
-import { ack, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeNs } from '../../src/runtime/node-api.js';
+import { ack, batchOperator, compileExtension, dataStreams, defineNode, drop, perStream, reject, tupleTimeNs } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, FieldUse, NodeContext, Outcome, SettingsProblem, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
@@ -303,35 +303,36 @@ export const alert = defineNode<AlertSettings>({
       return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
     };
 
-    return (tuples) =>
-      (changelog === undefined ? tuples : tuples.pipe(changelog.restoredFirst(groupOf))).pipe(
-        map((tuple) => {
-          const fields = tuple.fields;
-          if (pointsField !== undefined) {
-            const raw = fields[pointsField];
-            if (Array.isArray(raw)) return onBatch(tuple, pointsField, raw as readonly FieldValue[]);
-            return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${pointsField}" is not an array of points (is a window upstream, with the same points_field?)`), ctx.publish);
-          }
-          const layout = layoutOf(tuple);
-          const time = tupleTimeNs(fields, settings.time_field);
-          if (time === undefined) {
-            return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
-          }
-          let event: AlertEvent | undefined;
-          inhibited = false;
-          try {
-            const tags = tagsOf(fields);
-            event = engine.process({ name: nameOf(fields), time, tags, fields: dataOf(fields, layout, tags), scope: fields });
-          } catch (error) {
-            if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
-            throw error;
-          }
-          if (event === undefined) return drop(tuple, noEvent());
-          eventsByLevel.get(event.level)?.inc();
-          const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
-          return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
-        }),
-        changelog === undefined ? identity : changelog.withStates(groupOf),
-      );
+    /** What becomes of a point (or a window's batch of points). */
+    const outcomeOf = (tuple: Tuple): Outcome => {
+      const fields = tuple.fields;
+      if (pointsField !== undefined) {
+        const raw = fields[pointsField];
+        if (Array.isArray(raw)) return onBatch(tuple, pointsField, raw as readonly FieldValue[]);
+        return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${pointsField}" is not an array of points (is a window upstream, with the same points_field?)`), ctx.publish);
+      }
+      const layout = layoutOf(tuple);
+      const time = tupleTimeNs(fields, settings.time_field);
+      if (time === undefined) {
+        return reject(tuple, new PunchlineError('E_TUPLE_FAILED', `${ctx.label}: field "${String(settings.time_field)}" is not a time: ${JSON.stringify(fields[settings.time_field ?? ''] ?? null)}`), ctx.publish);
+      }
+      let event: AlertEvent | undefined;
+      inhibited = false;
+      try {
+        const tags = tagsOf(fields);
+        event = engine.process({ name: nameOf(fields), time, tags, fields: dataOf(fields, layout, tags), scope: fields });
+      } catch (error) {
+        if (error instanceof PunchlineError) return reject(tuple, error.within(ctx.label), ctx.publish);
+        throw error;
+      }
+      if (event === undefined) return drop(tuple, noEvent());
+      eventsByLevel.get(event.level)?.inc();
+      const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
+      return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
+    };
+
+    // Without a changelog each point is processed at once: the batch form, an array at a time.
+    if (changelog === undefined) return batchOperator((batches) => batches.pipe(map((tuples) => tuples.map(outcomeOf))));
+    return (tuples) => tuples.pipe(changelog.restoredFirst(groupOf), map(outcomeOf), changelog.withStates(groupOf));
   },
 });
