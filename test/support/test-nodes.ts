@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bufferCount, concatMap, filter, map, mergeMap, timer } from 'rxjs';
-import { ack, defineNode, drop, fail } from '../../src/runtime/node-api.js';
-import type { InputSink, NodeDefinition } from '../../src/runtime/node-api.js';
+import { ack, batchOperator, defineNode, drop, fail } from '../../src/runtime/node-api.js';
+import type { InputSink, NodeDefinition, Outcome, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 
@@ -23,6 +23,8 @@ export class Recorder {
   maxPending = 0;
   /** Tuples seen by a recording output. */
   written = 0;
+  /** The size of every array a `batch_form` scripted bolt received. */
+  readonly batchSizes: number[] = [];
   /** In order: `ack:<id>`, `fail:<id>` from inputs, `write:<component>:<id>` from outputs. */
   readonly events: string[] = [];
 }
@@ -44,38 +46,63 @@ export function recorder(name: string): Recorder {
 
 /**
  * Emits `count` tuples `{ id }` as fast as capacity allows, recording acks, fails and max pending.
+ * With `batch`, up to that many tuples per turn of its loop (never past max pending), as
+ * kafka_input emits a fetch; with `replay_failed`, a failed tuple is emitted again, once, on a
+ * later turn, and the input ends only once every tuple settled.
  * `stop_never_resolves` / `close_never_resolves` make a stuck input, for the bounds of a stop.
  */
-const recordingInput = defineNode<{ recorder: string; count: number; record_ids: boolean; heap_sample_every?: number; stop_never_resolves: boolean; close_never_resolves: boolean }>({
+const recordingInput = defineNode<{ recorder: string; count: number; batch: number; replay_failed: boolean; record_ids: boolean; heap_sample_every?: number; stop_never_resolves: boolean; close_never_resolves: boolean }>({
   type: 'recording_input',
   kind: 'input',
   schema: schema('recording_input'),
-  create(settings) {
+  create(settings, ctx) {
     const seen = recorder(settings.recorder);
+    const maxPending = ctx.topology['topology.max.spout.pending'];
     let stopped = false;
     let loop: Promise<void> | undefined;
+    const replays: number[] = [];
+    const replayed = new Set<number>();
+    const emit = (sink: InputSink, id: number): void => {
+      sink.emit({ id }, {
+        ack: () => {
+          seen.ackedCount++;
+          if (!settings.record_ids) return;
+          seen.acked.push(id);
+          seen.events.push(`ack:${id}`);
+        },
+        fail: (error) => {
+          seen.failed.push({ id, code: error.code, message: error.message });
+          seen.events.push(`fail:${id}`);
+          if (settings.replay_failed && !replayed.has(id)) {
+            replayed.add(id);
+            replays.push(id);
+          }
+        },
+      });
+      seen.maxPending = Math.max(seen.maxPending, sink.pending);
+    };
     const run = async (sink: InputSink): Promise<void> => {
-      for (let id = 0; id < settings.count && !stopped; id++) {
+      let sinceYield = 0;
+      for (let id = 0; id < settings.count && !stopped; ) {
         await sink.capacity();
         if (stopped) break;
-        sink.emit({ id }, {
-          ack: () => {
-            seen.ackedCount++;
-            if (!settings.record_ids) return;
-            seen.acked.push(id);
-            seen.events.push(`ack:${id}`);
-          },
-          fail: (error) => {
-            seen.failed.push({ id, code: error.code, message: error.message });
-            seen.events.push(`fail:${id}`);
-          },
-        });
-        seen.maxPending = Math.max(seen.maxPending, sink.pending);
-        if (settings.heap_sample_every !== undefined && id % settings.heap_sample_every === 0) {
+        const turnStart = id;
+        const turnEnd = Math.min(settings.count, id + settings.batch);
+        do emit(sink, id++);
+        while (id < turnEnd && sink.pending < maxPending);
+        sinceYield += id - turnStart;
+        if (settings.heap_sample_every !== undefined && (id - 1) % settings.heap_sample_every === 0) {
           forceGc();
           seen.heapSamples.push(process.memoryUsage().heapUsed);
         }
-        if (id % 1000 === 999) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (sinceYield >= 1000) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      while (settings.replay_failed && !stopped && (sink.pending > 0 || replays.length > 0)) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 5));
+        for (const id of replays.splice(0)) emit(sink, id);
       }
       sink.end();
     };
@@ -97,9 +124,10 @@ const recordingInput = defineNode<{ recorder: string; count: number; record_ids:
 /**
  * Fails, drops or swallows the tuples whose `id` is listed; passes the others on every stream it
  * publishes. With `times`, a listed id is failed (or swallowed) only its first `times` times and
- * passes afterwards, so a replayed tuple can succeed.
+ * passes afterwards, so a replayed tuple can succeed. With `batch_form`, it is written in the batch
+ * form of the node API, and records the size of every array it receives in `recorder`.
  */
-const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[]; times?: number }>({
+const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[]; times?: number; batch_form: boolean; recorder?: string }>({
   type: 'scripted_bolt',
   kind: 'bolt',
   schema: schema('scripted_bolt'),
@@ -112,19 +140,26 @@ const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_
       seen.set(id, count);
       return count <= settings.times;
     };
-    return (tuples) =>
-      tuples.pipe(
-        filter((t) => {
-          const id = Number(t.fields.id);
-          return !(settings.stall_ids.includes(id) && scripted(id));
+    const stalls = (t: Tuple): boolean => {
+      const id = Number(t.fields.id);
+      return settings.stall_ids.includes(id) && scripted(id);
+    };
+    const outcomeOf = (t: Tuple): Outcome => {
+      const id = Number(t.fields.id);
+      if (settings.fail_ids.includes(id) && scripted(id)) return fail(t, new PunchlineError('E_TUPLE_FAILED', `scripted failure of ${id}`));
+      if (settings.drop_ids.includes(id)) return drop(t, 'scripted drop');
+      return ack(t, ...ctx.publish.map((p) => ({ stream: p.stream, fields: t.fields })));
+    };
+    if (!settings.batch_form) return (tuples) => tuples.pipe(filter((t) => !stalls(t)), map(outcomeOf));
+    const sizes = settings.recorder === undefined ? undefined : recorder(settings.recorder).batchSizes;
+    return batchOperator((batches) =>
+      batches.pipe(
+        map((batch) => {
+          sizes?.push(batch.length);
+          return batch.filter((t) => !stalls(t)).map(outcomeOf);
         }),
-        map((t) => {
-          const id = Number(t.fields.id);
-          if (settings.fail_ids.includes(id) && scripted(id)) return fail(t, new PunchlineError('E_TUPLE_FAILED', `scripted failure of ${id}`));
-          if (settings.drop_ids.includes(id)) return drop(t, 'scripted drop');
-          return ack(t, ...ctx.publish.map((p) => ({ stream: p.stream, fields: t.fields })));
-        }),
-      );
+      ),
+    );
   },
 });
 
