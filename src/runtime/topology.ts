@@ -58,17 +58,10 @@ class DeliveredTuple implements Tuple {
   ) {}
 }
 
-/**
- * Where a published stream goes: one receiver per subscribing component, and the tuples published
- * for it during the current turn (an input's turn, or one array of a node's outcomes), delivered
- * as one array when the turn ends.
- */
-class Receiver {
-  buffered: DeliveredTuple[] = [];
-  constructor(
-    readonly component: string,
-    readonly deliver: (tuples: DeliveredTuple[]) => void,
-  ) {}
+/** Where a published stream goes: one receiver per subscribing component. */
+interface Receiver {
+  readonly component: string;
+  deliver(tuples: DeliveredTuple[]): void;
 }
 
 /** A published stream of a node and its precomputed projection. */
@@ -169,8 +162,9 @@ class RunningNode {
   readonly scope = new Map<string, unknown>();
   /** Created with the first executor's context. */
   throttledLog: ThrottledLog | undefined;
-  /** Receivers holding tuples of the current turn, in the order they got their first. */
-  private readonly waiting: Receiver[] = [];
+  /** The deliveries of the current turn, in the order they were published: receiver and tuple, side by side. */
+  private queuedReceivers: Receiver[] = [];
+  private queuedTuples: DeliveredTuple[] = [];
   /** An input's delivery at the end of its turn is queued (a microtask). */
   flushQueued = false;
 
@@ -214,24 +208,31 @@ class RunningNode {
 
   /** Keeps `tuple` for `receiver` until the end of the turn ({@link flush}). */
   buffer(receiver: Receiver, tuple: DeliveredTuple): void {
-    if (receiver.buffered.length === 0) this.waiting.push(receiver);
-    receiver.buffered.push(tuple);
+    this.queuedReceivers.push(receiver);
+    this.queuedTuples.push(tuple);
   }
 
   /**
-   * Delivers what the turn published, one array per receiver. A delivery may run nodes
-   * downstream, and their acks an input's handles, which may publish again: those are delivered
-   * too before it returns.
+   * Delivers what the turn published, in the order it was published, consecutive tuples for the
+   * same receiver as one array: a chain gets the turn whole, while a fan-out keeps the order of
+   * records across its receivers (each gets record n before any receiver gets record n + 1, as
+   * inhibitions between alerts need). A delivery may run nodes downstream, and their acks an
+   * input's handles, which may publish again: those are delivered too before it returns.
    */
   flush(): void {
-    const waiting = this.waiting;
-    for (let i = 0; i < waiting.length; i++) {
-      const receiver = waiting[i] as Receiver;
-      const tuples = receiver.buffered;
-      receiver.buffered = [];
-      receiver.deliver(tuples);
+    while (this.queuedTuples.length > 0) {
+      const receivers = this.queuedReceivers;
+      const tuples = this.queuedTuples;
+      this.queuedReceivers = [];
+      this.queuedTuples = [];
+      for (let start = 0; start < tuples.length; ) {
+        const receiver = receivers[start] as Receiver;
+        let end = start + 1;
+        while (end < tuples.length && receivers[end] === receiver) end++;
+        receiver.deliver(start === 0 && end === tuples.length ? tuples : tuples.slice(start, end));
+        start = end;
+      }
     }
-    waiting.length = 0;
   }
 
   /** How many tuple copies publishing on `stream` creates. */
@@ -294,12 +295,13 @@ export class Topology {
       for (const { component, stream } of node.declaration.subscribe) {
         const upstream = this.byComponent.get(component) as RunningNode;
         const edge = this.metrics.forEdge({ ...upstream.counters.labels, stream, target: node.declaration.component });
-        upstream.publications.get(stream)?.receivers.push(
-          new Receiver(node.declaration.component, (tuples) => {
+        upstream.publications.get(stream)?.receivers.push({
+          component: node.declaration.component,
+          deliver: (tuples) => {
             edge.tuples += tuples.length;
             node.deliver(tuples);
-          }),
-        );
+          },
+        });
         if (!upstream.subscribers.has(node)) {
           upstream.subscribers.add(node);
           node.openUpstreams++;

@@ -25,7 +25,7 @@ export class Recorder {
   written = 0;
   /** The size of every array a `batch_form` scripted bolt received. */
   readonly batchSizes: number[] = [];
-  /** In order: `ack:<id>`, `fail:<id>` from inputs, `write:<component>:<id>` from outputs. */
+  /** In order: `ack:<id>`, `fail:<id>` from inputs, `write:<component>:<id>` from outputs, `receive:<component>:<id>` from batch_form bolts. */
   readonly events: string[] = [];
 }
 
@@ -125,7 +125,8 @@ const recordingInput = defineNode<{ recorder: string; count: number; batch: numb
  * Fails, drops or swallows the tuples whose `id` is listed; passes the others on every stream it
  * publishes. With `times`, a listed id is failed (or swallowed) only its first `times` times and
  * passes afterwards, so a replayed tuple can succeed. With `batch_form`, it is written in the batch
- * form of the node API, and records the size of every array it receives in `recorder`.
+ * form of the node API, and records the size of every array it receives, and each tuple as
+ * `receive:<component>:<id>`, in `recorder`.
  */
 const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_ids: number[]; times?: number; batch_form: boolean; recorder?: string }>({
   type: 'scripted_bolt',
@@ -151,11 +152,14 @@ const scriptedBolt = defineNode<{ fail_ids: number[]; drop_ids: number[]; stall_
       return ack(t, ...ctx.publish.map((p) => ({ stream: p.stream, fields: t.fields })));
     };
     if (!settings.batch_form) return (tuples) => tuples.pipe(filter((t) => !stalls(t)), map(outcomeOf));
-    const sizes = settings.recorder === undefined ? undefined : recorder(settings.recorder).batchSizes;
+    const watcher = settings.recorder === undefined ? undefined : recorder(settings.recorder);
     return batchOperator((batches) =>
       batches.pipe(
         map((batch) => {
-          sizes?.push(batch.length);
+          if (watcher !== undefined) {
+            watcher.batchSizes.push(batch.length);
+            for (const t of batch) watcher.events.push(`receive:${ctx.component}:${Number(t.fields.id)}`);
+          }
           return batch.filter((t) => !stalls(t)).map(outcomeOf);
         }),
       ),
