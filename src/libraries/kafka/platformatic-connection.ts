@@ -13,6 +13,17 @@ import { oauthTokenSource } from './oauth-token-provider.js';
 import { saslPassword } from './sasl-options.js';
 import { tlsConnectionOptions } from './tls-options.js';
 
+const FIRST_RETRY_DELAY_MS = 300;
+
+/**
+ * The `retryDelay` of a @platformatic/kafka client: 300 ms doubled at each attempt up to `maxMs`,
+ * as kafkajs waits (the library's own delay is fixed, so 30 retries of a produce request cover
+ * only 9 s, less than a partition can stay leaderless after its broker crashed).
+ */
+export function exponentialRetryDelay(maxMs: number): (client: unknown, operation: string, attempt: number) => number {
+  return (_client, _operation, attempt) => Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), maxMs);
+}
+
 /** The options every @platformatic/kafka client of `cluster` starts from. */
 export interface PlatformaticConnection extends ConnectionOptions {
   readonly clientId: string;

@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import type { ConsumedBatch, ConsumedHeaders, ConsumedRecord, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
-import { platformaticConnection } from './platformatic-connection.js';
+import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 
 /** What a fetch returns at most, in all and per partition (Java's and kafkajs' defaults). */
 const FETCH_MAX_BYTES = 10 * 1024 * 1024;
@@ -35,7 +35,6 @@ const IDLE_MS = 100;
 const RETRY_MS = 1000;
 /** Retries of a failed request (a join, a fetch, a commit), with exponential delays: about 25 s in all. */
 const RETRIES = 8;
-const RETRY_DELAY_MS = 300;
 const MAX_RETRY_DELAY_MS = 5000;
 /** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
 const LOG_APPEND_TIME = 0x08;
@@ -95,7 +94,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       // Like kafkajs' defaults: a coordinator still loading or moving (a new group, a loaded broker)
       // answers again within seconds, not within the library's default 1.5 s of retries.
       retries: RETRIES,
-      retryDelay: (_client, _operation, attempt) => Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS),
+      retryDelay: exponentialRetryDelay(MAX_RETRY_DELAY_MS),
       autocreateTopics: false,
       sessionTimeout: options.sessionTimeoutMs,
       rebalanceTimeout,

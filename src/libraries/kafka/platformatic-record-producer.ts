@@ -12,9 +12,11 @@ import type { MessageToProduce } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
-import { platformaticConnection } from './platformatic-connection.js';
+import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 import type { RecordProducer, RecordProducerOptions, SendOptions, TopicRecords } from './record-producer.js';
 
+/** The longest wait between two tries of a produce request, kafkajs' default. */
+const MAX_RETRY_DELAY_MS = 30_000;
 const ACKS: Readonly<Record<SendOptions['acks'], number>> = { [-1]: ProduceAcks.ALL, 0: ProduceAcks.NO_RESPONSE, 1: ProduceAcks.LEADER };
 
 export class PlatformaticRecordProducer implements RecordProducer {
@@ -33,7 +35,8 @@ export class PlatformaticRecordProducer implements RecordProducer {
       timeout: options.ackTimeoutMs,
       requestTimeout: timeoutMs + options.ackTimeoutMs,
       retries: options.retries,
-      retryDelay: 300,
+      // kafkajs' back-off (its maxRetryTime): the retries are the node's `retries`, documented as exponential.
+      retryDelay: exponentialRetryDelay(MAX_RETRY_DELAY_MS),
       maxInflights: options.maxInFlightRequests,
       idempotent: options.idempotent,
       autocreateTopics: false,
