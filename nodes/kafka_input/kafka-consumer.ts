@@ -33,7 +33,7 @@ import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
-import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import { createGroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
 import type { ConsumedBatch, ConsumedRecord, GroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
@@ -219,8 +219,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     const settings = this.#settings;
     const cluster = resolveCluster({ clusterId: settings.brokers, bootstrapServers: settings['bootstrap.servers'], path: '/settings/brokers' }, this.#ctx.platform);
     this.#cluster = cluster;
-    const kafka = createKafkaClient(cluster, this.#logger);
-    const preparation = await this.#run.prepare(() => this.#prepare(kafka));
+    const preparation = await this.#run.prepare(() => this.#prepare(cluster));
     this.#membership.starts = preparation.starts;
     if (settings.partition !== undefined && settings.partition >= preparation.partitions) {
       throw new PunchlineError('E_CONFIG_INVALID', `${this.#label}: partition ${settings.partition} does not exist: topic "${this.#topic}" has ${preparation.partitions} partitions`, {
@@ -513,25 +512,24 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   // ---- preparation and helpers ----------------------------------------------------------------
 
   /** Checks the topic exists, counts its partitions and computes ephemeral start offsets. */
-  async #prepare(kafka: ReturnType<typeof createKafkaClient>): Promise<TopicPreparation> {
-    const admin = kafka.admin();
+  async #prepare(cluster: ResolvedCluster): Promise<TopicPreparation> {
+    const admin = createClusterAdmin(cluster, this.#logger);
     try {
       await admin.connect();
       const topics = await admin.listTopics();
       if (!topics.includes(this.#topic)) {
-        throw new PunchlineError('E_KAFKA_PROTOCOL', `${this.#label}: topic "${this.#topic}" does not exist on kafka cluster "${(this.#cluster as ResolvedCluster).id}"`, {
+        throw new PunchlineError('E_KAFKA_PROTOCOL', `${this.#label}: topic "${this.#topic}" does not exist on kafka cluster "${cluster.id}"`, {
           hint: 'create it (see the channel_structure of the channel), or fix the topic name',
           retriable: true,
         });
       }
-      const metadata = await admin.fetchTopicMetadata({ topics: [this.#topic] });
-      const partitions = metadata.topics[0]?.partitions.length ?? 0;
+      const partitions = (await admin.partitionsOf(this.#topic)).length;
       const starts = this.#committing ? undefined : await resolveEphemeralStarts(admin, this.#settings, this.#logger, this.#label);
       return { partitions, starts };
     } catch (error) {
       throw this.#translate(error, `reading topic "${this.#topic}"`);
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin.disconnect();
     }
   }
 

@@ -18,7 +18,7 @@
  * records without a trace. A user who wants to skip the backlog starts once with `latest`, or
  * resets the group's offsets while the punchline is stopped.
  */
-import type { Admin } from 'kafkajs';
+import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import type { Logger } from 'pino';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { KafkaInputSettings } from './settings.generated.js';
@@ -80,16 +80,16 @@ export function ephemeralStartOffsets(
 }
 
 /** Reads the bounds of every partition of `topic`. */
-export async function partitionBounds(admin: Admin, topic: string): Promise<PartitionBounds[]> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+export async function partitionBounds(admin: ClusterAdmin, topic: string): Promise<PartitionBounds[]> {
+  const offsets = await admin.topicOffsets(topic);
+  return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
 }
 
 /**
  * Computes the start offsets of a strategy that commits nothing, asking the brokers what it needs.
  * `from_datetime` is bounded by `from_datetime_timeout_ms`, as in Punch.
  */
-export async function resolveEphemeralStarts(admin: Admin, settings: KafkaInputSettings, logger: Logger, label: string): Promise<Map<number, number>> {
+export async function resolveEphemeralStarts(admin: ClusterAdmin, settings: KafkaInputSettings, logger: Logger, label: string): Promise<Map<number, number>> {
   const strategy = settings.start_offset_strategy;
   if (strategy === 'last_committed') throw new Error('last_committed starts from the committed offsets');
   const bounds = await partitionBounds(admin, settings.topic);
@@ -99,7 +99,7 @@ export async function resolveEphemeralStarts(admin: Admin, settings: KafkaInputS
     const timeout = settings.from_datetime_timeout_ms;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeout)));
-    const request = admin.fetchTopicOffsetsByTimestamp(settings.topic, timestamp);
+    const request = admin.offsetsAtTime(settings.topic, timestamp);
     const answer = await Promise.race([request, timedOut]).finally(() => clearTimeout(timer));
     if (answer === undefined) {
       request.catch(() => undefined);

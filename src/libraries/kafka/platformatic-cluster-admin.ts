@@ -1,0 +1,91 @@
+/**
+ * The {@link ClusterAdmin} of clusters declared with `client: "platformatic"`: the library's
+ * `Admin`, with its metadata (partitions, leaders, brokers) and `listOffsets` (offset ranges, by
+ * time). The same addresses, timeouts, TLS and SASL as the cluster's other clients
+ * (`platformatic-connection.ts`), and kafkajs' retries: 5, 300 ms doubled.
+ */
+import { Admin } from '@platformatic/kafka';
+import type { BrokerAddress, ClusterAdmin, ClusterAdminOptions, NewTopic, PartitionLeader, PartitionOffset, PartitionOffsetRange } from './cluster-admin.js';
+import type { ResolvedCluster } from './cluster-resolution.js';
+import { effective } from './cluster-resolution.js';
+import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
+
+/** kafkajs' default retries of an admin request, and its longest delay. */
+const RETRIES = 5;
+const MAX_RETRY_DELAY_MS = 30_000;
+/** ListOffsets' timestamps that ask for the first offset and the next one. */
+const EARLIEST = -2n;
+const LATEST = -1n;
+
+export class PlatformaticClusterAdmin implements ClusterAdmin {
+  readonly #admin: Admin;
+
+  constructor(cluster: ResolvedCluster, options: ClusterAdminOptions) {
+    const { timeoutMs } = effective(cluster.config);
+    const retries = options.retries ?? RETRIES;
+    this.#admin = new Admin({
+      ...platformaticConnection(cluster),
+      timeout: timeoutMs,
+      requestTimeout: timeoutMs,
+      retries: retries === 0 ? false : retries,
+      retryDelay: exponentialRetryDelay(MAX_RETRY_DELAY_MS),
+      autocreateTopics: false,
+    });
+  }
+
+  /** The library connects on the first request: this one asks for the brokers, so that an unreachable cluster fails here. */
+  async connect(): Promise<void> {
+    await this.#admin.metadata({ topics: [], forceUpdate: true });
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.#admin.listTopics({ includeInternals: true });
+  }
+
+  async partitionsOf(topic: string): Promise<PartitionLeader[]> {
+    const metadata = await this.#admin.metadata({ topics: [topic], forceUpdate: true });
+    const partitions = metadata.topics.get(topic)?.partitions ?? [];
+    return partitions.map((p, partition) => ({ partition, leader: p.leader }));
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsetRange[]> {
+    const partitions = await this.partitionsOf(topic);
+    const [low, high] = await Promise.all([this.#listOffsets(topic, partitions, EARLIEST), this.#listOffsets(topic, partitions, LATEST)]);
+    return partitions.map(({ partition }) => ({ partition, low: String(low.get(partition) ?? 0n), high: String(high.get(partition) ?? 0n) }));
+  }
+
+  async offsetsAtTime(topic: string, timestamp: number): Promise<PartitionOffset[]> {
+    const partitions = await this.partitionsOf(topic);
+    const [atTime, high] = await Promise.all([this.#listOffsets(topic, partitions, BigInt(timestamp)), this.#listOffsets(topic, partitions, LATEST)]);
+    return partitions.map(({ partition }) => {
+      const offset = atTime.get(partition) ?? -1n;
+      // -1: no record at or after the time; reading starts after the last one, as kafkajs answers.
+      return { partition, offset: String(offset >= 0n ? offset : (high.get(partition) ?? 0n)) };
+    });
+  }
+
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    // One request per topic: the library's request takes its configuration for every topic.
+    for (const t of topics) {
+      await this.#admin.createTopics({
+        topics: [{ topic: t.topic, partitions: t.partitions, replicas: t.replicationFactor }],
+        ...(t.configs !== undefined && { configs: Object.entries(t.configs).map(([name, value]) => ({ name, value })) }),
+      });
+    }
+  }
+
+  async brokers(): Promise<BrokerAddress[]> {
+    const metadata = await this.#admin.metadata({ topics: [], forceUpdate: true });
+    return [...metadata.brokers].map(([nodeId, { host, port }]) => ({ nodeId, host, port }));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#admin.close().catch(() => undefined);
+  }
+
+  /** The offsets `ListOffsets` answers for `timestamp` on every partition, by partition. */
+  async #listOffsets(topic: string, partitions: readonly PartitionLeader[], timestamp: bigint): Promise<Map<number, bigint>> {
+    const answer = await this.#admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map(({ partition }) => ({ partitionIndex: partition, timestamp })) }] });
+    return new Map((answer.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+  }
+}
