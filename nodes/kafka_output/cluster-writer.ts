@@ -1,6 +1,6 @@
 /**
- * Writing records to one cluster: the shared producer of the cluster (of the client library the
- * cluster names; kafkajs for the admin client either way), the partition count
+ * Writing records to one cluster: the shared producer and an admin client of the cluster (of the
+ * client library the cluster names), the partition count
  * of each topic (cached, refreshed after errors and every few minutes), topics created on first
  * use when `topic_creation.enabled` says so (never otherwise: a typo must not become a topic), and
  * the classification of what the broker answers into the three ends of a record:
@@ -16,12 +16,12 @@
  * half sent again, until the culprits stand alone; the innocent records are written (possibly a
  * second time, if a partition of the first request had already appended them: at-least-once).
  */
-import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { closestName } from '../../src/core/closest-name.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { Tuple } from '../../src/runtime/node-api.js';
-import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import { effective } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { classifyKafkaError, translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
@@ -115,7 +115,7 @@ export class ClusterWriter {
   /** The run's shared producers (`ctx.connection`), where the lease comes from. */
   readonly #producers: ProducerPool;
   #lease: ProducerLease | undefined;
-  #admin: Admin | undefined;
+  #admin: ClusterAdmin | undefined;
   readonly #partitions = new Map<string, CachedCount>();
   readonly #lookups = new Map<string, Promise<number | RecordRejection>>();
 
@@ -137,7 +137,7 @@ export class ClusterWriter {
   async connect(): Promise<void> {
     const { idempotent, maxInFlightRequests, retries, ackTimeoutMs } = this.#options;
     this.#lease = await this.#producers.acquire(this.#cluster, { idempotent, maxInFlightRequests, retries, ackTimeoutMs }, this.#clientLogger);
-    const admin = createKafkaClient(this.#cluster, this.#clientLogger).admin();
+    const admin = createClusterAdmin(this.#cluster, this.#clientLogger);
     try {
       await admin.connect();
     } catch (error) {
@@ -214,8 +214,7 @@ export class ClusterWriter {
   async #fetchPartitionCount(topic: string): Promise<number | undefined> {
     const admin = this.#connectedAdmin();
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-      const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+      const partitions = (await admin.partitionsOf(topic)).length;
       return partitions > 0 ? partitions : undefined;
     } catch (error) {
       if (classifyKafkaError(error).kind === 'unknown_topic_or_partition') return undefined;
@@ -229,7 +228,7 @@ export class ClusterWriter {
     try {
       // Already there (another writer, or a retry of our own request) counts as created; then every
       // broker must know the leaders, or the first produce meets UNKNOWN_TOPIC_OR_PARTITION.
-      await createTopicsWithLeaders(this.#connectedAdmin(), [{ topic, numPartitions: partitions, replicationFactor }], (address) => this.#singleBrokerAdmin(address), {
+      await createTopicsWithLeaders(this.#connectedAdmin(), [{ topic, partitions, replicationFactor }], (address) => this.#singleBrokerAdmin(address), {
         deadlineMs: Math.max(30_000, effective(this.#cluster.config).timeoutMs),
       });
       this.#logger.info({ topic, partitions, replicationFactor }, `Created topic "${topic}" with ${how}; every broker knows its partition leaders.`);
@@ -254,12 +253,12 @@ export class ClusterWriter {
   }
 
   /** An admin client of the broker at `address` alone, without retries of its own: for the leader wait after a creation. */
-  #singleBrokerAdmin(address: string): Admin {
+  #singleBrokerAdmin(address: string): ClusterAdmin {
     const cluster: ResolvedCluster = { id: this.#cluster.id, config: { ...this.#cluster.config, brokers: [address] } };
-    return createKafkaClient(cluster, this.#clientLogger, { retry: { retries: 0 } }).admin();
+    return createClusterAdmin(cluster, this.#clientLogger, { retries: 0 });
   }
 
-  #connectedAdmin(): Admin {
+  #connectedAdmin(): ClusterAdmin {
     if (this.#admin === undefined) throw new PunchlineError('E_NODE_CRASHED', `kafka cluster "${this.#cluster.id}": used before connect()`);
     return this.#admin;
   }

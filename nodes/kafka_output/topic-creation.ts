@@ -4,7 +4,8 @@
  * kafkajs' `createTopics({ waitForLeaders: true })` asks one broker for the new topic's metadata
  * and gives up when it answers `UNKNOWN_TOPIC_OR_PARTITION`, which a broker of a 3-node cluster
  * that has not caught up with the controller does for a few hundred milliseconds: the topic is
- * created, yet the creation "fails" about half the time. So here the creation request alone is
+ * created, yet the creation "fails" about half the time. So here (on the cluster's client
+ * library, through its {@link ClusterAdmin}) the creation request alone is
  * sent (a topic that already exists, created by someone else or by a retry of our own request,
  * counts as created), then every live broker is asked in turn, with a bounded back-off, until each
  * knows a leader for every partition. `UNKNOWN_TOPIC_OR_PARTITION` and `LEADER_NOT_AVAILABLE`
@@ -12,8 +13,8 @@
  *
  * Used by `kafka_output`'s cluster writer and by `punchline demo`.
  */
-import type { Admin, ITopicConfig } from 'kafkajs';
 import { PunchlineError } from '../../src/core/errors.js';
+import type { ClusterAdmin, NewTopic } from '../../src/libraries/kafka/cluster-admin.js';
 import { classifyKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 
 /** How long and how often the brokers are asked about new topics. */
@@ -30,7 +31,7 @@ export interface LeaderWaitOptions {
  * An admin client that talks to the broker at `address` (`host:port`) only, and does not retry
  * on its own (the wait retries). The caller builds it with its own TLS and SASL settings.
  */
-export type SingleBrokerAdmin = (address: string) => Admin;
+export type SingleBrokerAdmin = (address: string) => ClusterAdmin;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,14 +45,14 @@ function onlyAlreadyExists(error: unknown): boolean {
  * Creates `topics` (those that exist already are left as they are) and returns once every live
  * broker of the cluster knows a leader for every partition of each, so that a producer, whatever
  * broker it asks, can write at once.
- * @throws the `createTopics` error as kafkajs gives it, unless it says only `TOPIC_ALREADY_EXISTS`;
+ * @throws the `createTopics` error as the client library gives it, unless it says only `TOPIC_ALREADY_EXISTS`;
  * {@link PunchlineError} `E_KAFKA_WRITE` (retriable) when the brokers do not all know the leaders
  * within the deadline (the message names the broker and its last answer); a broker's
- * non-retriable answer as kafkajs gives it.
+ * non-retriable answer as the client library gives it.
  */
-export async function createTopicsWithLeaders(admin: Admin, topics: readonly ITopicConfig[], adminFor: SingleBrokerAdmin, options: LeaderWaitOptions = {}): Promise<void> {
+export async function createTopicsWithLeaders(admin: ClusterAdmin, topics: readonly NewTopic[], adminFor: SingleBrokerAdmin, options: LeaderWaitOptions = {}): Promise<void> {
   try {
-    await admin.createTopics({ topics: [...topics], waitForLeaders: false });
+    await admin.createTopics(topics);
   } catch (error) {
     if (!onlyAlreadyExists(error)) throw error;
   }
@@ -59,15 +60,14 @@ export async function createTopicsWithLeaders(admin: Admin, topics: readonly ITo
 }
 
 /**
- * Waits until every live broker (as `describeCluster` lists them) answers metadata for each of
+ * Waits until every live broker (as the cluster's metadata lists them) answers metadata for each of
  * `topics` with a leader for every partition. See {@link createTopicsWithLeaders} for the errors.
  */
-export async function waitForLeaders(admin: Admin, topics: readonly string[], adminFor: SingleBrokerAdmin, options: LeaderWaitOptions = {}): Promise<void> {
+export async function waitForLeaders(admin: ClusterAdmin, topics: readonly string[], adminFor: SingleBrokerAdmin, options: LeaderWaitOptions = {}): Promise<void> {
   const deadlineMs = options.deadlineMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 1_000;
   const deadline = performance.now() + deadlineMs;
-  const { brokers } = await admin.describeCluster();
-  for (const { host, port } of brokers) {
+  for (const { host, port } of await admin.brokers()) {
     const address = `${host}:${port}`;
     let backoff = options.initialBackoffMs ?? 100;
     for (;;) {
@@ -90,12 +90,11 @@ async function leaderlessOn(address: string, topics: readonly string[], adminFor
   const admin = adminFor(address);
   try {
     await admin.connect();
-    const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
     for (const topic of topics) {
-      const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+      const partitions = await admin.partitionsOf(topic);
       if (partitions.length === 0) return `"${topic}" has no partitions yet`;
       const leaderless = partitions.find((p) => p.leader < 0);
-      if (leaderless !== undefined) return `"${topic}" partition ${leaderless.partitionId} has no leader yet`;
+      if (leaderless !== undefined) return `"${topic}" partition ${leaderless.partition} has no leader yet`;
     }
     return undefined;
   } catch (error) {
@@ -103,6 +102,6 @@ async function leaderlessOn(address: string, topics: readonly string[], adminFor
     if (!classification.retriable) throw error;
     return classification.brokerErrorTypes[0] ?? (error instanceof Error ? error.message : String(error));
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.disconnect();
   }
 }

@@ -6,11 +6,17 @@
 //   died is not appended twice: every key is in the topic exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Admin } from 'kafkajs';
+import pino from 'pino';
+import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import { withClusterDefaults } from '../../src/libraries/kafka/cluster-defaults.js';
+import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { KafkaCluster } from '../../src/tools/local-broker/index.js';
 import { createTopicsWithLeaders } from './topic-creation.js';
 import { fixtureRecorder, metricSum, platformFor, readTopic, startTestPunchline, uniqueName } from '../../test/support/kafka-output-kit.js';
-import { kafkaClient, startTestCluster, waitForTopicOnEveryBroker } from '../../test/support/kafka.js';
+import { kafkaClient, startTestCluster, testKafkaClient, waitForTopicOnEveryBroker } from '../../test/support/kafka.js';
+
+const silent = pino({ level: 'silent' });
 
 let cluster: KafkaCluster;
 before(async () => {
@@ -103,20 +109,20 @@ test('records are written once each while the leader broker is killed during the
   assert.equal(records.length, KEYS);
 });
 
-test('creating a topic that exists already (another writer was first) counts as created, and returns once every broker knows its leaders', async () => {
+test(`creating a topic that exists already (another writer was first) counts as created, and returns once every broker knows its leaders (${testKafkaClient()})`, async () => {
   const topic = uniqueName('three-exists');
-  const kafka = kafkaClient(cluster);
-  const admin = kafka.admin();
+  const declared: ResolvedCluster = { id: 'three', config: { ...withClusterDefaults({ brokers: cluster.bootstrapServers }), client: testKafkaClient() } };
+  const adminFor = (address: string): ClusterAdmin => createClusterAdmin({ id: declared.id, config: { ...declared.config, brokers: [address] } }, silent, { retries: 0 });
+  const admin = createClusterAdmin(declared, silent);
   await admin.connect();
   try {
-    const spec = [{ topic, numPartitions: 4, replicationFactor: 3 }];
-    const adminFor = (address: string): Admin => kafkaClient(cluster, undefined, { brokers: [address], retry: { retries: 0 } }).admin();
+    const spec = [{ topic, partitions: 4, replicationFactor: 3 }];
     await Promise.all([createTopicsWithLeaders(admin, spec, adminFor), createTopicsWithLeaders(admin, spec, adminFor)]);
     await createTopicsWithLeaders(admin, spec, adminFor);
     for (const address of cluster.bootstrapServers) {
       const one = adminFor(address);
       await one.connect();
-      const partitions = (await one.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      const partitions = await one.partitionsOf(topic);
       await one.disconnect();
       assert.deepEqual(partitions.map((p) => p.leader >= 0), [true, true, true, true], `${address} knows every leader`);
     }

@@ -11,6 +11,8 @@ import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PunchlineError } from '../../core/errors.js';
 import { createKafkaClient } from '../../libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../../libraries/kafka/cluster-admin.js';
 import { effective, resolveCluster } from '../../libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../libraries/kafka/kafka-errors.js';
@@ -83,14 +85,16 @@ async function ensureOnCluster(admin: Admin, cluster: ResolvedCluster, topics: r
   }
   const missing = topics.filter((t) => !existing.has(t.name));
   if (missing.length > 0) {
-    const specs = missing.map((t) => ({
-      topic: t.name,
-      numPartitions: t.partitions,
-      replicationFactor: t.replication_factor,
-      configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-    }));
-    const single = (address: string): Admin => createKafkaClient({ id: cluster.id, config: { ...cluster.config, brokers: [address] } }, logger, { retry: { retries: 0 } }).admin();
-    await createTopicsWithLeaders(admin, specs, single, { deadlineMs: Math.max(30_000, effective(cluster.config).timeoutMs) });
+    const specs = missing.map((t) => ({ topic: t.name, partitions: t.partitions, replicationFactor: t.replication_factor, configs: t.configs }));
+    // Created with the cluster's client library, as kafka_output creates its topics.
+    const creator = createClusterAdmin(cluster, logger);
+    const single = (address: string): ClusterAdmin => createClusterAdmin({ id: cluster.id, config: { ...cluster.config, brokers: [address] } }, logger, { retries: 0 });
+    try {
+      await creator.connect();
+      await createTopicsWithLeaders(creator, specs, single, { deadlineMs: Math.max(30_000, effective(cluster.config).timeoutMs) });
+    } finally {
+      await creator.disconnect();
+    }
     for (const t of missing) {
       logger.info({ cluster: cluster.id, topic: t.name, partitions: t.partitions, replicationFactor: t.replication_factor }, `Created topic "${t.name}" with ${t.partitions} partition(s), replication factor ${t.replication_factor}.`);
       outcomes.push({ cluster: cluster.id, topic: t.name, action: 'created', partitions: t.partitions });

@@ -4,7 +4,7 @@
  * time). The same addresses, timeouts, TLS and SASL as the cluster's other clients
  * (`platformatic-connection.ts`), and kafkajs' retries: 5, 300 ms doubled.
  */
-import { Admin } from '@platformatic/kafka';
+import { Admin, ProtocolError } from '@platformatic/kafka';
 import type { BrokerAddress, ClusterAdmin, ClusterAdminOptions, NewTopic, PartitionLeader, PartitionOffset, PartitionOffsetRange } from './cluster-admin.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
@@ -43,6 +43,9 @@ export class PlatformaticClusterAdmin implements ClusterAdmin {
   }
 
   async partitionsOf(topic: string): Promise<PartitionLeader[]> {
+    // The library retries the metadata of a topic that does not exist for as long as any other
+    // failure, then says so in an error of its own: asked first, it fails at once, as kafkajs.
+    if (!(await this.listTopics()).includes(topic)) throw new ProtocolError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${topic}" does not exist`);
     const metadata = await this.#admin.metadata({ topics: [topic], forceUpdate: true });
     const partitions = metadata.topics.get(topic)?.partitions ?? [];
     return partitions.map((p, partition) => ({ partition, leader: p.leader }));
