@@ -6,11 +6,11 @@
  * by the partitioners `kafka_output` uses; with `disablePartitionById` the record has no key and
  * the producer spreads records.
  *
- * One producer per cluster per node, connected at start, disconnected at close. The record is
+ * One producer and one admin client per cluster per node (of the client library the cluster
+ * names), connected at start, disconnected at close. The record is
  * confirmed once the broker acknowledged it (acks all). The topic must exist: the partition count
  * is read from its metadata once.
  */
-import type { Admin } from 'kafkajs';
 import type { NodeContext, PlatformConfig, SettingsProblem } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { alertTemplateData } from '../../src/libraries/alerting/index.js';
@@ -20,7 +20,8 @@ import { checkClusterReference, effective, resolveCluster } from '../../src/libr
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { createRecordProducer } from '../../src/libraries/kafka/record-producer.js';
 import type { RecordProducer } from '../../src/libraries/kafka/record-producer.js';
-import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 import { partitionFor } from '../../src/libraries/kafka/partitioning/partition-for.js';
 import type { Delivery } from './deliveries.js';
@@ -41,12 +42,12 @@ export function kafkaSpecProblems(spec: HandlerSpec, index: number, platform: Pl
 /** A cluster's producer and metadata, shared by the kafka specs of a node. */
 export class ClusterProducer {
   readonly #producer: RecordProducer;
-  readonly #admin: Admin;
+  readonly #admin: ClusterAdmin;
   readonly #partitions = new Map<string, Promise<number>>();
 
   constructor(readonly cluster: ResolvedCluster, ctx: NodeContext) {
     this.#producer = createRecordProducer(cluster, ctx.logger, { idempotent: false, maxInFlightRequests: 1, retries: 5, ackTimeoutMs: effective(cluster.config).timeoutMs });
-    this.#admin = createKafkaClient(cluster, ctx.logger).admin();
+    this.#admin = createClusterAdmin(cluster, ctx.logger);
   }
 
   async start(): Promise<void> {
@@ -66,7 +67,7 @@ export class ClusterProducer {
   partitions(topic: string): Promise<number> {
     let count = this.#partitions.get(topic);
     if (count === undefined) {
-      count = this.#admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0);
+      count = this.#admin.partitionsOf(topic).then((partitions) => partitions.length);
       count.catch(() => this.#partitions.delete(topic));
       this.#partitions.set(topic, count);
     }
