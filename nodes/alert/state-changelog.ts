@@ -16,19 +16,33 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { concatMap, finalize, from, map, of } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import type { Admin, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ack } from '../../src/runtime/node-api.js';
 import type { Fields, NodeContext, Outcome, PlatformConfig, SettingsProblem, StreamDeclaration, Tuple } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import type { AlertEngine } from '../../src/libraries/alerting/index.js';
-import { createKafkaClient } from '../../src/libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
+import { createGroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
+import type { ConsumedBatch, GroupAssignor, GroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
 import { checkClusterReference, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 
 /** How long catching up with the changelog's end may take before the bolt gives up (and the run stops). */
 const READ_TIMEOUT_MS = 120_000;
+
+/**
+ * The tail's group has one member, the tail itself (a group id of its own): it is given every
+ * partition of the topic.
+ */
+const WHOLE_TOPIC: GroupAssignor = {
+  name: 'punchline-changelog-tail',
+  version: 0,
+  userData: () => Buffer.alloc(0),
+  assign: (partitionsByTopic, members) =>
+    new Map(members.map((member, index) => [member.memberId, index === 0 ? Object.fromEntries([...partitionsByTopic].map(([topic, partitions]) => [topic, [...partitions]])) : {}])),
+};
 
 /** A changelog record as read: the snapshot, who wrote it, at which offset of its partition. */
 interface ChangelogEntry {
@@ -47,8 +61,9 @@ interface ChangelogEntry {
 class ChangelogTail {
   readonly #latest = new Map<string, ChangelogEntry>();
   readonly #positions = new Map<number, number>();
-  readonly #admin: Admin;
-  readonly #consumer: Consumer;
+  readonly #admin: ClusterAdmin;
+  readonly #consumer: GroupConsumer;
+  readonly #logger: Logger;
   #started: Promise<void> | undefined;
   #failure: Error | undefined;
   /** Its users (the executors), each told of every entry of the alert as it is read. */
@@ -60,19 +75,17 @@ class ChangelogTail {
     private readonly prefix: string,
     logger: Logger,
   ) {
-    const kafka = createKafkaClient(cluster, logger);
-    this.#admin = kafka.admin();
-    this.#consumer = kafka.consumer({ groupId: `punchline-changelog-${randomUUID()}` });
-    this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
-      const partitions = event.payload.memberAssignment[topic] ?? [];
-      logger.debug({ topic, partitions }, `following the alert state changelog ${topic}`);
-    });
-    // A tail that stopped would leave every group believing it is the only writer: a crash the
-    // client does not restart from fails the next point instead (see `failed`).
-    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      logger.warn({ topic, restart, err: translateKafkaError(error, cluster, `following the alert state changelog ${topic}`).message }, `the alert state changelog ${topic} stopped being followed${restart ? ', restarting' : ''}`);
-      if (!restart) this.#failure = error;
+    this.#logger = logger;
+    // Both on the client library the cluster names; the group commits nothing, so a new member
+    // (a new group) reads from the earliest offset.
+    this.#admin = createClusterAdmin(cluster, logger);
+    this.#consumer = createGroupConsumer(cluster, logger, {
+      groupId: `punchline-changelog-${randomUUID()}`,
+      topic,
+      assignor: WHOLE_TOPIC,
+      sessionTimeoutMs: 30_000,
+      heartbeatIntervalMs: 3_000,
+      maxWaitMs: 5_000,
     });
   }
 
@@ -89,34 +102,42 @@ class ChangelogTail {
   }
 
   async #start(): Promise<void> {
+    const { topic, cluster } = this;
     try {
       await this.#admin.connect();
-      await this.#consumer.connect();
-      await this.#consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    } catch (error) {
-      throw translateKafkaError(error, this.cluster, `following the alert state changelog ${this.topic}`);
-    }
-    this.#consumer
-      .run({
-        autoCommit: false,
-        eachMessage: ({ partition, message }) => {
-          const key = message.key?.toString('utf8');
-          if (key?.startsWith(this.prefix) === true) {
-            const group = key.slice(this.prefix.length);
-            if (message.value === null) this.#latest.delete(group);
-            else {
-              const entry = { ...parseEntry(message.value.toString('utf8')), offset: Number(message.offset) };
-              this.#latest.set(group, entry);
-              for (const reader of this.#readers) reader(group, entry);
-            }
-          }
-          this.#positions.set(partition, Number(message.offset) + 1);
-          return Promise.resolve();
+      await this.#consumer.run({
+        eachBatch: (batch) => this.#read(batch),
+        assigned: (partitions) => this.#logger.debug({ topic, partitions }, `following the alert state changelog ${topic}`),
+        rebalancing: () => Promise.resolve(),
+        committed: () => undefined,
+        // A tail that stopped would leave every group believing it is the only writer: a crash the
+        // client does not restart from fails the next point instead (see `failed`).
+        crashed: (error, restart) => {
+          this.#logger.warn({ topic, restart, err: translateKafkaError(error, cluster, `following the alert state changelog ${topic}`).message }, `the alert state changelog ${topic} stopped being followed${restart ? ', restarting' : ''}`);
+          if (!restart) this.#failure = error instanceof Error ? error : new Error(String(error));
         },
-      })
-      .catch((error: unknown) => {
-        this.#failure = error instanceof Error ? error : new Error(String(error));
       });
+    } catch (error) {
+      throw translateKafkaError(error, cluster, `following the alert state changelog ${topic}`);
+    }
+  }
+
+  #read(batch: ConsumedBatch): Promise<void> {
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8');
+      if (key?.startsWith(this.prefix) === true) {
+        const group = key.slice(this.prefix.length);
+        if (message.value === null) this.#latest.delete(group);
+        else {
+          const entry = { ...parseEntry(message.value.toString('utf8')), offset: Number(message.offset) };
+          this.#latest.set(group, entry);
+          for (const reader of this.#readers) reader(group, entry);
+        }
+      }
+      this.#positions.set(batch.partition, Number(message.offset) + 1);
+      batch.resolveOffset(message.offset);
+    }
+    return Promise.resolve();
   }
 
   /** The latest entry of `group`, as far as read. */
@@ -128,7 +149,7 @@ class ChangelogTail {
   async caughtUp(): Promise<void> {
     let ends: [number, number][];
     try {
-      ends = (await this.#admin.fetchTopicOffsets(this.topic)).map((o) => [o.partition, Number(o.high)]);
+      ends = (await this.#admin.topicOffsets(this.topic)).map((o) => [o.partition, Number(o.high)]);
     } catch (error) {
       throw translateKafkaError(error, this.cluster, `reading the end of the alert state changelog ${this.topic}`);
     }
