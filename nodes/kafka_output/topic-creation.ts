@@ -35,27 +35,17 @@ export type SingleBrokerAdmin = (address: string) => ClusterAdmin;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Whether a `createTopics` error says only that the topics exist already (success for us). */
-function onlyAlreadyExists(error: unknown): boolean {
-  const types = classifyKafkaError(error).brokerErrorTypes;
-  return types.length > 0 && types.every((type) => type === 'TOPIC_ALREADY_EXISTS');
-}
-
 /**
  * Creates `topics` (those that exist already are left as they are) and returns once every live
  * broker of the cluster knows a leader for every partition of each, so that a producer, whatever
  * broker it asks, can write at once.
- * @throws the `createTopics` error as the client library gives it, unless it says only `TOPIC_ALREADY_EXISTS`;
+ * @throws the `createTopics` error as the client library gives it (a topic that exists is no error);
  * {@link PunchlineError} `E_KAFKA_WRITE` (retriable) when the brokers do not all know the leaders
  * within the deadline (the message names the broker and its last answer); a broker's
  * non-retriable answer as the client library gives it.
  */
 export async function createTopicsWithLeaders(admin: ClusterAdmin, topics: readonly NewTopic[], adminFor: SingleBrokerAdmin, options: LeaderWaitOptions = {}): Promise<void> {
-  try {
-    await admin.createTopics(topics);
-  } catch (error) {
-    if (!onlyAlreadyExists(error)) throw error;
-  }
+  await admin.createTopics(topics);
   await waitForLeaders(admin, topics.map((t) => t.topic), adminFor, options);
 }
 

@@ -4,7 +4,7 @@
  * kafkajs (the default) or @platformatic/kafka. Both reach the cluster with the same addresses,
  * timeouts, TLS and SASL as the cluster's consumers and producers, and fail with their own
  * errors, which `classifyKafkaError` reads alike (a topic that does not exist is
- * `unknown_topic_or_partition`, a creation of one that exists says `TOPIC_ALREADY_EXISTS`).
+ * `unknown_topic_or_partition`).
  *
  * Lifecycle: `connect()` once, any operations, `disconnect()` once.
  */
@@ -71,7 +71,11 @@ export interface ClusterAdmin {
    * `timestamp` (epoch milliseconds), or the partition's next offset when there is none.
    */
   offsetsAtTime(topic: string, timestamp: number): Promise<PartitionOffset[]>;
-  /** Sends the creation request alone (no wait for leaders); rejects as the broker answers, `TOPIC_ALREADY_EXISTS` included. */
+  /**
+   * Sends the creation request alone (no wait for leaders). A topic that exists already is left as
+   * it is, without an error (another writer, or a retry of our own request); any other refusal
+   * rejects as the broker answered.
+   */
   createTopics(topics: readonly NewTopic[]): Promise<void>;
   /** The live brokers of the cluster. */
   brokers(): Promise<BrokerAddress[]>;

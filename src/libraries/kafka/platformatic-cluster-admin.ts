@@ -8,6 +8,7 @@ import { Admin, ProtocolError } from '@platformatic/kafka';
 import type { BrokerAddress, ClusterAdmin, ClusterAdminOptions, NewTopic, PartitionLeader, PartitionOffset, PartitionOffsetRange } from './cluster-admin.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
+import { classifyKafkaError } from './kafka-errors.js';
 import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 
 /** kafkajs' default retries of an admin request, and its longest delay. */
@@ -70,10 +71,16 @@ export class PlatformaticClusterAdmin implements ClusterAdmin {
   async createTopics(topics: readonly NewTopic[]): Promise<void> {
     // One request per topic: the library's request takes its configuration for every topic.
     for (const t of topics) {
-      await this.#admin.createTopics({
-        topics: [{ topic: t.topic, partitions: t.partitions, replicas: t.replicationFactor }],
-        ...(t.configs !== undefined && { configs: Object.entries(t.configs).map(([name, value]) => ({ name, value })) }),
-      });
+      try {
+        await this.#admin.createTopics({
+          topics: [{ topic: t.topic, partitions: t.partitions, replicas: t.replicationFactor }],
+          ...(t.configs !== undefined && { configs: Object.entries(t.configs).map(([name, value]) => ({ name, value })) }),
+        });
+      } catch (error) {
+        // As kafkajs: a topic that exists already is left as it is, without an error.
+        const types = classifyKafkaError(error).brokerErrorTypes;
+        if (types.length === 0 || types.some((type) => type !== 'TOPIC_ALREADY_EXISTS')) throw error;
+      }
     }
   }
 
