@@ -41,6 +41,24 @@ async function decodeErrorsByKind(run: TestRun): Promise<Record<string, number>>
 
 const frame = (id: string): Buffer => lumberjackProtocol.makeDataFrame(1, { id });
 
+/** A `2D` frame of raw key and value bytes, so that a value can be bytes that are not UTF-8. */
+function rawFrame(pairs: readonly (readonly [string, Buffer])[]): Buffer {
+  const header = Buffer.alloc(10);
+  header.write('2D', 0, 'latin1');
+  header.writeUInt32BE(1, 2);
+  header.writeUInt32BE(pairs.length, 6);
+  const parts: Buffer[] = [header];
+  for (const [key, value] of pairs) {
+    const lengths = [Buffer.alloc(4), Buffer.alloc(4)] as const;
+    lengths[0].writeUInt32BE(Buffer.byteLength(key));
+    lengths[1].writeUInt32BE(value.length);
+    parts.push(lengths[0], Buffer.from(key), lengths[1], value);
+  }
+  return Buffer.concat(parts);
+}
+
+const NOT_UTF8 = Buffer.from([0x61, 0xc3, 0x28]);
+
 describe('decoding errors', () => {
   it('routes each undecodable record to _ppf_errors with its message, document and coordinates, counted by kind', async () => {
     const topic = await createTopic(kit, 'decode-errors');
@@ -56,18 +74,21 @@ describe('decoding errors', () => {
       { value: compressed },
       { value: Buffer.concat([frame('a'), frame('b')]) },
       { value: Buffer.alloc(0) },
-      { value: frame('6') },
+      // Not UTF-8 in a published field, then in a field nobody publishes: both rejected, between records that are read.
+      { value: rawFrame([['id', NOT_UTF8]]) },
+      { value: rawFrame([['id', Buffer.from('7')], ['other', NOT_UTF8]]) },
+      { value: frame('8') },
     ];
     await produce(kit, topic, records);
     const good = outputFile(kit, 'good');
     const bad = outputFile(kit, 'bad');
     const run = await start(topic, good, bad);
     await waitForLines(good, 2);
-    await waitForLines(bad, 5);
+    await waitForLines(bad, 7);
     await run.topology.stop('test done');
-    assert.deepEqual(await readLines(good), [{ id: '0', _ppf_partition_offset: 0 }, { id: '6', _ppf_partition_offset: 6 }]);
+    assert.deepEqual(await readLines(good), [{ id: '0', _ppf_partition_offset: 0 }, { id: '8', _ppf_partition_offset: 8 }]);
     const errors = await readLines(bad);
-    assert.deepEqual(errors.map((e) => e._ppf_partition_offset), [1, 2, 3, 4, 5]);
+    assert.deepEqual(errors.map((e) => e._ppf_partition_offset), [1, 2, 3, 4, 5, 6, 7]);
     for (const error of errors) {
       const offset = error._ppf_partition_offset as number;
       assert.match(String(error._ppf_error_message), new RegExp(`^kafka_input\\[input\\]: decoding record ${topic}/0@${offset}: lumberjack: `));
@@ -77,7 +98,16 @@ describe('decoding errors', () => {
       assert.equal(typeof error._ppf_kafka_timestamp, 'number');
     }
     assert.match(String(errors[3]?._ppf_error_message), /data frame number 2 in one record/);
-    assert.deepEqual(await decodeErrorsByKind(run), { 'value/truncated': 1, 'value/bad_version': 1, 'value/zlib': 1, 'value/multiple_frames': 1, 'value/no_data_frame': 1 });
+    assert.match(String(errors[5]?._ppf_error_message), /value of key "id" is not valid utf-8/);
+    assert.match(String(errors[6]?._ppf_error_message), /value of key "other" is not valid utf-8/);
+    assert.deepEqual(await decodeErrorsByKind(run), {
+      'value/truncated': 1,
+      'value/bad_version': 1,
+      'value/zlib': 1,
+      'value/multiple_frames': 1,
+      'value/no_data_frame': 1,
+      'value/invalid_utf8': 2,
+    });
   });
 
   it('merges several lumberjack frames of one record when value_codec says so', async () => {

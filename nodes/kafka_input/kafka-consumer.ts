@@ -29,7 +29,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, ThrottledLog } from '../../src/runtime/node-api.js';
-import { ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
+import { dataStreams, ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
@@ -169,7 +169,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#topic = settings.topic;
     this.#committing = commitsOffsets(settings.start_offset_strategy);
     this.#smartReplay = settings.smart_replay;
-    this.#decoder = new RecordDecoder(settings, ctx.label);
+    this.#decoder = new RecordDecoder(settings, ctx.label, dataStreams(ctx.publish).flatMap((stream) => stream.fields));
     this.#publishesErrors = publishesErrors(ctx.publish);
     this.#run = NodeRunState.of(ctx);
     this.#metrics = KafkaInputMetrics.of(ctx);
@@ -363,6 +363,14 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   /** Decodes and emits one record. False when the executor must stop (a part that does not decode under CRASH). */
   #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: ConsumedRecord, offset: number): boolean {
     this.#tap?.(recordedRecordOf(topic, tracker.partition, message));
+    const fields = this.#decoder.publishedFields(topic, tracker.partition, offset, message.timestamp, message.value ?? null);
+    if (fields !== undefined) {
+      counters.read++;
+      const seq = tracker.append(offset, this.#smartReplay ? fields : undefined, this.#gate.clock());
+      if (offset < tracker.rereadUntil) counters.replayed++;
+      this.#emit(tracker, seq, tracker.epoch, fields, counters);
+      return true;
+    }
     const decoded = this.#decoder.decode({
       topic,
       partition: tracker.partition,

@@ -27,12 +27,14 @@
  * unchanged), and the reserved fields. It is never dropped silently.
  */
 import type { Logger } from 'pino';
+import { compileExtension } from '../../src/runtime/node-api.js';
 import type { FieldValue, Fields, ThrottledLog } from '../../src/runtime/node-api.js';
 import { PunchlineError, recordCoordinates } from '../../src/core/errors.js';
 import { DecodeError } from '../../src/libraries/codecs/decode-error.js';
 import { compileJsonPointer } from '../../src/libraries/codecs/json-pointer.js';
 import type { JsonPointer } from '../../src/libraries/codecs/json-pointer.js';
 import { newFieldMap } from '../../src/libraries/codecs/json-value.js';
+import { LumberjackFieldReader } from '../../src/libraries/codecs/lumberjack.js';
 import { recordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import type { RecordCodec } from '../../src/libraries/codecs/record-codecs.js';
 import { HeaderFieldsDecoder } from './header-fields.js';
@@ -112,11 +114,14 @@ export class RecordDecoder {
   /** Fields of `bytes` headers, turned into plain byte views. */
   readonly #byteHeaderFields: readonly string[];
   readonly #onNullValue: KafkaInputSettings['on_null_value'];
+  readonly #published: PublishedLayout | undefined;
 
   constructor(
     settings: Pick<KafkaInputSettings, 'key_codec' | 'value_codec' | 'headers_fields' | 'on_null_value'>,
     /** `type[component]`, the prefix of error messages. */
     private readonly label: string,
+    /** The fields the node publishes on its data streams (each once, in order): given, {@link publishedFields} can decode into them. */
+    published: readonly string[] = [],
   ) {
     this.#value = codecOf(settings.value_codec);
     this.#valuePointers = pointersOf(settings.value_codec, this.#value, '/settings/value_codec/fields');
@@ -129,6 +134,31 @@ export class RecordDecoder {
     this.#headers = settings.headers_fields.length === 0 ? undefined : new HeaderFieldsDecoder(settings.headers_fields, '/settings/headers_fields');
     this.#byteHeaderFields = settings.headers_fields.filter((h) => h.type === 'bytes').map((h) => h.field);
     this.#onNullValue = settings.on_null_value;
+    // Decoding straight into the published fields is for lumberjack values alone: a key, headers or pointers add fields of their own.
+    const straight = settings.value_codec.type === 'lumberjack' && keySetting === undefined && this.#headers === undefined && this.#valuePointers.length === 0;
+    this.#published = straight && published.length > 0 ? publishedLayout(published) : undefined;
+  }
+
+  /**
+   * The fields of a record whose value is one lumberjack data frame (Punch's records), read
+   * straight into the published fields: the fields the node publishes, in order, each read from
+   * the frame or the record's coordinates (the reserved fields), null when the frame lacks it;
+   * the frame's other keys are checked, not kept. What {@link decode} gives, as the published
+   * streams see it, without its intermediate map. Undefined for every other record (a null value,
+   * other frames, anything that does not decode, a node with a key codec, headers fields or
+   * pointers): {@link decode} says what it is.
+   */
+  publishedFields(topic: string, partition: number, offset: number, timestamp: string, value: Buffer | null): Fields | undefined {
+    const layout = this.#published;
+    if (layout === undefined || value === null) return undefined;
+    const values = layout.values;
+    values.fill(null);
+    if (!layout.reader.read(value, values)) return undefined;
+    if (layout.topic >= 0) values[layout.topic] = topic;
+    if (layout.partition >= 0) values[layout.partition] = partition;
+    if (layout.offset >= 0) values[layout.offset] = offset;
+    if (layout.timestamp >= 0) values[layout.timestamp] = Number(timestamp);
+    return layout.build(NO_FIELDS, values);
   }
 
   decode(record: KafkaRecord): DecodedRecord {
@@ -261,6 +291,34 @@ export class RecordDecoder {
 }
 
 const NO_PROBLEMS: readonly DecodingProblem[] = Object.freeze([]);
+const NO_FIELDS: Fields = Object.freeze({});
+
+/** The published fields of a node, and what decodes a record straight into them ({@link RecordDecoder.publishedFields}). */
+interface PublishedLayout {
+  readonly reader: LumberjackFieldReader;
+  /** One slot per published field, refilled for each record. */
+  readonly values: FieldValue[];
+  /** The object of the slots: one literal, one shape for every record. */
+  readonly build: (fields: Fields, values: readonly FieldValue[]) => Fields;
+  /** The slots of the reserved fields, -1 when not published. */
+  readonly topic: number;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+}
+
+function publishedLayout(published: readonly string[]): PublishedLayout {
+  const names = [...new Set(published)];
+  return {
+    reader: new LumberjackFieldReader(names),
+    values: names.map(() => null),
+    build: compileExtension([], names),
+    topic: names.indexOf('_ppf_topic_name'),
+    partition: names.indexOf('_ppf_partition_id'),
+    offset: names.indexOf('_ppf_partition_offset'),
+    timestamp: names.indexOf('_ppf_kafka_timestamp'),
+  };
+}
 
 /** Where a CRASH problem's message sends the user, per part. */
 const CRASH_HINTS: Readonly<Record<RecordPart, string>> = {

@@ -269,6 +269,87 @@ export class LumberjackDecoder {
   }
 }
 
+/**
+ * The values of chosen keys of a record value that is one data frame (`1D` or `2D`, nothing
+ * before or after it: what Punch writes), read straight into the caller's slots: no map, no
+ * string for the keys (the previous record's keys at the same positions are compared byte for
+ * byte) and none for the values of keys nobody wants, which are still checked to be UTF-8.
+ *
+ * It decides nothing about a record it cannot read this way: any other frame, a truncated frame,
+ * bytes that are not UTF-8. It says false, and the caller decodes the record with
+ * {@link LumberjackDecoder.decode}, which gives the same fields or the error that names the defect.
+ */
+export class LumberjackFieldReader {
+  /** The slot of each wanted key. */
+  readonly #slots: ReadonlyMap<string, number>;
+  // Key cache: the bytes and slot (-1: not wanted) of the last valid key seen at each pair position (1-based).
+  readonly #keyBytes: (Buffer | undefined)[] = [];
+  readonly #keySlots: number[] = [];
+
+  /** `keys[i]` is read into slot `i`; a key named twice keeps its first slot. */
+  constructor(keys: readonly string[]) {
+    const slots = new Map<string, number>();
+    keys.forEach((key, slot) => {
+      if (!slots.has(key)) slots.set(key, slot);
+    });
+    this.#slots = slots;
+  }
+
+  /**
+   * Writes the text of each wanted key of `value` into `values` at its slot (a key given twice in
+   * the frame: the last one, as {@link LumberjackDecoder.decode} does); leaves the slots of keys
+   * the frame lacks as they were. False when `value` is not exactly one valid data frame: the
+   * slots then hold nothing meaningful.
+   */
+  read(value: Buffer, values: FieldValue[]): boolean {
+    const end = value.length;
+    if (end < HEADER_BYTES || value[1] !== DATA || (value[0] !== V1 && value[0] !== V2)) return false;
+    const pairs = value.readUInt32BE(6);
+    let pos = HEADER_BYTES;
+    for (let pair = 1; pair <= pairs; pair++) {
+      if (end - pos < 4) return false;
+      const keyLength = value.readUInt32BE(pos);
+      pos += 4;
+      if (keyLength > end - pos) return false;
+      const slot = this.#slotOf(value, pos, pos + keyLength, pair);
+      if (slot === NOT_UTF8) return false;
+      pos += keyLength;
+      if (end - pos < 4) return false;
+      const valueLength = value.readUInt32BE(pos);
+      pos += 4;
+      if (valueLength > end - pos) return false;
+      const text = readUtf8(value, pos, pos + valueLength);
+      if (text === undefined) return false;
+      if (slot >= 0) values[slot] = text;
+      pos += valueLength;
+    }
+    return pos === end;
+  }
+
+  /** The slot of the key in `bytes[start, end)`, -1 when not wanted, {@link NOT_UTF8} when not text. */
+  #slotOf(bytes: Buffer, start: number, end: number, pair: number): number {
+    const length = end - start;
+    const cached = this.#keyBytes[pair];
+    if (cached !== undefined && cached.length === length && sameBytes(cached, bytes, start)) return this.#keySlots[pair] as number;
+    const key = readUtf8(bytes, start, end);
+    if (key === undefined) return NOT_UTF8;
+    const slot = this.#slots.get(key) ?? -1;
+    if (pair < KEY_CACHE_PAIRS && length <= KEY_CACHE_MAX_BYTES) {
+      this.#keyBytes[pair] = Buffer.from(bytes.subarray(start, end));
+      this.#keySlots[pair] = slot;
+    }
+    return slot;
+  }
+}
+
+/** What {@link LumberjackFieldReader} says of a key that is not UTF-8. */
+const NOT_UTF8 = -2;
+// The wire constants the reader checks on every record, as local constants: an imported binding can cost a getter call per read.
+const HEADER_BYTES = DATA_FRAME_HEADER_BYTES;
+const DATA = FRAME_DATA;
+const V1 = VERSION_1;
+const V2 = VERSION_2;
+
 /** Pair positions (1-based) whose keys are cached, and the longest key cached: bounds the cache to 4 KiB. */
 const KEY_CACHE_PAIRS = 64;
 const KEY_CACHE_MAX_BYTES = 64;
