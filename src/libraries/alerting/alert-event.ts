@@ -51,21 +51,79 @@ export interface AlertEvent {
   readonly recoverable: boolean;
 }
 
+/**
+ * Names in Go's sorted order, and quoted as JSON: the last list of names seen and its sorted,
+ * quoted copy. The points of one stream carry the same tags and fields in the same order, so the
+ * names are sorted and quoted once, not per event.
+ */
+class SortedNames {
+  #seen: readonly string[] = [];
+  #sorted: readonly string[] = [];
+  #quoted: readonly string[] = [];
+
+  /** Takes `names`, for {@link sorted} and {@link quoted}. */
+  of(names: readonly string[]): this {
+    const seen = this.#seen;
+    let same = names.length === seen.length;
+    for (let i = 0; same && i < names.length; i++) same = names[i] === seen[i];
+    if (!same) {
+      this.#seen = names;
+      this.#sorted = [...names].sort(compareGoStrings);
+      this.#quoted = this.#sorted.map(quoteGoJsonString);
+    }
+    return this;
+  }
+
+  /** The names last taken, sorted. */
+  get sorted(): readonly string[] {
+    return this.#sorted;
+  }
+
+  /** The sorted names, each one quoted as JSON, index for index. */
+  get quoted(): readonly string[] {
+    return this.#quoted;
+  }
+}
+
+const TAG_NAMES = new SortedNames();
+const COLUMN_NAMES = new SortedNames();
+
+/** One row of `values`: the time, then the fields in the order of the columns. */
+function encodeRow(time: string, fields: Fields, columns: readonly string[]): string {
+  let out = `["${time}"`;
+  for (const column of columns) out += `,${encodeGoJson(fields[column] ?? null)}`;
+  return `${out}]`;
+}
+
 function encodeSeries(series: AlertEventSeries, time: string): string {
-  const parts: string[] = [];
-  if (series.name !== '') parts.push(`"name":${quoteGoJsonString(series.name)}`);
-  const tagNames = Object.keys(series.tags).sort(compareGoStrings);
-  if (tagNames.length > 0) {
-    parts.push(`"tags":{${tagNames.map((tag) => `${quoteGoJsonString(tag)}:${quoteGoJsonString(series.tags[tag] ?? '')}`).join(',')}}`);
+  let out = '{"series":[{';
+  let separator = '';
+  if (series.name !== '') {
+    out += `"name":${quoteGoJsonString(series.name)}`;
+    separator = ',';
+  }
+  const tags = TAG_NAMES.of(Object.keys(series.tags));
+  if (tags.sorted.length > 0) {
+    out += `${separator}"tags":{`;
+    for (let i = 0; i < tags.sorted.length; i++) out += `${i === 0 ? '' : ','}${tags.quoted[i] ?? ''}:${quoteGoJsonString(series.tags[tags.sorted[i] ?? ''] ?? '')}`;
+    out += '}';
+    separator = ',';
   }
   const rows = series.rows;
-  if (rows !== undefined && rows.length === 0) return `{"series":[{${parts.join(',')}}]}`;
-  const fieldNames = Object.keys(rows?.[0]?.fields ?? series.fields).sort(compareGoStrings);
-  parts.push(`"columns":["time"${fieldNames.map((field) => `,${quoteGoJsonString(field)}`).join('')}]`);
-  const row = (rowTime: string, fields: Fields): string => `["${rowTime}"${fieldNames.map((field) => `,${encodeGoJson(fields[field] ?? null)}`).join('')}]`;
-  const values = rows === undefined ? row(time, series.fields) : rows.map((r) => row(formatRfc3339Nano(r.time), r.fields)).join(',');
-  parts.push(`"values":[${values}]`);
-  return `{"series":[{${parts.join(',')}}]}`;
+  if (rows !== undefined && rows.length === 0) return `${out}}]}`;
+  const columns = COLUMN_NAMES.of(Object.keys(rows?.[0]?.fields ?? series.fields));
+  out += `${separator}"columns":["time"`;
+  for (const quoted of columns.quoted) out += `,${quoted}`;
+  out += '],"values":[';
+  if (rows === undefined) out += encodeRow(time, series.fields, columns.sorted);
+  else {
+    let first = true;
+    for (const row of rows) {
+      out += `${first ? '' : ','}${encodeRow(formatRfc3339Nano(row.time), row.fields, columns.sorted)}`;
+      first = false;
+    }
+  }
+  return `${out}]}]}`;
 }
 
 /** The event as Kapacitor's JSON (`json.Marshal`), without a trailing newline: a Kafka value, an HTTP body. */

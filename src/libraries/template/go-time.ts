@@ -41,9 +41,20 @@ function parts(epochNs: bigint): { date: string; clock: string; fraction: string
   const { year, month, day: dayOfMonth } = civilDate(day);
   const yearText = year < 0n ? `-${pad(-year, 4)}` : pad(year, 4);
   const clock = `${pad(Math.floor(secondOfDay / 3600), 2)}:${pad(Math.floor(secondOfDay / 60) % 60, 2)}:${pad(secondOfDay % 60, 2)}`;
-  const fraction = nanos === 0n ? '' : `.${pad(nanos, 9).replace(/0+$/, '')}`;
-  return { date: `${yearText}-${pad(month, 2)}-${pad(dayOfMonth, 2)}`, clock, fraction };
+  return { date: `${yearText}-${pad(month, 2)}-${pad(dayOfMonth, 2)}`, clock, fraction: fractionDigits(nanos) };
 }
+
+/** `.5`, `.000001`, or `` when whole: nanoseconds within a second as Go prints them. */
+function fractionDigits(nanos: bigint): string {
+  return nanos === 0n ? '' : `.${pad(nanos, 9).replace(/0+$/, '')}`;
+}
+
+/**
+ * The RFC 3339 text up to the fraction (`2024-01-01T00:00:00`) of the last second formatted: the
+ * events of a stream come seconds apart at most, so the civil date is worked out once per second.
+ */
+let lastSecond: bigint | undefined;
+let lastSecondText = '';
 
 /** Go's `time.Time.String()` for a UTC time: `2006-01-02 15:04:05.999999999 +0000 UTC`. */
 export function formatGoTime(epochNs: bigint): string {
@@ -53,8 +64,13 @@ export function formatGoTime(epochNs: bigint): string {
 
 /** Go's RFC 3339 with nanoseconds (`time.RFC3339Nano`), as `encoding/json` writes a `time.Time`. */
 export function formatRfc3339Nano(epochNs: bigint): string {
-  const { date, clock, fraction } = parts(epochNs);
-  return `${date}T${clock}${fraction}Z`;
+  const seconds = floorDiv(epochNs, NS_PER_SECOND);
+  if (seconds !== lastSecond) {
+    const { date, clock } = parts(seconds * NS_PER_SECOND);
+    lastSecond = seconds;
+    lastSecondText = `${date}T${clock}`;
+  }
+  return `${lastSecondText}${fractionDigits(epochNs - seconds * NS_PER_SECOND)}Z`;
 }
 
 /** The digits of `value / 10^precision` after the point, without trailing zeros (Go's `fmtFrac`). */
