@@ -180,6 +180,7 @@ function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance
         batchSize: settings.batch_size ?? defaults.batchSize,
         batchTimeoutMs: settings.batch_timeout_ms ?? defaults.batchTimeoutMs,
         concurrency: settings.max_in_flight_requests,
+        sendWhenIdle: settings.send_when_idle,
       },
       prepare,
       send,

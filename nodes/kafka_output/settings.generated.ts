@@ -172,6 +172,10 @@ export interface KafkaOutputSettings {
    */
   batch_timeout_ms?: number;
   /**
+   * A partial batch is sent as soon as the upstream has nothing more to give and fewer than max_in_flight_requests batches await the broker (as the Java producer with linger.ms 0), instead of waiting for batch_size records or batch_timeout_ms; while every request slot is busy, batches still fill. false: Kapacitor's batching, size or time only.
+   */
+  send_when_idle: boolean;
+  /**
    * A batch is sent in produce requests of at most this many bytes of keys, values and headers, under the broker's message.max.bytes.
    */
   max_batch_bytes: number;

@@ -60,7 +60,7 @@ const outcomes = (source: Observable<Tuple>, writer: BatchOperator): Observable<
 test('batchedWriter sends prepared batches by size, the rest at completion, and passes on the outcomes the sender answered', (t) => {
   mockTimers(t);
   const sent: string[][] = [];
-  const writer = batchedWriter<string>({ batchSize: 2, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 1 }, (tp) => `prepared ${idOf(tp)}`, (batch) => {
+  const writer = batchedWriter<string>({ batchSize: 2, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 1, sendWhenIdle: false }, (tp) => `prepared ${idOf(tp)}`, (batch) => {
     sent.push([...batch]);
     // The sender's own answer per item: here the second item of each batch is dropped.
     return settledNow({ value: batch.map((item, i) => (i === 1 ? drop(tupleOf(item), 'second') : ack(tupleOf(item)))) });
@@ -104,7 +104,7 @@ test('an upstream error ends the writer with that error, and an unsubscription t
     expectSubscriptions(broken.subscriptions).toBe('^------!');
 
     const endless = hot('-a-b-c-d-e-', TUPLES);
-    expectObservable(outcomes(endless, batchedWriter({ batchSize: 2, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 2 }, (tp) => tp, (batch) => settledNow({ value: batch.map((tp) => ack(tp)) }))), '^----!').toBe(
+    expectObservable(outcomes(endless, batchedWriter({ batchSize: 2, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 2, sendWhenIdle: false }, (tp) => tp, (batch) => settledNow({ value: batch.map((tp) => ack(tp)) }))), '^----!').toBe(
       '---(ab)-',
       { a: 'ack:a', b: 'ack:b' },
     );
@@ -125,7 +125,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 test('batchedWriter keeps at most `concurrency` batches in flight, answers nothing on receipt, and completes only once every batch is answered', async (t) => {
   mockTimers(t);
   const calls: { batch: readonly Tuple[]; answer: ReturnType<typeof deferred<readonly Outcome[]>> }[] = [];
-  const writer = batchedWriter<Tuple>({ batchSize: 1, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 2 }, (tp) => tp, (batch) => {
+  const writer = batchedWriter<Tuple>({ batchSize: 1, batchTimeoutMs: BIG_TIMEOUT_MS, concurrency: 2, sendWhenIdle: false }, (tp) => tp, (batch) => {
     const answer = deferred<readonly Outcome[]>();
     calls.push({ batch, answer });
     return answer.promise;

@@ -14,7 +14,7 @@
  */
 export * from './node-contract.js';
 export { batchOf, batchedWriter, wholeBatchWriter } from './batching.js';
-export type { Batching } from './batching.js';
+export type { Batching, EarlyClose } from './batching.js';
 export { ThrottledLog, THROTTLED_LOG_INTERVAL_MS } from './throttled-log.js';
 export { registeredMetric } from '../core/registered-metric.js';
 export { tupleTimeMs, tupleTimeNs } from './tuple-time.js';
