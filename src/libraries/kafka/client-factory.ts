@@ -11,8 +11,11 @@
  * A `Kafka` object holds no connection; its producers, consumers and admins do, and whoever
  * creates one disconnects it. Outputs share one producer per cluster through the `ProducerPool` of kafka_output, which the run hands them (`ctx.connection`).
  */
+import { connect as netConnect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka } from 'kafkajs';
-import type { Admin, AdminConfig, Consumer, ConsumerConfig, KafkaConfig, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
+import type { Admin, AdminConfig, Consumer, ConsumerConfig, ISocketFactory, KafkaConfig, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
 import type { BrokerContacts } from './broker-contacts.js';
 import type { Logger } from 'pino';
 import type { ResolvedCluster } from './cluster-resolution.js';
@@ -30,6 +33,27 @@ export interface KafkaClientOptions {
   readonly retry?: RetryOptions;
 }
 
+/** kafkajs' keep-alive delay on its sockets. */
+const KEEP_ALIVE_DELAY_MS = 60_000;
+
+/**
+ * kafkajs' own socket factory, with Nagle's algorithm off (`setNoDelay`), as the Java client
+ * (`TCP_NODELAY`) and @platformatic/kafka set it. kafkajs leaves it on: a request written while
+ * the previous one's bytes are not yet acknowledged by the peer (a fetch long-polling, a produce
+ * answered) waits for that acknowledgement, which the peer may delay by up to 40 ms.
+ */
+const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  // kafkajs hands over the client's `ssl` as it was given (true, TLS options), or null without it.
+  const tls = ssl as ConnectionOptions | boolean | null | undefined;
+  const socket =
+    tls === null || tls === undefined || tls === false
+      ? netConnect({ host, port }, onConnect)
+      : tlsConnect({ host, port, ...(isIP(host) === 0 && { servername: host }), ...(tls === true ? {} : tls) }, onConnect);
+  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  socket.setNoDelay(true);
+  return socket;
+};
+
 /** The kafkajs configuration of a cluster (exposed for tests and `config check`). */
 export function kafkaConfig(cluster: ResolvedCluster, logger: Logger, options: KafkaClientOptions = {}): KafkaConfig {
   const { config } = cluster;
@@ -45,6 +69,7 @@ export function kafkaConfig(cluster: ResolvedCluster, logger: Logger, options: K
     // broker legitimately holds a request (fetch long polls, group joins); a producer waiting for
     // acks=all must keep its `timeout` below this one.
     requestTimeout: timeoutMs,
+    socketFactory: noDelaySocketFactory,
     ...(ssl !== undefined && { ssl }),
     ...(sasl !== undefined && { sasl }),
     ...(options.retry !== undefined && { retry: options.retry }),
