@@ -50,7 +50,10 @@ const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   p: '(p) kafkajs producer',
   p_platformatic: '(p) @platformatic/kafka producer',
   e_produce: '(p) Java producer',
+  latency_b: '(b) kafkajs latency',
   latency: '(d) latency',
+  latency_b_platformatic: '(b) @platformatic/kafka latency',
+  latency_platformatic: '(d) latency on @platformatic/kafka',
   stalled: '(c) stalled output',
   runtime: 'runtime only',
 };
@@ -157,8 +160,11 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
       return runPunchlineCase(ctx, id);
     case 'e':
       return runJavaCase(ctx);
+    case 'latency_b':
     case 'latency':
-      return runLatencyCase(ctx);
+    case 'latency_b_platformatic':
+    case 'latency_platformatic':
+      return runLatencyCase(ctx, id);
     case 'stalled':
       return runStalledCase(ctx);
     case 'runtime':

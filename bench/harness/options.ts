@@ -28,7 +28,11 @@ export const CASE_IDS = [
   'p',
   'p_platformatic',
   'e_produce',
+  // The latency of (d) on each client, each after the raw pipe of its client measured the same way.
+  'latency_b',
   'latency',
+  'latency_b_platformatic',
+  'latency_platformatic',
   'stalled',
   'runtime',
 ] as const;
@@ -45,9 +49,9 @@ export interface BenchOptions {
   readonly durationS: number;
   /** Warm-up excluded from each throughput figure, in seconds. */
   readonly warmupS: number;
-  /** Offered load of the latency case, records per second. */
+  /** Offered load of the latency cases, records per second. */
   readonly latencyRate: number;
-  /** How long the latency case offers its load, in seconds. */
+  /** How long each latency case offers its load, in seconds. */
   readonly latencyS: number;
   /** How long the stalled output is watched, in seconds (past `topology.message.timeout.secs`, so timeouts and replays happen). */
   readonly stalledS: number;

@@ -34,10 +34,10 @@ export interface ThroughputResult {
   readonly notes: readonly string[];
 }
 
-/** End-to-end latency of (d) at a fixed offered load. */
+/** End-to-end latency at a fixed offered load: of (d) on one client, or of that client's raw pipe (`latency_b…`). */
 export interface LatencyResult {
   readonly kind: 'latency';
-  readonly id: 'latency';
+  readonly id: 'latency' | 'latency_platformatic' | 'latency_b' | 'latency_b_platformatic';
   readonly name: string;
   readonly offeredPerSecond: number;
   readonly achievedPerSecond: number;
@@ -208,7 +208,6 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
     if (best === undefined) return { target: label, measured: 'not measured', holds: undefined };
     return { target: label, measured: `${int(best.recordsPerSecond)} records/s (${best.id})`, holds: best.recordsPerSecond >= min };
   };
-  const latency = results.find((r): r is LatencyResult => r.kind === 'latency');
   const stalled = results.find((r): r is StalledResult => r.kind === 'stalled');
   return [
     ratio('c', 'a', 0.6, '(c) ≥ 60% of the raw consumer of its client: kafkajs, (c) / (a)'),
@@ -219,13 +218,56 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
     ratio('d_platformatic_both', 'b_platformatic', 0.5, '(d) ≥ 50% of the raw pipe of its client: @platformatic/kafka, d_platformatic_both / b_platformatic'),
     fastest(['d', 'd_platformatic_both'], 100_000, '(d) ≥ 100,000 records/s with the faster client'),
     ratio('d_tuned', 'b', 0.5, '(d) tuned ≥ 50% of (b)'),
-    latency === undefined
-      ? { target: 'p99 of (d) ≤ 20 ms at 5,000 records/s', measured: 'not measured', holds: undefined }
-      : { target: `p99 of (d) ≤ 20 ms at ${int(latency.offeredPerSecond)} records/s`, measured: `${latency.p99Ms.toFixed(1)} ms`, holds: latency.p99Ms <= 20 },
+    latencyTarget(results),
     stalled === undefined
       ? { target: 'RSS of (c) under back-pressure ≤ 300 MB', measured: 'not measured', holds: undefined }
       : { target: 'RSS of (c) under back-pressure ≤ 300 MB', measured: `peak ${mb(stalled.peakRssMb)}, ${stalled.growthMbPerMin >= 0 ? '+' : ''}${stalled.growthMbPerMin.toFixed(1)} MB/min`, holds: stalled.peakRssMb <= 300 },
   ];
+}
+
+/** The latency cases of (d), one per client, with the raw pipe of the same client. */
+const LATENCY_PAIRS = [
+  { client: 'kafkajs', punchline: 'latency', pipe: 'latency_b' },
+  { client: '@platformatic/kafka', punchline: 'latency_platformatic', pipe: 'latency_b_platformatic' },
+] as const;
+
+function latencyOf(results: readonly CaseResult[], id: LatencyResult['id']): LatencyResult | undefined {
+  return results.find((r): r is LatencyResult => r.kind === 'latency' && r.id === id);
+}
+
+/** p99 of (d) ≤ 20 ms, judged on the client with the lower p99; every client's figure shown. */
+function latencyTarget(results: readonly CaseResult[]): TargetCheck {
+  const measured = LATENCY_PAIRS.flatMap((p) => {
+    const r = latencyOf(results, p.punchline);
+    return r === undefined ? [] : [{ client: p.client, r }];
+  });
+  const rate = measured[0]?.r.offeredPerSecond ?? 5000;
+  const target = `p99 of (d) ≤ 20 ms at ${int(rate)} records/s with the faster client`;
+  const best = [...measured].sort((x, y) => x.r.p99Ms - y.r.p99Ms)[0];
+  if (best === undefined) return { target, measured: 'not measured', holds: undefined };
+  return { target, measured: measured.map((m) => `${m.r.p99Ms.toFixed(1)} ms (${m.client})`).join(', '), holds: best.r.p99Ms <= 20 };
+}
+
+/**
+ * Each latency case, and for (d) what its p99 adds to the p99 of its client's raw pipe.
+ * Empty when no latency case ran.
+ */
+export function formatLatencyTable(results: readonly CaseResult[]): string[] {
+  const latencies = results.filter((r): r is LatencyResult => r.kind === 'latency');
+  if (latencies.length === 0) return [];
+  const ms = (n: number): string => `${n.toFixed(1)} ms`;
+  const out = [`Latency at ${int(latencies[0]?.offeredPerSecond ?? 0)} records/s offered (send to read back, one clock; (b) is the raw pipe of the client, read by the same probe):`, ''];
+  out.push('| case | records | achieved/s | p50 | p90 | p99 | p99.9 | max | p99 added to its client\'s pipe | peak RSS | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of latencies) {
+    const pipeId = LATENCY_PAIRS.find((p) => p.punchline === r.id)?.pipe;
+    const pipe = pipeId === undefined ? undefined : latencyOf(results, pipeId);
+    const added = pipe === undefined ? '' : `${r.p99Ms - pipe.p99Ms >= 0 ? '+' : ''}${ms(r.p99Ms - pipe.p99Ms)}`;
+    out.push(
+      `| ${r.name} | ${int(r.samples)}${r.missing > 0 ? `, **${int(r.missing)} missing**` : ''} | ${int(r.achievedPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p90Ms)} | ${ms(r.p99Ms)} | ${ms(r.p999Ms)} | ${ms(r.maxMs)} | ${added} | ${mb(r.peakRssMb)} | ${r.loadAverage.toFixed(2)} |`,
+    );
+  }
+  out.push('');
+  return out;
 }
 
 /**
@@ -295,14 +337,7 @@ export function formatMarkdown(report: RunReport, previous?: RunReport): string 
     out.push('');
   }
   out.push(...formatClientTable(report.results), ...formatPunchlineRatios(report.results));
-  const latency = report.results.find((r): r is LatencyResult => r.kind === 'latency');
-  if (latency !== undefined) {
-    out.push(`| ${latency.name} | offered/s | achieved/s | p50 | p90 | p99 | p99.9 | max | peak RSS | load avg |`, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    out.push(
-      `| ${int(latency.samples)} records${latency.missing > 0 ? `, **${int(latency.missing)} missing**` : ''} | ${int(latency.offeredPerSecond)} | ${int(latency.achievedPerSecond)} | ${latency.p50Ms.toFixed(1)} ms | ${latency.p90Ms.toFixed(1)} ms | ${latency.p99Ms.toFixed(1)} ms | ${latency.p999Ms.toFixed(1)} ms | ${latency.maxMs.toFixed(1)} ms | ${mb(latency.peakRssMb)} | ${latency.loadAverage.toFixed(2)} |`,
-      '',
-    );
-  }
+  out.push(...formatLatencyTable(report.results));
   const stalled = report.results.find((r): r is StalledResult => r.kind === 'stalled');
   if (stalled !== undefined) {
     out.push(
@@ -335,7 +370,7 @@ export function compareWithPrevious(report: RunReport, previous: RunReport): str
     return `${delta >= 0 ? '+' : ''}${(100 * delta).toFixed(0)}%${flag}`;
   };
   for (const r of report.results) {
-    const before = previous.results.find((p) => p.name === r.name && p.kind === r.kind);
+    const before = previous.results.find((p) => p.kind === r.kind && (r.kind === 'latency' ? p.id === r.id : p.name === r.name));
     if (before === undefined) continue;
     if (r.kind === 'throughput' && before.kind === 'throughput') {
       lines.push(`- ${r.name}: ${int(r.recordsPerSecond)} records/s, ${change(r.recordsPerSecond, before.recordsPerSecond, true)}; peak RSS ${change(r.peakRssMb, before.peakRssMb, false)}`);

@@ -1,14 +1,15 @@
 /**
  * The ratios issue 15's targets are about: each punchline case against the raw case of its own
- * client and path, the raw clients side by side against kafkajs, in the report a run prints.
+ * client and path, the raw clients side by side against kafkajs, the latency of (d) against the
+ * raw pipe of its client and the p99 target judged on the faster client, in the report a run prints.
  * Pure formatting of made-up results: out of `npm test` like the rest of bench/; run it with
  *
  *     npm test -- bench/harness/report_compares_each_case_with_its_own_client.test.ts
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTargets, formatClientTable, formatPunchlineRatios } from './report.js';
-import type { CaseResult, ThroughputResult } from './report.js';
+import { checkTargets, formatClientTable, formatLatencyTable, formatPunchlineRatios } from './report.js';
+import type { CaseResult, LatencyResult, ThroughputResult } from './report.js';
 import type { CaseId } from './options.js';
 
 function throughput(id: CaseId, recordsPerSecond: number, cpuUsPerRecord: number, baseline?: CaseId): ThroughputResult {
@@ -26,6 +27,10 @@ const results: CaseResult[] = [
   throughput('c_tuned', 119_000, 5, 'a'),
   throughput('d', 20_000, 40, 'b'),
 ];
+
+function latency(id: LatencyResult['id'], p99Ms: number): LatencyResult {
+  return { kind: 'latency', id, name: `(${id})`, offeredPerSecond: 5000, achievedPerSecond: 4999, samples: 185_000, missing: 0, p50Ms: 4, p90Ms: 8, p99Ms, p999Ms: 40, maxMs: 60, peakRssMb: 200, loadAverage: 1.5, notes: [] };
+}
 
 /** The table row starting with `first`, split into cells. */
 function row(lines: readonly string[], first: string): string[] {
@@ -63,4 +68,17 @@ it('checks the ratios of the targets per client, below the bound by a hair inclu
   assert.deepEqual(find('(c) ≥ 60% of the raw consumer of its client: @platformatic/kafka'), { measured: 'not measured', holds: undefined });
   assert.deepEqual(find('(d) ≥ 100,000 records/s with the faster client'), { measured: '20,000 records/s (d)', holds: false });
   assert.deepEqual(find('p99 of (d)'), { measured: 'not measured', holds: undefined });
+});
+
+it('shows what the p99 of (d) adds to the raw pipe of its own client, and judges the target on the faster client while showing both', () => {
+  const measured = [latency('latency_b', 30), latency('latency', 26.5), latency('latency_b_platformatic', 12), latency('latency_platformatic', 18.25)];
+  const lines = formatLatencyTable(measured);
+  assert.equal(row(lines, '(latency)')[8], '-3.5 ms');
+  assert.equal(row(lines, '(latency_platformatic)')[8], '+6.3 ms');
+  assert.equal(row(lines, '(latency_b)')[8], '', 'a raw pipe is its own baseline');
+  const [target] = checkTargets(measured).filter((t) => t.target.startsWith('p99 of (d)'));
+  assert.deepEqual(target, { target: 'p99 of (d) ≤ 20 ms at 5,000 records/s with the faster client', measured: '26.5 ms (kafkajs), 18.3 ms (@platformatic/kafka)', holds: true });
+  const [kafkajsOnly] = checkTargets([latency('latency', 26.5)]).filter((t) => t.target.startsWith('p99 of (d)'));
+  assert.deepEqual(kafkajsOnly, { target: 'p99 of (d) ≤ 20 ms at 5,000 records/s with the faster client', measured: '26.5 ms (kafkajs)', holds: false });
+  assert.deepEqual(formatLatencyTable([throughput('d', 1, 1, 'b')]), []);
 });

@@ -7,7 +7,8 @@
  * - (c) `kafka_input` → `file_output` on /dev/null; (d) `kafka_input` → `alert` → `kafka_output`;
  *   the same with @platformatic/kafka: the output only (d_platformatic), the input only
  *   (c_platformatic), both (d_platformatic_both);
- * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`);
+ * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`), on kafkajs and on
+ *   @platformatic/kafka, and of each client's raw pipe measured by the same probe;
  * - (c) behind an output that never confirms a write, with the whole topic as backlog.
  *
  * A throughput case runs for the configured duration or until it has read the whole topic, then
@@ -337,27 +338,63 @@ export async function runJavaCase(ctx: KafkaBenchContext): Promise<ThroughputRes
   };
 }
 
-/** The end-to-end latency of (d) at the offered load of the options. */
-export async function runLatencyCase(ctx: KafkaBenchContext): Promise<LatencyResult> {
-  const inTopic = uniqueName('latency-in');
-  const outTopic = uniqueName('latency-out');
+/** The latency cases: (d) on one client, or the raw pipe of that client (what the punchline adds is the difference). */
+const LATENCY_CASES = {
+  latency_b: { pipe: 'raw', library: 'kafkajs', name: '(b) kafkajs consume → produce' },
+  latency: { pipe: 'punchline', library: 'kafkajs', name: '(d) kafka_input → alert → kafka_output' },
+  latency_b_platformatic: { pipe: 'raw', library: 'platformatic', name: '(b) @platformatic/kafka consume → produce' },
+  latency_platformatic: { pipe: 'punchline', library: 'platformatic', name: '(d) kafka_input and kafka_output on @platformatic/kafka' },
+} as const satisfies Record<LatencyResult['id'], { pipe: 'raw' | 'punchline'; library: keyof typeof RAW_CLIENTS; name: string }>;
+
+/** Resolves once `group` has a stable member: the raw pipe reads, so the probe's records are not read late by a join. */
+async function groupStable(ctx: KafkaBenchContext, group: string, child: Child): Promise<void> {
+  const until = performance.now() + 60_000;
+  for (;;) {
+    const { groups } = await ctx.admin.describeGroups([group]);
+    if (groups[0]?.state === 'Stable') return;
+    if (child.hasExited()) throw new Error(`exited with ${String(await child.exited)} before joining its group:\n${child.tail()}`);
+    if (performance.now() > until) throw new Error(`group ${group} not stable after 60 s:\n${child.tail()}`);
+    await sleep(250);
+  }
+}
+
+/**
+ * The end-to-end latency at the offered load of the options of (d) on one client (both nodes on
+ * it), or of that client's raw pipe (`raw-client.ts`, `raw-platformatic-client.ts` in `pipe` mode),
+ * read back by the same probe.
+ */
+export async function runLatencyCase(ctx: KafkaBenchContext, id: LatencyResult['id']): Promise<LatencyResult> {
+  const spec = LATENCY_CASES[id];
+  const inTopic = uniqueName(`${id}-in`);
+  const outTopic = uniqueName(`${id}-out`);
+  const group = uniqueName(`group-${id}`);
   await createTopic(ctx.admin, inTopic);
   await createTopic(ctx.admin, outTopic);
-  const file = writePunchline(ctx, 'latency', inputAlertOutput({ topic: inTopic, group: uniqueName('group-latency') }, outTopic));
-  const [port] = await findFreePorts(1);
-  const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port });
+  let child: Child;
+  let ready: () => Promise<void>;
+  if (spec.pipe === 'punchline') {
+    const cluster = spec.library === 'platformatic' ? 'bench_platformatic' : 'bench';
+    const file = writePunchline(ctx, id, inputAlertOutput({ topic: inTopic, group, cluster }, outTopic, undefined, cluster));
+    const [port] = await findFreePorts(1);
+    child = startPunchline({ file, config: ctx.platformFile, metricsPort: port });
+    ready = () => waitReady(child, port as number);
+  } else {
+    const config: RawClientConfig = { mode: 'pipe', brokers: ctx.bootstrap, topic: inTopic, group, outTopic };
+    child = startChild(...rawClientCommand(ctx, spec.library, config));
+    ready = () => groupStable(ctx, group, child);
+  }
   const watch = new Watch(child, () => undefined, 250);
   let result: LatencyProbeResult;
   try {
-    await waitReady(child, port as number);
+    await ready();
     const warmupS = Math.min(3, ctx.options.latencyS / 4);
-    const config: LatencyProbeConfig = { brokers: ctx.bootstrap, inTopic, outTopic, rate: ctx.options.latencyRate, seconds: ctx.options.latencyS, warmupS };
+    const config: LatencyProbeConfig = { brokers: ctx.bootstrap, inTopic, outTopic, format: spec.pipe === 'punchline' ? 'alert' : 'record', rate: ctx.options.latencyRate, seconds: ctx.options.latencyS, warmupS };
     let line = '';
     const probe = startChild(process.execPath, ['--import', 'tsx', LATENCY_PROBE, JSON.stringify(config)], { onLine: (l) => (line = l) });
     const code = await probe.exited;
     if (code !== 0 || line === '') throw new Error(`the latency probe exited with ${String(code)}:\n${probe.tail()}`);
     result = JSON.parse(line) as LatencyProbeResult;
-    if (child.hasExited()) throw new Error(`the punchline exited with ${String(await child.exited)}:\n${child.tail()}`);
+    if (child.hasExited()) throw new Error(`the pipe exited with ${String(await child.exited)}:\n${child.tail()}`);
   } finally {
     watch.stop();
     await child.stop('SIGTERM', 90_000);
@@ -365,8 +402,8 @@ export async function runLatencyCase(ctx: KafkaBenchContext): Promise<LatencyRes
   const l = result.latenciesMs;
   return {
     kind: 'latency',
-    id: 'latency',
-    name: `(d) latency at ${ctx.options.latencyRate.toLocaleString('en-US')}/s`,
+    id,
+    name: spec.name,
     offeredPerSecond: ctx.options.latencyRate,
     achievedPerSecond: round(result.achievedPerSecond),
     samples: result.received,
