@@ -28,7 +28,7 @@
  * batch gives up and the consumer rejoins (a rebalance the client finds itself is committed best effort).
  */
 import type { Logger } from 'pino';
-import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, ThrottledLog } from '../../src/runtime/node-api.js';
+import type { DeliveryHandle, Fields, InputInstance, InputSink, NodeContext, StreamDeclaration, ThrottledLog } from '../../src/runtime/node-api.js';
 import { dataStreams, ERRORS_STREAM, publishesErrors } from '../../src/runtime/node-api.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
@@ -110,6 +110,17 @@ function emitTuple(sink: InputSink, tuple: Fields | ErrorTuple, handle: Delivery
   else sink.emit(tuple, handle);
 }
 
+/**
+ * Whether the fields {@link RecordDecoder.publishedFields} builds are what every data stream of
+ * the node gets (they all declare the same fields, in the same order; the schema makes each name
+ * unique): the runtime can then deliver them without its copy per stream.
+ */
+function publishedFieldsAreLaidOut(streams: readonly StreamDeclaration[]): boolean {
+  const first = streams[0];
+  if (first === undefined) return false;
+  return streams.every((stream) => stream.fields.length === first.fields.length && stream.fields.every((name, index) => name === first.fields[index]));
+}
+
 /** The load controller `settings.load_control` asks for; `rate` is the node's, shared by its executors. */
 function loadController(settings: KafkaInputSettings, maxPending: number, run: NodeRunState): LoadController {
   const now = performance.now();
@@ -136,6 +147,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
   readonly #committing: boolean;
   readonly #smartReplay: boolean;
   readonly #decoder: RecordDecoder;
+  /** The decoder's published fields are each data stream's projection already (emitted as they are). */
+  readonly #laidOut: boolean;
   /** Whether error tuples reach a stream, or are dropped (counted, and said in the warning). */
   readonly #publishesErrors: boolean;
   readonly #run: NodeRunState;
@@ -169,7 +182,9 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#topic = settings.topic;
     this.#committing = commitsOffsets(settings.start_offset_strategy);
     this.#smartReplay = settings.smart_replay;
-    this.#decoder = new RecordDecoder(settings, ctx.label, dataStreams(ctx.publish).flatMap((stream) => stream.fields));
+    const streams = dataStreams(ctx.publish);
+    this.#decoder = new RecordDecoder(settings, ctx.label, streams.flatMap((stream) => stream.fields));
+    this.#laidOut = publishedFieldsAreLaidOut(streams);
     this.#publishesErrors = publishesErrors(ctx.publish);
     this.#run = NodeRunState.of(ctx);
     this.#metrics = KafkaInputMetrics.of(ctx);
@@ -368,7 +383,8 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       counters.read++;
       const seq = tracker.append(offset, this.#smartReplay ? fields : undefined, this.#gate.clock());
       if (offset < tracker.rereadUntil) counters.replayed++;
-      this.#emit(tracker, seq, tracker.epoch, fields, counters);
+      counters.emitted++;
+      (this.#sink as InputSink).emit(fields, new RecordHandle(this, tracker, seq, tracker.epoch), undefined, this.#laidOut);
       return true;
     }
     const decoded = this.#decoder.decode({

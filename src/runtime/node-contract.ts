@@ -231,8 +231,14 @@ export interface InputSink {
    * flight (it counts in {@link pending}) from this call on; it is delivered, with every record
    * emitted in the same turn of the input's loop, as one array, once the turn ends (a microtask):
    * an input that emits a fetch's records without awaiting sends them down the DAG as one batch.
+   *
+   * `laidOut` says that `fields` is already what each of those streams gets: exactly the fields
+   * it declares, in its order, `null` where missing (an input that decodes straight into its
+   * published fields, when every stream it emits on declares the same ones). The runtime then
+   * hands this object on as it is instead of building a copy per stream; the input must not
+   * change it afterwards. Left out, the runtime projects the fields, whatever they hold.
    */
-  emit(fields: Fields, handle: DeliveryHandle, stream?: string): void;
+  emit(fields: Fields, handle: DeliveryHandle, stream?: string, laidOut?: boolean): void;
   /**
    * Resolves once this instance has fewer than `topology.max.spout.pending` tuples in flight, or
    * once the run stops or aborts (stop() was called on this instance): it never rejects and never

@@ -442,7 +442,7 @@ export class Topology {
     const counter = source.counter;
     let ended = false;
     return {
-      emit: (fields: Fields, handle: DeliveryHandle, stream?: string) => {
+      emit: (fields: Fields, handle: DeliveryHandle, stream?: string, laidOut = false) => {
         if (source.sealed) {
           this.refuseLateEmit(source, handle);
           return;
@@ -461,12 +461,12 @@ export class Topology {
           handle.ack();
           node.counters.acked++;
           node.counters.pending--;
-          this.publish(node, this.untracked, streams, fields, now);
+          this.publish(node, this.untracked, streams, fields, laidOut, now);
           return;
         }
         const tree = this.tracker.begin(handle, counter, deliveries, now);
         // Also with no subscriber: the tuple is kept among the stream's last ones (the live page's errors panel).
-        this.publish(node, tree, streams, fields, now);
+        this.publish(node, tree, streams, fields, laidOut, now);
       },
       capacity: () => counter.capacity(),
       get pending() {
@@ -484,10 +484,11 @@ export class Topology {
     };
   }
 
-  private publish(node: RunningNode, tree: TupleTree, streams: readonly StreamDeclaration[], fields: Fields, now: number): void {
+  /** Publishes an input's record on `streams`; `laidOut` fields are each stream's projection already (see {@link InputSink.emit}). */
+  private publish(node: RunningNode, tree: TupleTree, streams: readonly StreamDeclaration[], fields: Fields, laidOut: boolean, now: number): void {
     for (const { stream } of streams) {
       const publication = node.publications.get(stream) as Publication;
-      const projected = publication.project(fields);
+      const projected = laidOut ? fields : publication.project(fields);
       publication.recent.add(projected);
       if (publication.receivers.length === 0) continue;
       for (const receiver of publication.receivers) node.buffer(receiver, new DeliveredTuple(stream, node.declaration.component, projected, tree, now));
