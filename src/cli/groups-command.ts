@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Admin } from 'kafkajs';
 import { PunchlineError } from '../core/errors.js';
-import { createKafkaClient } from '../libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../libraries/kafka/cluster-admin.js';
+import type { ClusterAdmin } from '../libraries/kafka/cluster-admin.js';
 import { resolveCluster } from '../libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../libraries/kafka/kafka-errors.js';
@@ -50,17 +50,17 @@ export async function clusterOf(options: Omit<ClusterOptions, 'json'>): Promise<
   return resolveCluster({ clusterId, bootstrapServers: options.bootstrapServer, path: '--cluster' }, platform);
 }
 
-/** Runs `action` with a connected admin client of the cluster, translating Kafka errors. */
-async function withAdmin<T>(options: ClusterOptions, what: string, action: (admin: Admin) => Promise<T>): Promise<T> {
+/** Runs `action` with a connected admin client of the cluster (of the library it names), translating Kafka errors. */
+async function withAdmin<T>(options: ClusterOptions, what: string, action: (admin: ClusterAdmin) => Promise<T>): Promise<T> {
   const cluster = await clusterOf(options);
-  const admin = createKafkaClient(cluster, createLogger({ level: 'error' }), { retry: { retries: 2 } }).admin();
+  const admin = createClusterAdmin(cluster, createLogger({ level: 'error' }), { retries: 2 });
   try {
     await admin.connect();
     return await action(admin);
   } catch (error) {
     throw error instanceof PunchlineError ? error : translateKafkaError(error, cluster, what);
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.disconnect();
   }
 }
 
@@ -136,9 +136,8 @@ export function registerGroupsCommand(program: Command): void {
     .description('every consumer group with its state and member count')
     .action(async (options: ClusterOptions) => {
       const list = await withAdmin(options, 'listing the consumer groups', async (admin) => {
-        const ids = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
-        const { groups: described } = ids.length === 0 ? { groups: [] } : await admin.describeGroups(ids);
-        return described.map((g) => ({ groupId: g.groupId, state: g.state, members: g.members.length })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+        const described = await admin.describeGroups(await admin.listGroups());
+        return described.map((g) => ({ groupId: g.groupId, state: g.state, members: g.members.length }));
       });
       if (options.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else process.stdout.write(table([['GROUP', 'STATE', 'MEMBERS'], ...list.map((g) => [g.groupId, g.state, String(g.members)])]));
@@ -189,7 +188,7 @@ export function registerGroupsCommand(program: Command): void {
       const target = resetTarget(options);
       if ((options.topic === undefined) === (options.allTopics !== true)) throw new PunchlineError('E_USAGE', 'give --topic (repeatable) or --all-topics');
       const result = await withAdmin(options, `resetting the offsets of group "${groupId}"`, async (admin) => {
-        const scopes = options.topic?.map(parseScope) ?? (await admin.fetchOffsets({ groupId })).filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => ({ topic: t.topic }));
+        const scopes = options.topic?.map(parseScope) ?? (await admin.committedOffsets(groupId)).map((t) => ({ topic: t.topic }));
         if (scopes.length === 0) throw new PunchlineError('E_USAGE', `group "${groupId}" committed no offset: name the topics with --topic`);
         if (options.execute !== true) {
           // A dry run says already whether --execute would be refused.

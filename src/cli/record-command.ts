@@ -2,7 +2,7 @@
  * `punchline record <file> --topic T`: captures a topic's records into a recording
  * (`docs/recording-format.md`), as Kapacitor's `record stream` captures what a task would read,
  * to replay them later with `punchline replay`. It reads as a consumer of a group of its own
- * (`punchline-record-<uuid>`), commits nothing and never joins a punchline's group, so the
+ * (`punchline-record-<uuid>`), with the client library the cluster names, commits nothing and never joins a punchline's group, so the
  * committed offsets of the punchlines reading the topic stay where they are.
  *
  * The topic and cluster are given (`--topic`, `--cluster`), or taken from a punchline's
@@ -14,7 +14,6 @@
  * `punchline run --record FILE` records what a punchline's `kafka_input` nodes read while it runs
  * ({@link withRecordedInputs}).
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { NodeDefinition } from '../runtime/node-api.js';
@@ -25,13 +24,15 @@ import { PunchlineError } from '../core/errors.js';
 import { suggestName } from '../core/closest-name.js';
 import { resolveCluster } from '../libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../libraries/kafka/cluster-resolution.js';
-import { createKafkaClient } from '../libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../libraries/kafka/cluster-admin.js';
+import type { GroupConsumer } from '../libraries/kafka/group-consumer.js';
 import { translateKafkaError } from '../libraries/kafka/kafka-errors.js';
 import { RecordingWriter } from '../libraries/recording/index.js';
 import { recordedRecordOf } from '../../nodes/kafka_input/record-tap.js';
 import { kafkaInputRecordingTo } from '../../nodes/kafka_input/kafka-input.js';
 import type { Punchline } from '../runtime/config/punchline.js';
 import { readPunchline } from './punchline-options.js';
+import { readTopic } from './topic-reading.js';
 
 interface RecordOptions {
   readonly topic?: string;
@@ -122,25 +123,23 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       const level = checkLogLevel(options.logLevel, '--log-level') ?? checkLogLevel(process.env.PUNCHLINE_LOG_LEVEL || undefined, 'PUNCHLINE_LOG_LEVEL') ?? 'error';
       const logger = createLogger({ level });
       const { topic, cluster } = await target(options, catalogue);
-      const kafka = createKafkaClient(cluster, logger);
       const fail = (error: unknown, action: string): PunchlineError => (error instanceof PunchlineError ? error : translateKafkaError(error, cluster, action));
 
       // The partitions and where each starts; one retry, to answer quickly about a dead cluster.
-      const admin = createKafkaClient(cluster, logger, { retry: { retries: 1 } }).admin();
+      const admin = createClusterAdmin(cluster, logger, { retries: 1 });
       const starts = new Map<number, number>();
-      let partitions: number[] = [];
       try {
         await admin.connect();
         const topics = await admin.listTopics();
         if (!topics.includes(topic)) {
           throw new PunchlineError('E_USAGE', `topic "${topic}" does not exist on kafka cluster "${cluster.id}"`, { hint: suggestName(topic, topics.filter((t) => !t.startsWith('__'))) });
         }
-        const bounds = await admin.fetchTopicOffsets(topic);
-        partitions = bounds.map((b) => b.partition).sort((a, b) => a - b);
+        const bounds = await admin.topicOffsets(topic);
+        const partitions = bounds.map((b) => b.partition);
         for (const p of only ?? []) {
           if (!partitions.includes(p)) throw new PunchlineError('E_USAGE', `--partitions: topic "${topic}" has no partition ${p} (it has ${partitions.length}: 0 to ${partitions.length - 1})`);
         }
-        const byTime = from.kind === 'datetime' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, from.ms)).map((o) => [o.partition, Number(o.offset)])) : undefined;
+        const byTime = from.kind === 'datetime' ? new Map((await admin.offsetsAtTime(topic, from.ms)).map((o) => [o.partition, Number(o.offset)])) : undefined;
         for (const b of bounds) {
           if (only !== undefined && !only.includes(b.partition)) continue;
           const low = Number(b.low);
@@ -151,7 +150,7 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       } catch (error) {
         throw fail(error, `reading topic "${topic}"`);
       } finally {
-        await admin.disconnect().catch(() => undefined);
+        await admin.disconnect();
       }
 
       const writer = await RecordingWriter.create(file, `kafka cluster ${cluster.id}, topic ${topic}`);
@@ -159,36 +158,25 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       const finished = new Promise<string>((resolve) => (finish = resolve));
       let failure: PunchlineError | undefined;
       let done = false;
-      const consumer = kafka.consumer({ groupId: `punchline-record-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
-      const place = (): void => {
-        const others = partitions.filter((p) => !starts.has(p));
-        if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
-        for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: String(offset) });
-      };
-      consumer.on(consumer.events.GROUP_JOIN, place);
-      consumer.on(consumer.events.CRASH, (event) => {
-        failure = fail(event.payload.error, `recording topic "${topic}"`);
-        finish('error');
-      });
       const stopOn = (signal: NodeJS.Signals): void => finish(signal);
       process.once('SIGINT', stopOn).once('SIGTERM', stopOn);
+      let consumer: GroupConsumer | undefined;
       try {
-        await consumer.connect();
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await consumer.run({
-          autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            const start = starts.get(batch.partition);
-            if (start === undefined) return;
-            for (const message of batch.messages) {
-              if (done) return;
-              if (Number(message.offset) < start) continue;
-              await writer.write(recordedRecordOf(topic, batch.partition, message));
-              if (count !== undefined && writer.records >= count) {
-                done = true;
-                finish('count');
-              }
+        consumer = await readTopic(cluster, logger, {
+          groupPrefix: 'punchline-record',
+          topic,
+          starts,
+          record: async (partition, message) => {
+            if (done) return;
+            await writer.write(recordedRecordOf(topic, partition, message));
+            if (count !== undefined && writer.records >= count) {
+              done = true;
+              finish('count');
             }
+          },
+          failed: (error) => {
+            failure = fail(error, `recording topic "${topic}"`);
+            finish('error');
           },
         });
       } catch (error) {
@@ -201,7 +189,7 @@ export function registerRecordCommand(program: Command, catalogue: readonly Node
       done = true;
       clearTimeout(timer);
       process.off('SIGINT', stopOn).off('SIGTERM', stopOn);
-      await consumer.disconnect().catch(() => undefined);
+      await consumer?.disconnect().catch(() => undefined);
       await writer.close();
       process.stderr.write(`recorded ${writer.records} records into ${file} (${reason === 'error' ? 'stopped by an error' : `stopped by ${reason}`})\n`);
       if (failure !== undefined) throw failure;

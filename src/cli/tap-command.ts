@@ -6,11 +6,10 @@
  * that arrive), the log start, an offset or a datetime, and stops after `-n` records or on
  * Ctrl-C. It joins a consumer group of its own and never commits: no group's offsets move.
  */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import type { KafkaMessage } from 'kafkajs';
 import { PunchlineError } from '../core/errors.js';
-import { createKafkaClient } from '../libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../libraries/kafka/cluster-admin.js';
+import type { ConsumedRecord, GroupConsumer } from '../libraries/kafka/group-consumer.js';
 import { resolveCluster } from '../libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../libraries/kafka/kafka-errors.js';
@@ -22,6 +21,7 @@ import type { KafkaInputSettings } from '../../nodes/kafka_input/settings.genera
 import { NODE_CATALOGUE } from '../../nodes/index.js';
 import { readPunchline } from './punchline-options.js';
 import { clusterOf, clusterOptions, parseDatetime } from './groups-command.js';
+import { readTopic } from './topic-reading.js';
 
 interface TapOptions {
   readonly config?: string;
@@ -59,7 +59,7 @@ function bytesField(bytes: Buffer | null): { readonly text: string | null } | { 
   return text === undefined ? { base64: bytes.toString('base64') } : { text };
 }
 
-function rawLine(topic: string, partition: number, message: KafkaMessage): string {
+function rawLine(topic: string, partition: number, message: ConsumedRecord): string {
   const encode = (bytes: Buffer | null): string | null | { base64: string } => {
     const field = bytesField(bytes);
     return 'text' in field ? field.text : field;
@@ -109,11 +109,12 @@ export function registerTapCommand(program: Command): void {
 }
 
 async function tap(cluster: ResolvedCluster, topic: string, start: Start, onlyPartition: number | undefined, count: number, decoder: RecordDecoder | undefined): Promise<void> {
-  const kafka = createKafkaClient(cluster, createLogger({ level: 'error' }));
-  const admin = kafka.admin();
-  const consumer = kafka.consumer({ groupId: `punchline-tap-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false });
+  const logger = createLogger({ level: 'error' });
+  const admin = createClusterAdmin(cluster, logger);
+  let consumer: GroupConsumer | undefined;
   let printed = 0;
   let written = Promise.resolve();
+  let failure: PunchlineError | undefined;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const onSignal = (): void => finish();
@@ -122,9 +123,9 @@ async function tap(cluster: ResolvedCluster, topic: string, start: Start, onlyPa
   try {
     await admin.connect();
     if (!(await admin.listTopics()).includes(topic)) throw new PunchlineError('E_USAGE', `kafka cluster "${cluster.id}": topic "${topic}" does not exist`);
-    const bounds = await admin.fetchTopicOffsets(topic);
+    const bounds = await admin.topicOffsets(topic);
     if (onlyPartition !== undefined && !bounds.some((b) => b.partition === onlyPartition)) throw new PunchlineError('E_USAGE', `topic "${topic}" has no partition ${onlyPartition} (it has ${bounds.length})`);
-    const byTime = start.at === 'datetime' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, start.timestampMs)).map((o) => [o.partition, Number(o.offset)])) : undefined;
+    const byTime = start.at === 'datetime' ? new Map((await admin.offsetsAtTime(topic, start.timestampMs)).map((o) => [o.partition, Number(o.offset)])) : undefined;
     const positions = bounds
       .filter((b) => onlyPartition === undefined || b.partition === onlyPartition)
       .map(({ partition, low, high }) => {
@@ -133,35 +134,38 @@ async function tap(cluster: ResolvedCluster, topic: string, start: Start, onlyPa
         const offset = start.at === 'end' ? end : start.at === 'beginning' ? first : start.at === 'offset' ? Math.min(end, Math.max(first, start.offset)) : (byTime?.get(partition) ?? end);
         return { partition, offset };
       });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ partition, message }) => {
-        if (printed >= count || (onlyPartition !== undefined && partition !== onlyPartition)) return Promise.resolve();
+    consumer = await readTopic(cluster, logger, {
+      groupPrefix: 'punchline-tap',
+      topic,
+      starts: new Map(positions.map(({ partition, offset }) => [partition, offset])),
+      record: (partition, message) => {
+        if (printed >= count) return;
         let line: string;
         if (decoder === undefined) line = `${rawLine(topic, partition, message)}\n`;
         else {
-          const decoded = decoder.decode({ topic, partition, offset: Number(message.offset), timestamp: message.timestamp, key: message.key ?? null, value: message.value ?? null, headers: message.headers });
-          if (decoded.tuples.length === 0) return Promise.resolve();
+          const decoded = decoder.decode({ topic, partition, offset: Number(message.offset), timestamp: message.timestamp, key: message.key ?? null, value: message.value, headers: message.headers });
+          if (decoded.tuples.length === 0) return;
           line = decoded.tuples.map((tuple) => toJsonLine(tuple.fields)).join(''); // newlines included
         }
         // The CLI exits with process.exit, which does not wait for a pipe to take the output.
         written = new Promise((resolve) => process.stdout.write(line, () => resolve()));
         if (++printed >= count) finish();
-        return Promise.resolve();
+      },
+      failed: (error) => {
+        failure = translateKafkaError(error, cluster, `reading topic "${topic}"`);
+        finish();
       },
     });
-    for (const { partition, offset } of positions) consumer.seek({ topic, partition, offset: String(offset) });
     process.stderr.write(`tap: reading ${topic} (${positions.map((p) => `${p.partition}@${p.offset}`).join(', ')})${Number.isFinite(count) ? `, ${count} record(s)` : ''}; nothing is committed\n`);
     await finished;
     await written;
+    if (failure !== undefined) throw failure;
   } catch (error) {
     throw error instanceof PunchlineError ? error : translateKafkaError(error, cluster, `reading topic "${topic}"`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await consumer.disconnect().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    await consumer?.disconnect().catch(() => undefined);
+    await admin.disconnect();
   }
 }

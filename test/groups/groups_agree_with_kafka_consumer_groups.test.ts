@@ -6,11 +6,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Admin, Consumer } from 'kafkajs';
 import { DEFAULT_KAFKA_VERSION, kafkaClasspath, kafkaLibsDir } from '../../src/tools/local-broker/index.js';
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
-import { TEST_ENV, kafkaClient, sharedKafka, uniqueName } from '../support/kafka.js';
+import { TEST_ENV, kafkaClient, sharedKafka, testKafkaClient, uniqueName } from '../support/kafka.js';
 import { runCli } from '../support/cli.js';
 
 const run = promisify(execFile);
@@ -21,6 +24,8 @@ const at = (ms: number): string => new Date(BASE + ms).toISOString();
 let kafka: KafkaClusterDetails;
 let admin: Admin;
 let bootstrap: string;
+/** A platform config whose cluster names the client library PUNCHLINE_TEST_KAFKA_CLIENT names. */
+let platform: string;
 const consumers: Consumer[] = [];
 
 before(async () => {
@@ -28,11 +33,14 @@ before(async () => {
   bootstrap = kafka.bootstrapServers[0] ?? '';
   admin = kafkaClient(kafka).admin();
   await admin.connect();
+  platform = join(await mkdtemp(join(tmpdir(), 'punchline-groups-')), 'platform.json5');
+  await writeFile(platform, JSON.stringify({ kafka: { clusters: { local: { brokers: [bootstrap], client: testKafkaClient() } } } }));
 });
 
 after(async () => {
   await Promise.all(consumers.map((c) => c.disconnect()));
   await admin.disconnect();
+  await rm(dirname(platform), { recursive: true, force: true });
 });
 
 /** Kafka's kafka-consumer-groups with `args`: its stdout, or its output when it fails. */
@@ -62,7 +70,7 @@ function rows(output: string, group: string): Record<string, string>[] {
 }
 
 async function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runCli(['groups', ...args, '--bootstrap-server', bootstrap]);
+  return runCli(['groups', ...args, '--config', platform]);
 }
 
 /** A 3-partition topic of 30 records, record i on partition i % 3 with the timestamp BASE + i s. */

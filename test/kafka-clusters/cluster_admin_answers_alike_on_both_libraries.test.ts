@@ -1,12 +1,13 @@
 /**
  * The admin client of a cluster answers the same on kafkajs and on @platformatic/kafka, against
- * the real broker: what kafka_input, kafka_output, the alert changelog and `channel start` rely
- * on whichever library the cluster names.
+ * the real broker: what kafka_input, kafka_output, the alert changelog and the CLI's Kafka
+ * commands (`groups`, `tap`, `record`, `channel`, `config check`) rely on whichever library the
+ * cluster names.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { sharedKafka, uniqueName } from '../support/kafka.js';
+import { kafkaClient, sharedKafka, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
 import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import { withClusterDefaults } from '../../src/libraries/kafka/cluster-defaults.js';
@@ -80,3 +81,85 @@ for (const client of ['kafkajs', 'platformatic'] as const) {
       }));
   });
 }
+
+describe('the group operations and added partitions of both libraries, compared', () => {
+  const clusterOn = (client: 'kafkajs' | 'platformatic'): ResolvedCluster => ({ id: 'test', config: { ...withClusterDefaults({ brokers: kafka.bootstrapServers }), client } });
+
+  /** Both admin clients, connected: what `groups`, `channel start --alter` and `config check` ask, whichever library the cluster names. */
+  async function withBoth(run: (kafkajs: ClusterAdmin, platformatic: ClusterAdmin) => Promise<void>): Promise<void> {
+    const kafkajs = createClusterAdmin(clusterOn('kafkajs'), logger);
+    const platformatic = createClusterAdmin(clusterOn('platformatic'), logger);
+    try {
+      await Promise.all([kafkajs.connect(), platformatic.connect()]);
+      await run(kafkajs, platformatic);
+    } finally {
+      await Promise.all([kafkajs.disconnect(), platformatic.disconnect()]);
+    }
+  }
+
+  /** What either rejects with, classified (the CLI's messages are made from it). */
+  const refusal = (promise: Promise<unknown>): Promise<readonly string[]> =>
+    promise.then(
+      () => ['resolved'],
+      (error: unknown) => classifyKafkaError(error).brokerErrorTypes,
+    );
+
+  test("a group's members and assignment, its commits on every partition or only where it committed, and commits moved by one library read by the other", () =>
+    withBoth(async (kafkajs, platformatic) => {
+      const topic = uniqueName('admin-groups');
+      const active = uniqueName('admin-active');
+      const idle = uniqueName('admin-idle');
+      const missing = uniqueName('admin-missing-group');
+      await kafkajs.createTopics([{ topic, partitions: 3, replicationFactor: 1 }]);
+      await waitForTopicOnEveryBroker(kafka, topic);
+      const consumer = kafkaClient(kafka).consumer({ groupId: active });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({ autoCommit: false, eachMessage: () => Promise.resolve() });
+        for (let tries = 0; ; tries++) {
+          const [group] = await kafkajs.describeGroups([active]);
+          if (group?.state === 'Stable' && group.members[0]?.assignment.length === 1) break;
+          assert.ok(tries < 300, `group ${active} became stable with its partitions: ${JSON.stringify(group)}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await kafkajs.setCommittedOffsets(idle, topic, [{ partition: 0, offset: '2' }]);
+        await platformatic.setCommittedOffsets(idle, topic, [{ partition: 2, offset: '5' }]);
+
+        const described = await kafkajs.describeGroups([active, idle, missing]);
+        assert.deepEqual(await platformatic.describeGroups([active, idle, missing]), described);
+        assert.deepEqual(
+          described.map((g) => [g.groupId, g.state, g.members.map((m) => m.assignment)]),
+          [
+            [active, 'Stable', [[{ topic, partitions: [0, 1, 2] }]]],
+            [idle, 'Empty', []],
+            [missing, 'Dead', []],
+          ],
+        );
+        for (const admin of [kafkajs, platformatic]) {
+          const groups = await admin.listGroups();
+          assert.ok(groups.includes(active) && groups.includes(idle) && !groups.includes(missing), `${active} and ${idle} listed: ${groups.join(', ')}`);
+          assert.deepEqual(groups, [...groups].sort());
+          assert.deepEqual(await admin.committedOffsets(idle), [{ topic, partitions: [{ partition: 0, offset: '2' }, { partition: 2, offset: '5' }] }]);
+          assert.deepEqual(await admin.committedOffsets(idle, [topic]), [{ topic, partitions: [{ partition: 0, offset: '2' }, { partition: 1, offset: '-1' }, { partition: 2, offset: '5' }] }]);
+          assert.deepEqual(await admin.committedOffsets(active), []);
+          assert.deepEqual(await admin.committedOffsets(missing, [topic]), [{ topic, partitions: [0, 1, 2].map((partition) => ({ partition, offset: '-1' })) }]);
+          assert.equal(classifyKafkaError(await admin.committedOffsets(idle, [`${topic}-missing`]).catch((e: unknown) => e)).kind, 'unknown_topic_or_partition');
+        }
+      } finally {
+        await consumer.disconnect();
+      }
+    }));
+
+  test('partitions added by either library; a count the topic has already is refused alike', () =>
+    withBoth(async (kafkajs, platformatic) => {
+      const topic = uniqueName('admin-partitions');
+      await kafkajs.createTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+      await waitForTopicOnEveryBroker(kafka, topic);
+      await kafkajs.createPartitions(topic, 2);
+      await platformatic.createPartitions(topic, 4);
+      for (const admin of [kafkajs, platformatic]) assert.equal((await admin.partitionsOf(topic)).length, 4);
+      assert.deepEqual(await refusal(kafkajs.createPartitions(topic, 4)), ['INVALID_PARTITIONS']);
+      assert.deepEqual(await refusal(platformatic.createPartitions(topic, 4)), ['INVALID_PARTITIONS']);
+    }));
+});

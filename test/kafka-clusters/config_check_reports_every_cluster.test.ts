@@ -8,9 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { testKafkaClient } from '../support/kafka.js';
 import { assertNothingLeaks, platformFile, punchline, reportLine, scratchDir, securedBroker, security, tlsWithCa, userOf } from './support.js';
 
 const broker = await securedBroker();
+/** Every cluster connects with the client library PUNCHLINE_TEST_KAFKA_CLIENT names. */
+const client = testKafkaClient();
 
 /** What `config check` must infer for the harness's Kafka (see src/libraries/kafka/broker-version.ts). */
 function inferredRelease(version: string): string {
@@ -25,9 +28,9 @@ test('every cluster gets a line; one failure makes the exit code 1', async () =>
   const passwordFile = join(await scratchDir(), 'scram.password');
   await writeFile(passwordFile, `${user.password}\n`, { mode: 0o600 });
   const file = await platformFile({
-    plain: { brokers: [...broker.bootstrapServers] },
-    secure: { brokers: [...security(broker).saslSslBootstrapServers], tls: tlsWithCa(broker), sasl: { mechanism: 'SCRAM-SHA-512', username: user.username, password_file: passwordFile } },
-    gone: { brokers: ['127.0.0.1:1'] },
+    plain: { brokers: [...broker.bootstrapServers], client },
+    secure: { brokers: [...security(broker).saslSslBootstrapServers], tls: tlsWithCa(broker), sasl: { mechanism: 'SCRAM-SHA-512', username: user.username, password_file: passwordFile }, client },
+    gone: { brokers: ['127.0.0.1:1'], client },
   });
   const run = await punchline(['config', 'check', '--config', file]);
   assert.equal(run.code, 1);
@@ -42,7 +45,7 @@ test('every cluster gets a line; one failure makes the exit code 1', async () =>
 });
 
 test('--cluster checks only the named clusters, and all ok exits 0', async () => {
-  const file = await platformFile({ plain: { brokers: [...broker.bootstrapServers] }, gone: { brokers: ['127.0.0.1:1'] } });
+  const file = await platformFile({ plain: { brokers: [...broker.bootstrapServers], client }, gone: { brokers: ['127.0.0.1:1'], client } });
   const run = await punchline(['config', 'check', '--config', file, '--cluster', 'plain']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(run.stdout.trim().split('\n').length, 1);
@@ -50,7 +53,7 @@ test('--cluster checks only the named clusters, and all ok exits 0', async () =>
 });
 
 test('an unknown --cluster lists the declared ids and exits 2 (a usage error) before connecting', async () => {
-  const file = await platformFile({ front: { brokers: [...broker.bootstrapServers] }, back: { brokers: ['127.0.0.1:1'] } });
+  const file = await platformFile({ front: { brokers: [...broker.bootstrapServers], client }, back: { brokers: ['127.0.0.1:1'], client } });
   const run = await punchline(['config', 'check', '--config', file, '--cluster', 'frnt']);
   assert.equal(run.code, 2);
   assert.equal(run.stderr, `punchline: unknown Kafka cluster "frnt" (declared in ${file}: front, back) (did you mean "front"?)\n`);
@@ -59,7 +62,7 @@ test('an unknown --cluster lists the declared ids and exits 2 (a usage error) be
 
 test('the platform.json5 of a folder above the current one is found', async () => {
   const root = await scratchDir();
-  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { above: { brokers: [...broker.bootstrapServers] } } } }));
+  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { above: { brokers: [...broker.bootstrapServers], client } } } }));
   const nested = join(root, 'tenant', 'channel');
   await mkdir(nested, { recursive: true });
   const run = await punchline(['config', 'check'], {}, nested);

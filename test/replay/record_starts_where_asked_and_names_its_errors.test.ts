@@ -5,13 +5,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Kafka } from 'kafkajs';
 import type { Admin } from 'kafkajs';
-import { PACKAGE_ROOT } from '../../src/core/package-root.js';
 import { readRecording } from '../../src/libraries/recording/index.js';
-import { kafkaConfig, sharedKafka, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
+import { kafkaConfig, sharedKafka, testKafkaClient, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
+/** The examples' platform config (punchlines/platform.json5), its clusters on the client library PUNCHLINE_TEST_KAFKA_CLIENT names. */
+function examplesPlatform(): string {
+  const cluster = { brokers: ['${PUNCHLINE_KAFKA_BROKERS}'], client: testKafkaClient() };
+  return JSON.stringify({ kafka: { clusters: { 'infra-monitoring': { ...cluster, client_id: 'punchline-monitoring' }, front: cluster } } });
+}
+
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { runCli } from '../support/cli.js';
 import { channelDir } from '../support/temp-dir.js';
@@ -29,7 +34,8 @@ before(async () => {
   admin = kafka.admin();
   await admin.connect();
   dir = await channelDir('acme', 'record');
-  await copyFile(join(PACKAGE_ROOT, 'punchlines/platform.json5'), join(dir, 'platform.json5'));
+  // The examples' clusters, reading with the client library PUNCHLINE_TEST_KAFKA_CLIENT names.
+  await writeFile(join(dir, 'platform.json5'), examplesPlatform());
   env = { PUNCHLINE_KAFKA_BROKERS: cluster.bootstrapServers.join(','), PUNCHLINE_LOG_LEVEL: 'error' };
 });
 
@@ -64,7 +70,7 @@ test('record starts at an offset or a date on the partitions asked for; it names
   assert.deepEqual(await valuesOf(join(dir, 'date.jsonl')), ['0@1 p0 r1', '1@1 p1 r1', '2@1 p2 r1']);
 
   const config = join(dir, 'unreachable.json5');
-  await writeFile(config, '{ kafka: { clusters: { nowhere: { brokers: ["127.0.0.1:1"], timeout_ms: 2000 } } } }');
+  await writeFile(config, JSON.stringify({ kafka: { clusters: { nowhere: { brokers: ['127.0.0.1:1'], timeout_ms: 2000, client: testKafkaClient() } } } }));
   const [unknown, unreachable] = await Promise.all([
     runCli(['record', join(dir, 'x.jsonl'), '--topic', `${topic}x`, '--config', join(dir, 'platform.json5'), '--cluster', 'front'], env),
     runCli(['record', join(dir, 'y.jsonl'), '--topic', topic, '--config', config], env),

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Kafka } from 'kafkajs';
 import type { Admin, KafkaMessage } from 'kafkajs';
@@ -16,7 +16,13 @@ import { PACKAGE_ROOT } from '../../src/core/package-root.js';
 import { encodeLumberjack } from '../../src/libraries/codecs/lumberjack-encode.js';
 import { readRecording, recordLine } from '../../src/libraries/recording/index.js';
 import type { RecordedRecord } from '../../src/libraries/recording/index.js';
-import { consumeMessages, kafkaConfig, sharedKafka, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
+import { consumeMessages, kafkaConfig, sharedKafka, testKafkaClient, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
+/** The examples' platform config (punchlines/platform.json5), its clusters on the client library PUNCHLINE_TEST_KAFKA_CLIENT names. */
+function examplesPlatform(): string {
+  const cluster = { brokers: ['${PUNCHLINE_KAFKA_BROKERS}'], client: testKafkaClient() };
+  return JSON.stringify({ kafka: { clusters: { 'infra-monitoring': { ...cluster, client_id: 'punchline-monitoring' }, front: cluster } } });
+}
+
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 import { channelDir } from '../support/temp-dir.js';
@@ -69,7 +75,8 @@ test('recorded records replayed into the CPU alert give the live alerts and dead
   const example = await readFile(join(PACKAGE_ROOT, 'punchlines/mytenant/monitoring/cpu_alert.json5'), 'utf8');
   const punchline = join(dir, 'cpu_alert.json5');
   await writeFile(punchline, example.replace('topic: "mytenant.cpu"', `topic: "${topic}"`).replace('topic: "cpu-alerts"', `topic: "${alerts}"`));
-  await copyFile(join(PACKAGE_ROOT, 'punchlines/platform.json5'), join(dir, 'platform.json5'));
+  // The examples' clusters, reading with the client library PUNCHLINE_TEST_KAFKA_CLIENT names.
+  await writeFile(join(dir, 'platform.json5'), examplesPlatform());
 
   // Each host on its own partition (so its points keep their order live and replayed): web-1 keyed,
   // web-2 without key and with headers; two keyless kcat lines that are not lumberjack (dead letters).

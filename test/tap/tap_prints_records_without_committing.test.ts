@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
-import { kafkaClient, sharedKafka, uniqueName } from '../support/kafka.js';
+import { kafkaClient, sharedKafka, testKafkaClient, uniqueName } from '../support/kafka.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 
 let admin: Admin;
@@ -40,7 +40,9 @@ after(async () => {
 });
 
 test('raw from a datetime, decoded by a kafka_input from the log start, and from the end, nothing committed', { timeout: 180_000 }, async () => {
-  const raw = await runCli(['tap', topic, '--bootstrap-server', bootstrap, '--from-datetime', new Date(BASE + 1500).toISOString(), '-n', '2']);
+  // The cluster reads with the client library PUNCHLINE_TEST_KAFKA_CLIENT names, as the nodes' tests do.
+  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [bootstrap], client: testKafkaClient() } } } }));
+  const raw = await runCli(['tap', topic, '--config', join(root, 'platform.json5'), '--from-datetime', new Date(BASE + 1500).toISOString(), '-n', '2']);
   assert.equal(raw.code, 0, raw.stderr);
   assert.deepEqual(
     raw.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown),
@@ -49,7 +51,6 @@ test('raw from a datetime, decoded by a kafka_input from the log start, and from
 
   const dir = join(root, 'acme', 'ops');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [bootstrap] } } } }));
   await writeFile(
     join(dir, 'reader.json5'),
     JSON.stringify({
@@ -75,7 +76,7 @@ test('raw from a datetime, decoded by a kafka_input from the log start, and from
     "the fields the node's codec and header mapping give",
   );
 
-  const tail = startCli(['tap', topic, '--bootstrap-server', bootstrap, '-n', '1']);
+  const tail = startCli(['tap', topic, '--config', join(root, 'platform.json5'), '-n', '1']);
   await waitFor(() => tail.stderr().includes('tap: reading'), 60_000, 'tap to be positioned at the end');
   await producer.send({ topic, acks: -1, messages: [{ key: 'new', value: 'arrived after' }] });
   const ended = await tail.exit;

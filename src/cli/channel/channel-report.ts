@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { createKafkaClient } from '../../libraries/kafka/client-factory.js';
+import { createClusterAdmin } from '../../libraries/kafka/cluster-admin.js';
 import { resolveCluster } from '../../libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../libraries/kafka/kafka-errors.js';
 import { groupPosition } from '../../libraries/kafka/consumer-group-offsets.js';
@@ -44,7 +44,7 @@ export async function channelLag(dir: string, structure: ChannelStructure, platf
       const group = configuredGroupId(settings) ?? defaultGroupId(punchline.identity, node.component);
       const cluster = resolveCluster({ clusterId: settings.brokers, bootstrapServers: settings['bootstrap.servers'], path: `${node.pointer}/settings/brokers` }, platform);
       const base = { punchline: entry.file, component: node.component, cluster: cluster.id, group, topic: settings.topic };
-      const admin = createKafkaClient(cluster, logger, { retry: { retries: 1 } }).admin();
+      const admin = createClusterAdmin(cluster, logger, { retries: 1 });
       try {
         await admin.connect();
         const position = await groupPosition(admin, group, [settings.topic]);
@@ -52,7 +52,7 @@ export async function channelLag(dir: string, structure: ChannelStructure, platf
       } catch (error) {
         lags.push({ ...base, lag: undefined, error: translateKafkaError(error, cluster, `reading the offsets of group "${group}"`).message });
       } finally {
-        await admin.disconnect().catch(() => undefined);
+        await admin.disconnect();
       }
     }
   }

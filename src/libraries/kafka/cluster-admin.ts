@@ -1,6 +1,7 @@
 /**
  * The admin operations the Kafka nodes run (once at start, or when a topic is first met, never
- * per record), whichever client library the cluster names (`client` in the platform config):
+ * per record) and the CLI's Kafka commands run (`groups`, `tap`, `record`, `channel`, `config
+ * check`), whichever client library the cluster names (`client` in the platform config):
  * kafkajs (the default) or @platformatic/kafka. Both reach the cluster with the same addresses,
  * timeouts, TLS and SASL as the cluster's consumers and producers, and fail with their own
  * errors, which `classifyKafkaError` reads alike (a topic that does not exist is
@@ -48,6 +49,29 @@ export interface NewTopic {
   readonly configs?: Readonly<Record<string, string>>;
 }
 
+/** One member of a consumer group and the partitions assigned to it. */
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly host: string;
+  /** By topic, partitions ascending; empty while the member has no assignment (or speaks another protocol than consumers'). */
+  readonly assignment: readonly { readonly topic: string; readonly partitions: readonly number[] }[];
+}
+
+/** A consumer group as its coordinator describes it. */
+export interface GroupDescription {
+  readonly groupId: string;
+  /** Kafka's group state: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead (a group that does not exist)... */
+  readonly state: string;
+  readonly members: readonly GroupMember[];
+}
+
+/** The offsets a group committed on a topic; `-1` where it committed nothing. */
+export interface CommittedOffsets {
+  readonly topic: string;
+  readonly partitions: readonly PartitionOffset[];
+}
+
 /** What a caller may choose beyond the cluster declaration. */
 export interface ClusterAdminOptions {
   /**
@@ -77,6 +101,24 @@ export interface ClusterAdmin {
    * rejects as the broker answered.
    */
   createTopics(topics: readonly NewTopic[]): Promise<void>;
+  /**
+   * Adds partitions to `topic` until it has `count`.
+   * @throws the broker's refusal (INVALID_PARTITIONS when it has as many already).
+   */
+  createPartitions(topic: string, count: number): Promise<void>;
+  /** The ids of every consumer group of the cluster, sorted. */
+  listGroups(): Promise<string[]>;
+  /** The groups named, in that order; a group that does not exist is `Dead` without members. */
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]>;
+  /**
+   * The offsets `groupId` committed: on every topic it committed on (partitions with a commit
+   * only), or on `topics` (every partition, `-1` where it has none; rejects as
+   * {@link partitionsOf} for a topic that does not exist). By topic as given or as the broker
+   * lists them, partitions ascending.
+   */
+  committedOffsets(groupId: string, topics?: readonly string[]): Promise<CommittedOffsets[]>;
+  /** Commits `partitions` of `topic` for `groupId`, as a member outside any generation would (the group must have no member). */
+  setCommittedOffsets(groupId: string, topic: string, partitions: readonly PartitionOffset[]): Promise<void>;
   /** The live brokers of the cluster. */
   brokers(): Promise<BrokerAddress[]>;
   /** Closes the connections; never rejects. */

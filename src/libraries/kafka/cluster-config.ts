@@ -64,7 +64,7 @@ export interface KafkaClusterConfig {
   /** [`brokers`] `host:port` of the bootstrap brokers. */
   readonly brokers: readonly string[];
   readonly client_id: string;
-  /** The client library Kafka inputs read with and Kafka outputs write with (and their admin operations; the CLI's commands use kafkajs). */
+  /** The client library Kafka inputs read with and Kafka outputs write with (and their admin operations, and the CLI's Kafka commands). */
   readonly client: KafkaClientLibrary;
   /** [`timeout`] 0 means the default, 10000. */
   readonly timeout_ms: number;

@@ -1,14 +1,14 @@
 /**
- * Connects to one cluster the way a node would and says what worked: reachable, authenticated,
+ * Connects to one cluster the way a node would (with the client library it names) and says what worked: reachable, authenticated,
  * the brokers' (inferred) Kafka version, how many brokers. What `punchline config check` prints
  * for each declared cluster; failures carry the translated error, which names the fix.
  */
-import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PunchlineError } from '../../core/errors.js';
 import { probeApiVersions } from './api-versions-probe.js';
 import { describeBrokerVersion, inferBrokerVersion } from './broker-version.js';
-import { createKafkaClient } from './client-factory.js';
+import { createClusterAdmin } from './cluster-admin.js';
+import type { ClusterAdmin } from './cluster-admin.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import { classifyKafkaError } from './error-classification.js';
@@ -62,22 +62,22 @@ async function inferVersion(cluster: ResolvedCluster): Promise<string> {
  */
 export async function checkClusterConnection(cluster: ResolvedCluster, logger: Logger): Promise<ConnectionReport> {
   const asksLogin = describeAuthentication(cluster) !== undefined;
-  let admin: Admin;
+  let admin: ClusterAdmin;
   try {
     // One retry: enough to ride out a blip, few enough to answer quickly about a dead cluster.
-    admin = createKafkaClient(cluster, logger, { retry: { retries: 1 } }).admin();
+    admin = createClusterAdmin(cluster, logger, { retries: 1 });
   } catch (error) {
     const failure = error instanceof PunchlineError ? error : translateKafkaError(error, cluster, 'creating the client');
     return { cluster, reachable: false, authenticated: undefined, error: failure };
   }
   try {
     await admin.connect();
-    const description = await admin.describeCluster();
+    const brokers = await admin.brokers();
     return {
       cluster,
       reachable: true,
       authenticated: asksLogin ? true : undefined,
-      brokerCount: description.brokers.length,
+      brokerCount: brokers.length,
       version: await inferVersion(cluster),
     };
   } catch (error) {
@@ -87,6 +87,6 @@ export async function checkClusterConnection(cluster: ResolvedCluster, logger: L
     const refusedLogin = kind === 'authentication' || reason === 'client_certificate_refused';
     return { cluster, reachable: refusedLogin, authenticated: refusedLogin ? false : undefined, error: failure };
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.disconnect();
   }
 }

@@ -3,8 +3,7 @@
  * (the log end offset Kafka's `kafka-consumer-groups` shows) and the lag between them, and the
  * member that holds the partition. What `punchline groups` and `punchline channel status` show.
  */
-import { AssignerProtocol } from 'kafkajs';
-import type { Admin } from 'kafkajs';
+import type { ClusterAdmin, GroupMember } from './cluster-admin.js';
 
 /** One partition of a group. */
 export interface PartitionPosition {
@@ -24,14 +23,6 @@ export interface PartitionPosition {
   readonly host: string | undefined;
 }
 
-/** One member of a group and the partitions assigned to it. */
-export interface GroupMember {
-  readonly memberId: string;
-  readonly clientId: string;
-  readonly host: string;
-  readonly assignment: readonly { readonly topic: string; readonly partitions: readonly number[] }[];
-}
-
 /** A group, its state and its partitions. */
 export interface GroupPosition {
   readonly groupId: string;
@@ -43,41 +34,25 @@ export interface GroupPosition {
   readonly totalLag: number;
 }
 
-/** A member's assignment, which `describeGroups` gives as the consumer protocol's bytes. */
-function decodeAssignment(bytes: Buffer): GroupMember['assignment'] {
-  const decoded = bytes.length === 0 ? null : AssignerProtocol.MemberAssignment.decode(bytes);
-  if (decoded === null) return [];
-  return Object.entries(decoded.assignment).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
-}
-
-/** The members and state of `groupId`. */
-export async function describeGroup(admin: Admin, groupId: string): Promise<{ state: string; members: GroupMember[] }> {
-  const { groups } = await admin.describeGroups([groupId]);
-  const group = groups[0];
-  if (group === undefined) return { state: 'Dead', members: [] };
-  return {
-    state: group.state,
-    members: group.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(m.memberAssignment) })),
-  };
+/** The members and state of `groupId` (`Dead` without members when it does not exist). */
+export async function describeGroup(admin: ClusterAdmin, groupId: string): Promise<{ state: string; members: readonly GroupMember[] }> {
+  const [group] = await admin.describeGroups([groupId]);
+  return { state: group?.state ?? 'Dead', members: group?.members ?? [] };
 }
 
 /**
  * The position of `groupId` in the topics it committed offsets for (or in `topics` when given:
  * partitions without a commit are listed too, with no committed offset).
  */
-export async function groupPosition(admin: Admin, groupId: string, topics?: readonly string[]): Promise<GroupPosition> {
-  const [{ state, members }, committed] = await Promise.all([
-    describeGroup(admin, groupId),
-    admin.fetchOffsets(topics === undefined ? { groupId } : { groupId, topics: [...topics] }),
-  ]);
+export async function groupPosition(admin: ClusterAdmin, groupId: string, topics?: readonly string[]): Promise<GroupPosition> {
+  const [{ state, members }, committed] = await Promise.all([describeGroup(admin, groupId), admin.committedOffsets(groupId, topics)]);
   const holder = new Map<string, GroupMember>();
   for (const member of members) for (const { topic, partitions } of member.assignment) for (const partition of partitions) holder.set(`${topic}/${partition}`, member);
   const positions: PartitionPosition[] = [];
   for (const { topic, partitions } of committed) {
-    const known = partitions.filter((p) => topics !== undefined || Number(p.offset) >= 0);
-    if (known.length === 0) continue;
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, { end: Number(o.high), start: Number(o.low) }]));
-    for (const { partition, offset } of [...known].sort((a, b) => a.partition - b.partition)) {
+    if (partitions.length === 0) continue;
+    const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, { end: Number(o.high), start: Number(o.low) }]));
+    for (const { partition, offset } of partitions) {
       const value = Number(offset);
       const { end, start } = ends.get(partition) ?? { end: 0, start: 0 };
       const member = holder.get(`${topic}/${partition}`);

@@ -5,8 +5,8 @@
  * must have no member (Kafka refuses to move the offsets of an active group: its members would
  * commit over them), and computing is separate from applying (a dry run shows the plan).
  */
-import type { Admin } from 'kafkajs';
 import { PunchlineError } from '../../core/errors.js';
+import type { ClusterAdmin } from './cluster-admin.js';
 import { describeGroup } from './consumer-group-offsets.js';
 
 /** Where to move the offsets (one of Kafka's tool's `--to-…` / `--shift-by` options). */
@@ -40,18 +40,18 @@ export interface PlannedReset {
  * @throws {PunchlineError} `E_USAGE` naming a topic or partition that does not exist, or a
  * partition without a committed offset to shift.
  */
-export async function planReset(admin: Admin, groupId: string, scopes: readonly ResetScope[], target: ResetTarget): Promise<PlannedReset[]> {
+export async function planReset(admin: ClusterAdmin, groupId: string, scopes: readonly ResetScope[], target: ResetTarget): Promise<PlannedReset[]> {
   const plan: PlannedReset[] = [];
   const existing = new Set(await admin.listTopics());
   for (const scope of scopes) {
     if (!existing.has(scope.topic)) throw new PunchlineError('E_USAGE', `topic "${scope.topic}" does not exist`);
-    const bounds = await admin.fetchTopicOffsets(scope.topic);
+    const bounds = await admin.topicOffsets(scope.topic);
     const all = bounds.map((b) => b.partition).sort((a, b) => a - b);
     const wanted = scope.partitions ?? all;
     const unknown = wanted.filter((p) => !all.includes(p));
     if (unknown.length > 0) throw new PunchlineError('E_USAGE', `topic "${scope.topic}" has no partition ${unknown.join(', ')} (it has ${all.length})`);
-    const committed = new Map(((await admin.fetchOffsets({ groupId, topics: [scope.topic] }))[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    const byTime = target.to === 'datetime' ? new Map((await admin.fetchTopicOffsetsByTimestamp(scope.topic, target.timestampMs)).map((o) => [o.partition, Number(o.offset)])) : undefined;
+    const committed = new Map(((await admin.committedOffsets(groupId, [scope.topic]))[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const byTime = target.to === 'datetime' ? new Map((await admin.offsetsAtTime(scope.topic, target.timestampMs)).map((o) => [o.partition, Number(o.offset)])) : undefined;
     for (const partition of wanted) {
       const bound = bounds.find((b) => b.partition === partition);
       const start = Number(bound?.low ?? 0);
@@ -88,7 +88,7 @@ export async function planReset(admin: Admin, groupId: string, scopes: readonly 
  * Commits the planned offsets for the group.
  * @throws {PunchlineError} `E_USAGE` when the group has members (the state Kafka refuses to reset).
  */
-export async function applyReset(admin: Admin, groupId: string, plan: readonly PlannedReset[]): Promise<void> {
+export async function applyReset(admin: ClusterAdmin, groupId: string, plan: readonly PlannedReset[]): Promise<void> {
   const { state, members } = await describeGroup(admin, groupId);
   if (members.length > 0 || (state !== 'Empty' && state !== 'Dead')) {
     throw new PunchlineError('E_USAGE', `consumer group "${groupId}" is ${state} with ${members.length} member(s): offsets can only be reset while the group is inactive`, {
@@ -97,5 +97,5 @@ export async function applyReset(admin: Admin, groupId: string, plan: readonly P
   }
   const byTopic = new Map<string, { partition: number; offset: string }[]>();
   for (const { topic, partition, target } of plan) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(target) }]);
-  for (const [topic, partitions] of byTopic) await admin.setOffsets({ groupId, topic, partitions });
+  for (const [topic, partitions] of byTopic) await admin.setCommittedOffsets(groupId, topic, partitions);
 }

@@ -1,11 +1,22 @@
 /**
  * The {@link ClusterAdmin} of clusters declared with `client: "platformatic"`: the library's
- * `Admin`, with its metadata (partitions, leaders, brokers) and `listOffsets` (offset ranges, by
- * time). The same addresses, timeouts, TLS and SASL as the cluster's other clients
+ * `Admin`, with its metadata (partitions, leaders, brokers), `listOffsets` (offset ranges, by
+ * time), and its group operations (`listGroups`, `describeGroups`, `listConsumerGroupOffsets`,
+ * `alterConsumerGroupOffsets`). The same addresses, timeouts, TLS and SASL as the cluster's other clients
  * (`platformatic-connection.ts`), and kafkajs' retries: 5, 300 ms doubled.
  */
 import { Admin, ProtocolError } from '@platformatic/kafka';
-import type { BrokerAddress, ClusterAdmin, ClusterAdminOptions, NewTopic, PartitionLeader, PartitionOffset, PartitionOffsetRange } from './cluster-admin.js';
+import type {
+  BrokerAddress,
+  ClusterAdmin,
+  ClusterAdminOptions,
+  CommittedOffsets,
+  GroupDescription,
+  NewTopic,
+  PartitionLeader,
+  PartitionOffset,
+  PartitionOffsetRange,
+} from './cluster-admin.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import { classifyKafkaError } from './kafka-errors.js';
@@ -82,6 +93,69 @@ export class PlatformaticClusterAdmin implements ClusterAdmin {
         if (types.length === 0 || types.some((type) => type !== 'TOPIC_ALREADY_EXISTS')) throw error;
       }
     }
+  }
+
+  async createPartitions(topic: string, count: number): Promise<void> {
+    await this.#admin.createPartitions({ topics: [{ name: topic, count }] });
+  }
+
+  async listGroups(): Promise<string[]> {
+    return [...(await this.#admin.listGroups()).keys()].sort();
+  }
+
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    if (groupIds.length === 0) return [];
+    const groups = await this.#admin.describeGroups({ groups: [...groupIds] });
+    return groupIds.map((groupId) => {
+      const group = groups.get(groupId);
+      if (group === undefined) return { groupId, state: 'Dead', members: [] };
+      return {
+        groupId,
+        state: group.state,
+        members: [...group.members.values()].map((m) => ({
+          memberId: m.id,
+          clientId: m.clientId,
+          host: m.clientHost,
+          assignment: [...(m.assignments?.values() ?? [])]
+            .filter((a) => a.partitions.length > 0)
+            .map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) }))
+            .sort((a, b) => a.topic.localeCompare(b.topic)),
+        })),
+      };
+    });
+  }
+
+  async committedOffsets(groupId: string, topics?: readonly string[]): Promise<CommittedOffsets[]> {
+    if (topics === undefined) {
+      const [group] = await this.#admin.listConsumerGroupOffsets({ groups: [groupId] });
+      return (group?.topics ?? [])
+        .map((t) => ({
+          topic: t.name,
+          partitions: t.partitions
+            .filter((p) => p.committedOffset >= 0n)
+            .map((p) => ({ partition: p.partitionIndex, offset: String(p.committedOffset) }))
+            .sort((a, b) => a.partition - b.partition),
+        }))
+        .filter((t) => t.partitions.length > 0);
+    }
+    // Every partition of the topics named, as kafkajs lists them: the broker answers -1 where nothing is committed.
+    const named: { name: string; partitionIndexes: number[] }[] = [];
+    for (const topic of topics) named.push({ name: topic, partitionIndexes: (await this.partitionsOf(topic)).map((p) => p.partition) });
+    const [group] = await this.#admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: named }] });
+    return named.map(({ name, partitionIndexes }) => {
+      const answered = new Map((group?.topics.find((t) => t.name === name)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+      return {
+        topic: name,
+        partitions: partitionIndexes.map((partition) => {
+          const offset = answered.get(partition) ?? -1n;
+          return { partition, offset: String(offset >= 0n ? offset : -1n) };
+        }),
+      };
+    });
+  }
+
+  async setCommittedOffsets(groupId: string, topic: string, partitions: readonly PartitionOffset[]): Promise<void> {
+    await this.#admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: partitions.map(({ partition, offset }) => ({ partition, offset: BigInt(offset) })) }] });
   }
 
   async brokers(): Promise<BrokerAddress[]> {
