@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
 import type { ChannelStatus, InstanceStatus } from '../../src/cli/channel/channel-state.js';
-import { sharedKafka, uniqueName } from '../support/kafka.js';
+import { sharedKafka, testKafkaClient, uniqueName } from '../support/kafka.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 
@@ -61,7 +61,7 @@ before(async () => {
   const dir = join(root, 'acme', 'ops');
   await mkdir(dir, { recursive: true });
   const topic = uniqueName('ops-page');
-  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]] } } } }));
+  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]], client: testKafkaClient() } } } }));
   await writeFile(
     join(dir, 'channel_structure.json5'),
     JSON.stringify({ version: '1', type: 'channel', punchlines: [{ file: 'producer.json5', replicas: 2 }, { file: 'consumer.json5' }], topics: [{ cluster: 'local', name: topic, partitions: 2 }] }),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import type { ChannelStatus, InstanceStatus } from '../../src/cli/channel/channel-state.js';
-import { kafkaClient, sharedKafka, uniqueName } from '../support/kafka.js';
+import { kafkaClient, sharedKafka, testKafkaClient, uniqueName } from '../support/kafka.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 
@@ -28,7 +28,7 @@ before(async () => {
   admin = kafkaClient(kafka).admin();
   await admin.connect();
   root = await mkdtemp(join(tmpdir(), 'channel-'));
-  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]] } } } }));
+  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]], client: testKafkaClient() } } } }));
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
-import { kafkaClient, sharedKafka, uniqueName } from '../support/kafka.js';
+import { kafkaClient, sharedKafka, testKafkaClient, uniqueName } from '../support/kafka.js';
 import { runCli } from '../support/cli.js';
 
 let admin: Admin;
@@ -19,7 +19,7 @@ before(async () => {
   admin = kafkaClient(kafka).admin();
   await admin.connect();
   root = await mkdtemp(join(tmpdir(), 'channel-topics-'));
-  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]] } } } }));
+  await writeFile(join(root, 'platform.json5'), JSON.stringify({ kafka: { clusters: { local: { brokers: [kafka.bootstrapServers[0]], client: testKafkaClient() } } } }));
 });
 
 after(async () => {

@@ -7,10 +7,8 @@
  *
  * Used by `punchline channel start` and by `punchline demo`.
  */
-import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PunchlineError } from '../../core/errors.js';
-import { createKafkaClient } from '../../libraries/kafka/client-factory.js';
 import { createClusterAdmin } from '../../libraries/kafka/cluster-admin.js';
 import type { ClusterAdmin } from '../../libraries/kafka/cluster-admin.js';
 import { effective, resolveCluster } from '../../libraries/kafka/cluster-resolution.js';
@@ -44,27 +42,24 @@ export async function ensureChannelTopics(structure: ChannelStructure, platform:
   const outcomes: TopicOutcome[] = [];
   for (const [clusterId, topics] of byCluster) {
     const cluster = resolveCluster({ clusterId, path: '/topics' }, platform);
-    const admin = createKafkaClient(cluster, logger).admin();
+    const admin = createClusterAdmin(cluster, logger);
     try {
       await admin.connect();
       outcomes.push(...(await ensureOnCluster(admin, cluster, topics, structure.file, options.alter, logger)));
     } catch (error) {
       throw error instanceof PunchlineError ? error : translateKafkaError(error, cluster, 'preparing the channel topics');
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin.disconnect();
     }
   }
   return outcomes;
 }
 
-async function ensureOnCluster(admin: Admin, cluster: ResolvedCluster, topics: readonly DeclaredTopic[], file: string, alter: boolean, logger: Logger): Promise<TopicOutcome[]> {
+async function ensureOnCluster(admin: ClusterAdmin, cluster: ResolvedCluster, topics: readonly DeclaredTopic[], file: string, alter: boolean, logger: Logger): Promise<TopicOutcome[]> {
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((t) => existing.has(t.name));
   const counts = new Map<string, number>();
-  if (present.length > 0) {
-    const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
-    for (const t of metadata.topics) counts.set(t.name, t.partitions.length);
-  }
+  for (const t of present) counts.set(t.name, (await admin.partitionsOf(t.name)).length);
   const short = present.filter((t) => (counts.get(t.name) ?? 0) < t.partitions);
   if (short.length > 0 && !alter) {
     const list = short.map((t) => `"${t.name}" has ${counts.get(t.name) ?? 0} partition(s), ${t.partitions} declared`).join('; ');
@@ -76,7 +71,7 @@ async function ensureOnCluster(admin: Admin, cluster: ResolvedCluster, topics: r
   for (const t of present) {
     const had = counts.get(t.name) ?? 0;
     if (had < t.partitions) {
-      await admin.createPartitions({ topicPartitions: [{ topic: t.name, count: t.partitions }] });
+      await admin.createPartitions(t.name, t.partitions);
       logger.info({ cluster: cluster.id, topic: t.name, from: had, to: t.partitions }, `Added partitions to topic "${t.name}": ${had} → ${t.partitions}.`);
       outcomes.push({ cluster: cluster.id, topic: t.name, action: 'partitions_added', partitions: t.partitions });
     } else {
@@ -86,15 +81,9 @@ async function ensureOnCluster(admin: Admin, cluster: ResolvedCluster, topics: r
   const missing = topics.filter((t) => !existing.has(t.name));
   if (missing.length > 0) {
     const specs = missing.map((t) => ({ topic: t.name, partitions: t.partitions, replicationFactor: t.replication_factor, configs: t.configs }));
-    // Created with the cluster's client library, as kafka_output creates its topics.
-    const creator = createClusterAdmin(cluster, logger);
+    // Created as kafka_output creates its topics.
     const single = (address: string): ClusterAdmin => createClusterAdmin({ id: cluster.id, config: { ...cluster.config, brokers: [address] } }, logger, { retries: 0 });
-    try {
-      await creator.connect();
-      await createTopicsWithLeaders(creator, specs, single, { deadlineMs: Math.max(30_000, effective(cluster.config).timeoutMs) });
-    } finally {
-      await creator.disconnect();
-    }
+    await createTopicsWithLeaders(admin, specs, single, { deadlineMs: Math.max(30_000, effective(cluster.config).timeoutMs) });
     for (const t of missing) {
       logger.info({ cluster: cluster.id, topic: t.name, partitions: t.partitions, replicationFactor: t.replication_factor }, `Created topic "${t.name}" with ${t.partitions} partition(s), replication factor ${t.replication_factor}.`);
       outcomes.push({ cluster: cluster.id, topic: t.name, action: 'created', partitions: t.partitions });
