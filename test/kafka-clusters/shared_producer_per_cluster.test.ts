@@ -4,7 +4,8 @@
  * it when the last of them closes; different producer options get different producers. The pool
  * itself: a producer is disconnected when its last lease is released, two pools (two runs) share
  * nothing, and a failed connection is reported to every waiting caller and leaves nothing behind.
- * Exercised over SASL_SSL with SCRAM-SHA-256, records read back with a consumer.
+ * Exercised over SASL_SSL with SCRAM-SHA-256 on the client library the test run names
+ * (`PUNCHLINE_TEST_KAFKA_CLIENT`), records read back with a kafkajs consumer.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import { ProducerPool } from '../../nodes/kafka_output/shared-producers.js';
 import { PunchlineError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/runtime/logging.js';
 import { fixtureRecorder, startTestPunchline } from '../support/kafka-output-kit.js';
+import { testKafkaClient } from '../support/kafka.js';
 import { securedBroker, security, userOf } from './support.js';
 
 const broker = await securedBroker();
@@ -25,6 +27,7 @@ const user = userOf(broker, 'SCRAM-SHA-256');
 const logger = createLogger({ level: 'silent' });
 const config: KafkaClusterConfig = {
   ...withClusterDefaults({ brokers: [...security(broker).saslSslBootstrapServers] }),
+  client: testKafkaClient(),
   tls: { enabled: true, insecure_skip_verify: false, ca_file: security(broker).caPath },
   sasl: { mechanism: 'SCRAM-SHA-256', username: user.username, password: user.password },
 };

@@ -15,15 +15,24 @@
  *   partition);
  * - its fetch limits are not Java's (50 MB in all, one fetch per partition): 10 MB in all and
  *   1 MB per partition here, like Java's and kafkajs' defaults;
+ * - fetches go over connections of their own, as the library's streams do: on the group's
+ *   connection a commit or a heartbeat would wait behind the fetch the broker holds (up to the
+ *   fetch's wait), and one fetch is nearly always under way here;
  * - heartbeats run on their own: a batch's `heartbeat()` only says whether the group rebalances;
- *   the rebalancing handler runs as the library learns it, while it already rejoins.
+ *   the rebalancing handler runs as the library learns it, while it already rejoins;
+ * - a rejoin the library gave up (its retries spent while the coordinator moved or its broker was
+ *   down) leaves the member out of the group for good: this member joins again, with back-off, for
+ *   as long as the error is one a retry can fix, as kafkajs restarts a crashed consumer; a fatal
+ *   one (a refused login, a denied group) stops it.
  */
-import { Consumer, FetchIsolationLevels, IS_CONTROL, ListOffsetTimestamps } from '@platformatic/kafka';
+import { ConnectionPool, Consumer, FetchIsolationLevels, IS_CONTROL, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { ClusterMetadata, ConsumerGroupJoinPayload, ExtendedGroupProtocolSubscription, fetchV17, GroupPartitionsAssignments, RecordsBatch } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import type { ConsumedBatch, ConsumedHeaders, ConsumedRecord, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
+import { classifyKafkaError } from './error-classification.js';
+import { translateKafkaError } from './kafka-errors.js';
 import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 
 /** What a fetch returns at most, in all and per partition (Java's and kafkajs' defaults). */
@@ -36,6 +45,11 @@ const RETRY_MS = 1000;
 /** Retries of a failed request (a join, a fetch, a commit), with exponential delays: about 25 s in all. */
 const RETRIES = 8;
 const MAX_RETRY_DELAY_MS = 5000;
+/** Joins again after the library's rejoin gave up: from 1 s, doubled, up to 30 s (kafkajs' longest retry delay). */
+const REJOIN_FIRST_DELAY_MS = 1000;
+const REJOIN_MAX_DELAY_MS = 30_000;
+/** During an outage (fetches failing, the group not rejoined), at most one log line per this delay. */
+const OUTAGE_LOG_INTERVAL_MS = 60_000;
 /** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
 const LOG_APPEND_TIME = 0x08;
 
@@ -48,6 +62,13 @@ interface FetchRound {
   readonly next: ReadonlyMap<number, bigint>;
 }
 
+/** A stretch of failures (fetches, or joins of the group): when it began, how often it failed, when it was last told. */
+interface Outage {
+  readonly since: number;
+  failures: number;
+  loggedAt: number;
+}
+
 /** Raised by a batch's heartbeat when the group rebalances: the batch is abandoned. */
 class GroupRebalancing extends Error {
   readonly type = 'REBALANCE_IN_PROGRESS';
@@ -58,7 +79,10 @@ class GroupRebalancing extends Error {
 
 export class PlatformaticGroupConsumer implements GroupConsumer {
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  /** The fetches' connections, apart from the group's (commits, heartbeats, joins, metadata). */
+  readonly #fetchConnections: ConnectionPool;
   readonly #topic: string;
+  readonly #cluster: ResolvedCluster;
   readonly #logger: Logger;
   readonly #options: GroupConsumerOptions;
   #handlers: ConsumerHandlers | undefined;
@@ -77,17 +101,24 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   readonly #paused = new Set<number>();
   #closed = false;
   #idle: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  /** Out of the group since the library's rejoin gave up, joining again until it succeeds. */
+  #rejoining: (Outage & { timer: NodeJS.Timeout | undefined }) | undefined;
+  /** Fetches failing since. */
+  #fetchOutage: Outage | undefined;
 
   constructor(cluster: ResolvedCluster, logger: Logger, options: GroupConsumerOptions) {
     const { timeoutMs } = effective(cluster.config);
     const { assignor } = options;
     this.#topic = options.topic;
+    this.#cluster = cluster;
     this.#logger = logger.child({ cluster: cluster.id });
     this.#options = options;
     // A JoinGroup is held by the broker until every member rejoined, up to the rebalance timeout.
     const rebalanceTimeout = Math.max(options.sessionTimeoutMs, 30_000);
+    const connection = platformaticConnection(cluster);
+    this.#fetchConnections = new ConnectionPool(connection.clientId, { ...connection, requestTimeout: options.maxWaitMs + timeoutMs });
     this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
-      ...platformaticConnection(cluster),
+      ...connection,
       groupId: options.groupId,
       timeout: timeoutMs,
       requestTimeout: rebalanceTimeout + timeoutMs,
@@ -138,8 +169,8 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       this.#generation++;
       this.#rebalanceHandled = handlers.rebalancing();
     });
-    // A rejoin that failed for good: the member is out of the group.
-    consumer.on('error', (error: Error) => this.#crash(error));
+    // A rejoin the library gave up: the member is out of the group until it joins again.
+    consumer.on('error', (error: Error) => this.#rejoinFailed(error));
     consumer.topics.trackAll(this.#topic);
     await consumer.joinGroup({});
     void this.#loop();
@@ -157,6 +188,15 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     }
     this.#generation++;
     this.#rebalancing = false;
+    const rejoining = this.#rejoining;
+    if (rejoining !== undefined) {
+      this.#rejoining = undefined;
+      clearTimeout(rejoining.timer);
+      this.#logger.info(
+        { topic, groupId: this.#options.groupId, outageSeconds: Math.round((Date.now() - rejoining.since) / 1000), attempts: rejoining.failures },
+        `back in group "${this.#options.groupId}" on topic "${topic}": reading on`,
+      );
+    }
     this.#positions = new Map(partitions.map((p) => [p, undefined]));
     this.#handlers?.assigned(partitions);
     this.#wake();
@@ -194,8 +234,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async disconnect(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#rejoining?.timer);
     this.#wake();
     await this.#consumer.close();
+    await this.#fetchConnections.close();
   }
 
   // ---- the fetch loop --------------------------------------------------------------------------
@@ -214,6 +256,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
         const round = await (ahead ?? this.#fetchRound());
         ahead = undefined;
         if (round === undefined) continue;
+        this.#fetchesAnswer();
         ahead = this.#fetchRound(round);
         // Its failure is handled when it is awaited, at the next turn.
         ahead.catch(() => undefined);
@@ -225,10 +268,74 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
           this.#crash(error);
           return;
         }
-        this.#logger.warn({ err: error, topic: this.#topic }, 'fetching failed; retrying');
+        this.#fetchFailed(error);
         await this.#sleep(RETRY_MS);
       }
     }
+  }
+
+  /**
+   * A fetch failed with an error a retry can fix: told at the first failure, then at most once per
+   * {@link OUTAGE_LOG_INTERVAL_MS} while fetches keep failing, not once per retry.
+   */
+  #fetchFailed(error: unknown): void {
+    const now = Date.now();
+    const outage = this.#fetchOutage;
+    if (outage === undefined) this.#fetchOutage = { since: now, failures: 1, loggedAt: now };
+    else {
+      outage.failures++;
+      if (now - outage.loggedAt < OUTAGE_LOG_INTERVAL_MS) return;
+      outage.loggedAt = now;
+    }
+    const { message, code } = translateKafkaError(error, this.#cluster, `fetching topic "${this.#topic}"`);
+    const since = this.#fetchOutage?.since ?? now;
+    this.#logger.warn({ topic: this.#topic, code, failures: this.#fetchOutage?.failures, failingSeconds: Math.round((now - since) / 1000) }, `${message}; fetching again every ${RETRY_MS / 1000} s`);
+  }
+
+  /** Fetches answer again: told once if they had failed. */
+  #fetchesAnswer(): void {
+    const outage = this.#fetchOutage;
+    if (outage === undefined) return;
+    this.#fetchOutage = undefined;
+    this.#logger.info({ topic: this.#topic, failures: outage.failures, failingSeconds: Math.round((Date.now() - outage.since) / 1000) }, `fetching topic "${this.#topic}" works again`);
+  }
+
+  /**
+   * The library could not rejoin the group within its retries (or a join of ours failed): the
+   * member owns nothing until it joins again. A failure a retry can fix is told once to the
+   * handlers (`crashed`, restarting) and then at most once per {@link OUTAGE_LOG_INTERVAL_MS},
+   * and the group is joined again after a delay from 1 s doubled up to 30 s, for as long as it
+   * takes; a fatal one (a refused login, a denied group) stops the member.
+   */
+  #rejoinFailed(error: unknown): void {
+    if (this.#closed) return;
+    if (!classifyKafkaError(error).retriable) {
+      this.#crash(error);
+      return;
+    }
+    const now = Date.now();
+    let rejoining = this.#rejoining;
+    if (rejoining === undefined) {
+      this.#rejoining = rejoining = { since: now, failures: 0, loggedAt: now, timer: undefined };
+      // What was fetched, and the partitions, are no longer this member's.
+      this.#generation++;
+      this.#rebalancing = true;
+      this.#positions = new Map();
+      this.#handlers?.crashed(error, true);
+    } else if (now - rejoining.loggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+      rejoining.loggedAt = now;
+      const { message, code } = translateKafkaError(error, this.#cluster, `joining group "${this.#options.groupId}" on topic "${this.#topic}"`);
+      this.#logger.warn(
+        { topic: this.#topic, groupId: this.#options.groupId, code, attempts: rejoining.failures, outageSeconds: Math.round((now - rejoining.since) / 1000) },
+        `${message}; still joining the group again`,
+      );
+    }
+    const delay = Math.min(REJOIN_FIRST_DELAY_MS * 2 ** rejoining.failures, REJOIN_MAX_DELAY_MS);
+    rejoining.failures++;
+    rejoining.timer = setTimeout(() => {
+      if (this.#closed) return;
+      this.#consumer.joinGroup({}).catch((joinError: unknown) => this.#rejoinFailed(joinError));
+    }, delay);
   }
 
   #crash(error: unknown): void {
@@ -309,7 +416,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   /** One fetch from one leader; partitions out of range restart at their earliest offset. */
   async #fetch(node: number, topicId: string, partitions: fetchV17.FetchRequestPartition[]): Promise<fetchV17.FetchResponse> {
     try {
-      return await this.#consumer.fetch({ node, topics: [{ topicId, partitions }] });
+      return await this.#consumer.fetch({ node, topics: [{ topicId, partitions }], connectionPool: this.#fetchConnections });
     } catch (error) {
       const response = (error as { response?: fetchV17.FetchResponse }).response;
       const outOfRange = response?.responses.flatMap((t) => t.partitions.filter((p) => p.errorCode === OFFSET_OUT_OF_RANGE)) ?? [];
