@@ -23,26 +23,14 @@ import { PunchlineError } from '../../src/core/errors.js';
 import type { AlertEngine } from '../../src/libraries/alerting/index.js';
 import { createClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
 import type { ClusterAdmin } from '../../src/libraries/kafka/cluster-admin.js';
-import { createGroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
-import type { ConsumedBatch, GroupAssignor, GroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
+import { createGroupConsumer, wholeTopicAssignor } from '../../src/libraries/kafka/group-consumer.js';
+import type { ConsumedBatch, GroupConsumer } from '../../src/libraries/kafka/group-consumer.js';
 import { checkClusterReference, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import type { ResolvedCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { translateKafkaError } from '../../src/libraries/kafka/kafka-errors.js';
 
 /** How long catching up with the changelog's end may take before the bolt gives up (and the run stops). */
 const READ_TIMEOUT_MS = 120_000;
-
-/**
- * The tail's group has one member, the tail itself (a group id of its own): it is given every
- * partition of the topic.
- */
-const WHOLE_TOPIC: GroupAssignor = {
-  name: 'punchline-changelog-tail',
-  version: 0,
-  userData: () => Buffer.alloc(0),
-  assign: (partitionsByTopic, members) =>
-    new Map(members.map((member, index) => [member.memberId, index === 0 ? Object.fromEntries([...partitionsByTopic].map(([topic, partitions]) => [topic, [...partitions]])) : {}])),
-};
 
 /** A changelog record as read: the snapshot, who wrote it, at which offset of its partition. */
 interface ChangelogEntry {
@@ -82,7 +70,8 @@ class ChangelogTail {
     this.#consumer = createGroupConsumer(cluster, logger, {
       groupId: `punchline-changelog-${randomUUID()}`,
       topic,
-      assignor: WHOLE_TOPIC,
+      // The tail's group has one member, the tail itself (a group id of its own).
+      assignor: wholeTopicAssignor('punchline-changelog-tail'),
       sessionTimeoutMs: 30_000,
       heartbeatIntervalMs: 3_000,
       maxWaitMs: 5_000,

@@ -6,18 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createGroupConsumer } from '../libraries/kafka/group-consumer.js';
-import type { ConsumedRecord, GroupAssignor, GroupConsumer } from '../libraries/kafka/group-consumer.js';
+import { createGroupConsumer, wholeTopicAssignor } from '../libraries/kafka/group-consumer.js';
+import type { ConsumedRecord, GroupConsumer } from '../libraries/kafka/group-consumer.js';
 import type { ResolvedCluster } from '../libraries/kafka/cluster-resolution.js';
-
-/** The group has one member, the reader itself: it is given every partition of the topic. */
-const LONE_READER: GroupAssignor = {
-  name: 'punchline-reader',
-  version: 0,
-  userData: () => Buffer.alloc(0),
-  assign: (partitionsByTopic, members) =>
-    new Map(members.map((member, index) => [member.memberId, index === 0 ? Object.fromEntries([...partitionsByTopic].map(([topic, partitions]) => [topic, [...partitions]])) : {}])),
-};
 
 /** What to read and what to do with it. */
 export interface TopicReadingOptions {
@@ -43,7 +34,8 @@ export async function readTopic(cluster: ResolvedCluster, logger: Logger, option
   const consumer = createGroupConsumer(cluster, logger, {
     groupId: `${options.groupPrefix}-${randomUUID()}`,
     topic,
-    assignor: LONE_READER,
+    // The group has one member, the reader itself: it is given every partition of the topic.
+    assignor: wholeTopicAssignor('punchline-reader'),
     sessionTimeoutMs: 30_000,
     heartbeatIntervalMs: 3_000,
     // Records are printed or written as they arrive.

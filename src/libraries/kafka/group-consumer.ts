@@ -103,6 +103,21 @@ export interface GroupAssignor {
   assign(partitionsByTopic: ReadonlyMap<string, readonly number[]>, members: readonly AssignorMember[]): ReadonlyMap<string, Readonly<Record<string, number[]>>>;
 }
 
+/**
+ * The assignor of a group whose only member is a reader of its own (the alert changelog's tail,
+ * `punchline tap` and `record`): the first member is given every partition of every topic.
+ * `name` is the group protocol's name the member announces.
+ */
+export function wholeTopicAssignor(name: string): GroupAssignor {
+  return {
+    name,
+    version: 0,
+    userData: () => Buffer.alloc(0),
+    assign: (partitionsByTopic, members) =>
+      new Map(members.map((member, index) => [member.memberId, index === 0 ? Object.fromEntries([...partitionsByTopic].map(([topic, partitions]) => [topic, [...partitions]])) : {}])),
+  };
+}
+
 /** How a member joins and fetches: fixed for its life. */
 export interface GroupConsumerOptions {
   readonly groupId: string;
