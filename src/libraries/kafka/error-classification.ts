@@ -272,6 +272,10 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
   if (rejected !== undefined) return as('rejected_record', rejected, false);
   if (types.includes('UNKNOWN_TOPIC_OR_PARTITION')) return as('unknown_topic_or_partition', 'unknown_topic_or_partition', true);
 
+  // kafkajs gave up finding the group's coordinator (a broker down, a coordinator moving): it marks
+  // that not retriable, but the same join succeeds once a broker answers for the group again.
+  if (names.includes('KafkaJSGroupCoordinatorNotFound')) return as('other', 'client_error', true);
+
   // Anything else: the root cause's own flag. kafkajs marks the wrappers it adds when it gives up
   // (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError) not retriable, whatever the cause.
   const root = [...links].reverse().find((l) => typeof l.retriable === 'boolean' || typeof l.canRetry === 'boolean');

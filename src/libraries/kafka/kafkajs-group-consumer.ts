@@ -3,21 +3,38 @@
  * auto-commit nor auto-resolve, the caller's assignor as its only partition assigner. Its batches
  * are kafkajs' own; its events (`GROUP_JOIN`, `REBALANCING`, `COMMIT_OFFSETS`, `CRASH`) become the
  * handlers' calls. A heartbeat answered "rebalance in progress" runs the rebalancing handler
- * before it rejects, so what is acked is committed before kafkajs rejoins.
+ * before it rejects, so what is acked is committed before kafkajs rejoins. Where kafkajs gives up
+ * rejoining on an error a retry can fix, the member joins again itself (as the @platformatic/kafka
+ * one does).
  */
 import { AssignerProtocol } from 'kafkajs';
 import type { Assigner, Consumer, EachBatchPayload, GroupMemberAssignment, PartitionAssigner } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafkaClient } from './client-factory.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
+import { classifyKafkaError } from './error-classification.js';
 import type { ConsumedBatch, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
+
+/** Joins again after kafkajs' restart gave up: from 1 s, doubled, up to 30 s (kafkajs' longest retry delay). */
+const REJOIN_FIRST_DELAY_MS = 1000;
+const REJOIN_MAX_DELAY_MS = 30_000;
+/** While the member is out of its group, one warning a minute at most. */
+const OUTAGE_LOG_INTERVAL_MS = 60_000;
 
 export class KafkajsGroupConsumer implements GroupConsumer {
   readonly #consumer: Consumer;
   readonly #topic: string;
+  readonly #groupId: string;
+  readonly #logger: Logger;
+  #handlers: ConsumerHandlers | undefined;
+  /** Set while the member joins again after kafkajs gave up: since when, how many attempts. */
+  #rejoining: { readonly since: number; failures: number; loggedAt: number; timer: NodeJS.Timeout | undefined } | undefined;
+  #disconnected = false;
 
   constructor(cluster: ResolvedCluster, logger: Logger, options: GroupConsumerOptions) {
     this.#topic = options.topic;
+    this.#groupId = options.groupId;
+    this.#logger = logger;
     this.#consumer = createKafkaClient(cluster, logger).consumer({
       groupId: options.groupId,
       partitionAssigners: [kafkajsAssigner(options.assignor)],
@@ -31,15 +48,77 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   async run(handlers: ConsumerHandlers): Promise<void> {
     const consumer = this.#consumer;
     const topic = this.#topic;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => handlers.assigned(event.payload.memberAssignment[topic] ?? []));
+    this.#handlers = handlers;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.#backInGroup();
+      handlers.assigned(event.payload.memberAssignment[topic] ?? []);
+    });
     consumer.on(consumer.events.REBALANCING, () => void handlers.rebalancing());
-    consumer.on(consumer.events.CRASH, (event) => handlers.crashed(event.payload.error, event.payload.restart));
+    consumer.on(consumer.events.CRASH, (event) => this.#crashed(event.payload.error, event.payload.restart));
     consumer.on(consumer.events.COMMIT_OFFSETS, (event) =>
       handlers.committed(event.payload.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partition: Number(p.partition), offset: p.offset })) }))),
     );
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => handlers.eachBatch(batchOf(payload, handlers)) });
+    await this.#start();
+  }
+
+  #start(): Promise<void> {
+    const handlers = this.#handlers;
+    if (handlers === undefined) return Promise.resolve();
+    return this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => handlers.eachBatch(batchOf(payload, handlers)) });
+  }
+
+  /**
+   * kafkajs crashed. When it restarts by itself, the handlers are told so. When it gives up on an
+   * error a retry can fix (`Failed to find group coordinator` after its retries: a broker down
+   * longer than they last), the member joins again itself, from 1 s doubled up to 30 s, for as
+   * long as it takes, told once to the handlers (restarting) and logged at most once a minute; a
+   * fatal error (a refused login, a denied group) stops the member.
+   */
+  #crashed(error: Error, restart: boolean): void {
+    const handlers = this.#handlers;
+    if (handlers === undefined || this.#disconnected) return;
+    if (restart) {
+      handlers.crashed(error, true);
+      return;
+    }
+    if (!classifyKafkaError(error).retriable) {
+      handlers.crashed(error, false);
+      return;
+    }
+    const now = Date.now();
+    let rejoining = this.#rejoining;
+    if (rejoining === undefined) {
+      this.#rejoining = rejoining = { since: now, failures: 0, loggedAt: now, timer: undefined };
+      handlers.crashed(error, true);
+    } else if (now - rejoining.loggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+      rejoining.loggedAt = now;
+      this.#logger.warn(
+        { topic: this.#topic, groupId: this.#groupId, err: error.message, attempts: rejoining.failures, outageSeconds: Math.round((now - rejoining.since) / 1000) },
+        `group "${this.#groupId}" on topic "${this.#topic}" still unreachable (${error.message}); still joining the group again`,
+      );
+    }
+    const delay = Math.min(REJOIN_FIRST_DELAY_MS * 2 ** rejoining.failures, REJOIN_MAX_DELAY_MS);
+    rejoining.failures++;
+    // kafkajs' crash handler is still disconnecting when it emits the event: run again after it.
+    rejoining.timer = setTimeout(() => {
+      if (this.#disconnected) return;
+      // A failed start crashes again (the event above), which schedules the next attempt.
+      this.#start().catch((startError: unknown) => this.#crashed(startError instanceof Error ? startError : new Error(String(startError)), false));
+    }, delay);
+  }
+
+  /** The member joined: an outage it was rejoining through is over. */
+  #backInGroup(): void {
+    const rejoining = this.#rejoining;
+    if (rejoining === undefined) return;
+    this.#rejoining = undefined;
+    clearTimeout(rejoining.timer);
+    this.#logger.info(
+      { topic: this.#topic, groupId: this.#groupId, outageSeconds: Math.round((Date.now() - rejoining.since) / 1000), attempts: rejoining.failures },
+      `back in group "${this.#groupId}" on topic "${this.#topic}": reading on`,
+    );
   }
 
   seek(partition: number, offset: number): void {
@@ -59,6 +138,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   }
 
   disconnect(): Promise<void> {
+    this.#disconnected = true;
+    clearTimeout(this.#rejoining?.timer);
     return this.#consumer.disconnect();
   }
 }
