@@ -86,7 +86,7 @@ export interface KafkaErrorClassification {
   readonly punchlineError: PunchlineError | undefined;
   /** The first message of the chain that says something, for display only. */
   readonly message: string;
-  /** Every message of the chain, outermost first, for display only. */
+  /** Every message of the chain but @platformatic/kafka's aggregates', outermost first, for display only. */
   readonly messages: readonly string[];
   /** The innermost kafkajs SASL failure message, for display only. */
   readonly saslMessage: string | undefined;
@@ -182,6 +182,10 @@ function textSignals(links: readonly ErrorLink[]): {
   connectTimeout: boolean;
   brokerNotConnected: boolean;
   hostNameMismatch: { readonly dialled: string; readonly certificateNames: string } | undefined;
+  platformaticBroker: string | undefined;
+  platformaticAttempts: number | undefined;
+  platformaticHandshakeFailed: boolean;
+  platformaticClosed: boolean;
 } {
   const messages = links.map((l) => text(l.message));
   // kafkajs' own check of the broker's enabled mechanisms throws a bare KafkaJSSASLAuthenticationError
@@ -190,16 +194,29 @@ function textSignals(links: readonly ErrorLink[]): {
   // Node reports a TLS listener-less peer that hangs up mid-handshake as a plain ECONNRESET; only
   // its message says the handshake had not completed.
   const tlsHandshakeClosed = messages.some((m) => m.includes('before secure TLS connection was established'));
-  // kafkajs' connect timer raises a KafkaJSConnectionError with no code, like every other connection failure.
-  const connectTimeout = messages.includes('Connection timeout');
+  // kafkajs' connect timer raises a KafkaJSConnectionError with no code, like every other connection
+  // failure; @platformatic/kafka's a PLT_KFK_NETWORK error, as every other network failure.
+  const connectTimeout = messages.some((m) => m === 'Connection timeout' || /^Connection (?:to \S+ timed out\.|ready timed out after \d+ms\.)$/.test(m));
   // kafkajs throws a plain Error when a request goes to a broker whose socket is open but that
-  // never answered its first request (a listener that is not Kafka, a hung broker).
-  const brokerNotConnected = messages.includes('Broker not connected');
+  // never answered its first request (a listener that is not Kafka, a hung broker);
+  // @platformatic/kafka times the request out with a PLT_KFK_NETWORK error of that message.
+  const brokerNotConnected = messages.includes('Broker not connected') || messages.includes('Request timed out');
   // kafkajs copies only the message and code of Node's ERR_TLS_CERT_ALTNAME_INVALID, not its host
   // and cert fields: the message is where the names are (display only).
   const altnames = messages.map((m) => /Host: (.*?)\. is not in the cert's altnames: (.*)$/.exec(m)).find((m) => m !== null);
   const hostNameMismatch = altnames === undefined || altnames === null ? undefined : { dialled: altnames[1] ?? '?', certificateNames: altnames[2] ?? '?' };
-  return { saslMechanismNotEnabled, tlsHandshakeClosed, connectTimeout, brokerNotConnected, hostNameMismatch };
+  // @platformatic/kafka names the broker of a failed connection only in its message
+  // (`Connection to host:port failed.` / `timed out.`), and its attempts only in the message of
+  // the aggregate it gives up with (`metadata failed 2 times.`).
+  const platformaticBroker = messages.map((m) => /^Connection to (\S+:\d+) (?:failed|timed out)\.$/.exec(m)?.[1]).find((b) => b !== undefined);
+  const gaveUp = messages.map((m) => /^\w+ failed (\d+) times\.$/.exec(m)?.[1]).find((n) => n !== undefined);
+  const platformaticAttempts = gaveUp === undefined ? undefined : Number(gaveUp);
+  // @platformatic/kafka calls any failed SaslHandshake an authentication error of this message,
+  // whatever its cause (a listener without SASL, a connection closed): the cause says which.
+  const platformaticHandshakeFailed = messages.includes('Cannot find a suitable SASL mechanism.');
+  // Its requests pending when a connection closes fail with a PLT_KFK_NETWORK error of this message.
+  const platformaticClosed = links.some((l) => l.code === 'PLT_KFK_NETWORK' && l.message === 'Connection closed');
+  return { saslMechanismNotEnabled, tlsHandshakeClosed, connectTimeout, brokerNotConnected, hostNameMismatch, platformaticBroker, platformaticAttempts, platformaticHandshakeFailed, platformaticClosed };
 }
 
 /** The kind of an error of ours found in the chain, from its catalogue code. */
@@ -227,14 +244,14 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
     staleMetadata: types.some((t) => STALE_METADATA_TYPES.has(t)),
     brokerErrorTypes: types,
     systemCodes: codes,
-    broker: links.map((l) => text(l.broker)).find((b) => b !== '' && !b.includes('undefined')),
-    attempts: retryCount === undefined ? undefined : retryCount + 1,
+    broker: links.map((l) => text(l.broker)).find((b) => b !== '' && !b.includes('undefined')) ?? signals.platformaticBroker,
+    attempts: retryCount === undefined ? signals.platformaticAttempts : retryCount + 1,
     certificateCode: codes.find((c) => CERTIFICATE_CODES.has(c)),
     tlsAlert: codes.find((c) => CLIENT_CERTIFICATE_ALERTS.has(c)),
     punchlineError: links.find((l): l is PunchlineError => l instanceof PunchlineError),
     // @platformatic/kafka wraps what failed in aggregates that only say that something did.
     message: links.filter((l) => !PLATFORMATIC_AGGREGATE_CODES.has(text(l.code))).map((l) => text(l.message)).find((m) => m !== '') ?? String(error),
-    messages: links.map((l) => text(l.message)).filter((m) => m !== ''),
+    messages: links.filter((l) => !PLATFORMATIC_AGGREGATE_CODES.has(text(l.code))).map((l) => text(l.message)).filter((m) => m !== ''),
     saslMessage: saslLink === undefined ? undefined : text(saslLink.message),
     hostNameMismatch: signals.hostNameMismatch,
   };
@@ -245,8 +262,10 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
 
   // SASL: the broker answers the handshake with UNSUPPORTED_SASL_MECHANISM, or kafkajs checks the enabled list itself.
   if (types.includes('UNSUPPORTED_SASL_MECHANISM') || (saslLink !== undefined && signals.saslMechanismNotEnabled)) return as('authentication', 'sasl_mechanism_not_enabled', false);
-  if (saslLink !== undefined || types.includes('SASL_AUTHENTICATION_FAILED') || codes.includes('PLT_KFK_AUTHENTICATION')) return as('authentication', 'sasl_login_refused', false);
-  if (types.includes('ILLEGAL_SASL_STATE')) return as('authentication', 'not_a_sasl_listener', false);
+  if (types.includes('ILLEGAL_SASL_STATE') && saslLink === undefined) return as('authentication', 'not_a_sasl_listener', false);
+  if (saslLink !== undefined || types.includes('SASL_AUTHENTICATION_FAILED') || (codes.includes('PLT_KFK_AUTHENTICATION') && !signals.platformaticHandshakeFailed)) {
+    return as('authentication', 'sasl_login_refused', false);
+  }
 
   // TLS: Node's certificate checks, OpenSSL alerts from the broker, a listener that speaks no TLS.
   if (base.certificateCode !== undefined) return as('tls', 'untrusted_certificate', false);
@@ -257,7 +276,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorClassification {
   // Unreachable: the socket-level cause first, then kafkajs' connection classes.
   if (codes.includes('ECONNREFUSED')) return as('unreachable', 'connection_refused', true);
   if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) return as('unreachable', 'host_not_found', true);
-  if (names.includes('KafkaJSConnectionClosedError')) return as('unreachable', 'connection_closed', true);
+  if (names.includes('KafkaJSConnectionClosedError') || signals.platformaticClosed) return as('unreachable', 'connection_closed', true);
   if (signals.connectTimeout) return as('unreachable', 'connect_timeout', true);
   // A listener that accepts connections but never answers (not Kafka, or a hung broker): kafkajs
   // times the first request out, and on retry takes the open socket for a connected broker.

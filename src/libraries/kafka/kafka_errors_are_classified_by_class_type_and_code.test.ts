@@ -31,6 +31,10 @@ const {
 const { createErrorFromCode } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as { createErrorFromCode: (code: number) => Error };
 
 const BROKER = '127.0.0.1:9092';
+/** @platformatic/kafka giving up a connection after 2 attempts, as its metadata request does. */
+const platformaticGaveUp = (cause: Error): Error => new MultipleErrors('metadata failed 2 times.', [1, 2].map(() => new MultipleErrors('Cannot connect to any broker.', [cause])));
+/** @platformatic/kafka's SaslHandshake failing for `cause`, on the connection to BROKER. */
+const saslHandshakeFailed = (cause: Error): Error => new NetworkError(`Connection to ${BROKER} failed.`, { cause: new AuthenticationError('Cannot find a suitable SASL mechanism.', { cause }) });
 /** A Node socket error, as Node raises it (a message and a system or OpenSSL `code`). */
 const systemError = (code: string, message = `${code} error`): Error => Object.assign(new Error(message), { code });
 /** What kafkajs' connection makes of a socket error: the code copied, the cause dropped. */
@@ -108,8 +112,13 @@ const ROWS: readonly Row[] = [
   { name: 'INVALID_REPLICATION_FACTOR', error: () => brokerError(38), kind: 'other', reason: 'broker_error', retriable: false, code: 'E_KAFKA_PROTOCOL' },
   // @platformatic/kafka: its classes, its broker error table, its aggregate of the attempts
   { name: '@platformatic/kafka: a refused connection', error: async () => new MultipleErrors('Producing messages failed.', [new NetworkError('Connection failed.', { cause: await refusedConnection() })]), kind: 'unreachable', reason: 'connection_refused', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
-  // Its TimeoutError carries the code of its network errors: a timeout is told from no broker by nothing else.
-  { name: '@platformatic/kafka: a request with no answer', error: () => new TimeoutError('Request timed out.'), kind: 'unreachable', reason: 'no_broker', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  // Its TimeoutError carries the code of its network errors: its message tells which timeout expired.
+  { name: '@platformatic/kafka: a request with no answer', error: () => new MultipleErrors('listApis failed 2 times.', [new TimeoutError('Request timed out'), new TimeoutError('Request timed out')]), kind: 'unreachable', reason: 'no_kafka_answer', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  { name: '@platformatic/kafka: no connection within the timeout', error: () => platformaticGaveUp(new TimeoutError(`Connection to ${BROKER} timed out.`)), kind: 'unreachable', reason: 'connect_timeout', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  { name: '@platformatic/kafka: a connection closed before the answer', error: () => new MultipleErrors('metadata failed 2 times.', [new NetworkError('Connection closed'), new NetworkError('Connection closed')]), kind: 'unreachable', reason: 'connection_closed', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
+  // Any failed SaslHandshake is its "Cannot find a suitable SASL mechanism.": its cause says why.
+  { name: '@platformatic/kafka: SASL to a listener without SASL', error: () => platformaticGaveUp(saslHandshakeFailed(new ProtocolError('ILLEGAL_SASL_STATE'))), kind: 'authentication', reason: 'not_a_sasl_listener', retriable: false, code: 'E_KAFKA_AUTH' },
+  { name: '@platformatic/kafka: SASL to a TLS listener without TLS', error: () => platformaticGaveUp(saslHandshakeFailed(new NetworkError('Connection closed'))), kind: 'unreachable', reason: 'connection_closed', retriable: true, code: 'E_KAFKA_UNREACHABLE' },
   { name: '@platformatic/kafka: a refused SASL login', error: () => new AuthenticationError('SASL authentication failed.'), kind: 'authentication', reason: 'sasl_login_refused', retriable: false, code: 'E_KAFKA_AUTH' },
   { name: '@platformatic/kafka: MESSAGE_TOO_LARGE', error: () => new MultipleErrors('Producing messages failed.', [new ProtocolError('MESSAGE_TOO_LARGE')]), kind: 'rejected_record', reason: 'too_large', retriable: false, code: 'E_KAFKA_REJECTED' },
   { name: '@platformatic/kafka: TOPIC_AUTHORIZATION_FAILED', error: () => new ProtocolError('TOPIC_AUTHORIZATION_FAILED'), kind: 'authorization', reason: 'denied', retriable: false, code: 'E_KAFKA_DENIED' },
@@ -151,6 +160,13 @@ describe('classifyKafkaError', () => {
     assert.equal(classification.attempts, 5);
     assert.equal(classification.broker, BROKER);
     assert.match(translateKafkaError(gaveUp(connectionError(systemError('ECONNREFUSED')), 4), cluster, 'connecting').message, /connection refused by 127\.0\.0\.1:9092, 5 attempts$/);
+  });
+
+  it('says how many attempts @platformatic/kafka made and which broker failed, from its messages', () => {
+    const error = platformaticGaveUp(new NetworkError(`Connection to ${BROKER} failed.`, { cause: systemError('ECONNREFUSED') }));
+    const classification = classifyKafkaError(error);
+    assert.deepEqual([classification.reason, classification.attempts, classification.broker], ['connection_refused', 2, BROKER]);
+    assert.match(translateKafkaError(error, cluster, 'connecting').message, /: no broker answered at 127\.0\.0\.1:9092: connection refused by 127\.0\.0\.1:9092, 2 attempts$/);
   });
 
   it('keeps the kind and retriable flag of an error of ours in the chain', () => {

@@ -6,7 +6,8 @@
  * up. kafkajs' built-in mechanism ignores that challenge, reports the login as successful and then
  * fails later with "No brokers in the broker pool", which sends a user looking at the network.
  * This one reads the challenge and fails the login with the broker's status and, for a JWT, when
- * the token expired — never with the token itself.
+ * the token expired — never with the token itself. @platformatic/kafka takes the same challenge for
+ * a success too: its clients read it with {@link oauthBearerRefusal} (`platformatic-connection.ts`).
  */
 import type { AuthenticationProviderArgs, Authenticator, Mechanism } from 'kafkajs';
 import { PunchlineError } from '../../core/errors.js';
@@ -70,6 +71,15 @@ function refusal(challenge: string, token: string): string {
   return `the broker rejected the OAUTHBEARER token${who}: ${status}${expiry}`;
 }
 
+/**
+ * The error of a login the broker refused with `challenge` (its server challenge, not empty) for
+ * `token`: the broker's status and, for a JWT, its subject and when it expired; never the token.
+ * Both libraries' logins fail with it (@platformatic/kafka's through `authBytesValidator`).
+ */
+export function oauthBearerRefusal(challenge: string, token: string): PunchlineError {
+  return new PunchlineError('E_KAFKA_AUTH', refusal(challenge, token), { hint: 'give a valid, unexpired token; see the broker log for the validator\'s reason' });
+}
+
 /** A kafkajs SASL mechanism logging in with the tokens of `source`. */
 export function oauthBearerMechanism(source: OauthBearerTokenSource): Mechanism {
   return {
@@ -82,9 +92,7 @@ export function oauthBearerMechanism(source: OauthBearerTokenSource): Mechanism 
           request: { encode: () => initialResponse(token) },
           response: { decode: (raw) => raw, parse: (raw) => challengeText(raw) },
         });
-        if (typeof challenge === 'string' && challenge !== '') {
-          throw new PunchlineError('E_KAFKA_AUTH', refusal(challenge, token.value), { hint: 'give a valid, unexpired token; see the broker log for the validator\'s reason' });
-        }
+        if (typeof challenge === 'string' && challenge !== '') throw oauthBearerRefusal(challenge, token.value);
       },
     }),
   };

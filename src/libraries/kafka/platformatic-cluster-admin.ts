@@ -20,7 +20,7 @@ import type {
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import { classifyKafkaError } from './kafka-errors.js';
-import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
+import { ConnectionFailures, exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 
 /** kafkajs' default retries of an admin request, and its longest delay. */
 const RETRIES = 5;
@@ -31,6 +31,7 @@ const LATEST = -1n;
 
 export class PlatformaticClusterAdmin implements ClusterAdmin {
   readonly #admin: Admin;
+  readonly #failures: ConnectionFailures;
 
   constructor(cluster: ResolvedCluster, options: ClusterAdminOptions) {
     const { timeoutMs } = effective(cluster.config);
@@ -43,11 +44,19 @@ export class PlatformaticClusterAdmin implements ClusterAdmin {
       retryDelay: exponentialRetryDelay(MAX_RETRY_DELAY_MS),
       autocreateTopics: false,
     });
+    this.#failures = new ConnectionFailures(this.#admin);
   }
 
-  /** The library connects on the first request: this one asks for the brokers, so that an unreachable cluster fails here. */
+  /**
+   * The library connects on the first request: this one asks for the brokers, so that an
+   * unreachable cluster, a refused login or client certificate fails here.
+   */
   async connect(): Promise<void> {
-    await this.#admin.metadata({ topics: [], forceUpdate: true });
+    try {
+      await this.#admin.metadata({ topics: [], forceUpdate: true });
+    } catch (error) {
+      throw this.#failures.explain(error);
+    }
   }
 
   listTopics(): Promise<string[]> {

@@ -10,9 +10,10 @@
 import { Producer, ProduceAcks, compatibilityPartitioner } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import type { BrokerContacts } from './broker-contacts.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
-import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
+import { ConnectionFailures, exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 import type { RecordProducer, RecordProducerOptions, SendOptions, TopicRecords } from './record-producer.js';
 
 /** The longest wait between two tries of a produce request, kafkajs' default. */
@@ -24,6 +25,8 @@ export class PlatformaticRecordProducer implements RecordProducer {
   readonly #logger: Logger;
   readonly #clusterId: string;
   readonly #roundRobin = new Map<string, number>();
+  readonly #failures: ConnectionFailures;
+  readonly #contacts: BrokerContacts | undefined;
 
   constructor(cluster: ResolvedCluster, logger: Logger, options: RecordProducerOptions) {
     const { timeoutMs } = effective(cluster.config);
@@ -42,6 +45,8 @@ export class PlatformaticRecordProducer implements RecordProducer {
       autocreateTopics: false,
       partitioner: (message, key) => (key === undefined ? this.#nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
     });
+    this.#failures = new ConnectionFailures(this.#producer);
+    this.#contacts = cluster.contacts;
     const contacts = cluster.contacts;
     if (contacts !== undefined) {
       this.#producer.on('client:broker:connect', (event: { broker?: { host?: string; port?: number } }) => {
@@ -56,9 +61,13 @@ export class PlatformaticRecordProducer implements RecordProducer {
     return next;
   }
 
-  /** Connects to the bootstrap brokers and reads the cluster's metadata, so a wrong address or login fails here. */
+  /** Connects to the bootstrap brokers and reads the cluster's metadata, so a wrong address, login or client certificate fails here. */
   async connect(): Promise<void> {
-    await this.#producer.metadata({ topics: [] });
+    try {
+      await this.#producer.metadata({ topics: [] });
+    } catch (error) {
+      throw this.#failures.explain(error);
+    }
     this.#logger.debug(`Connected the @platformatic/kafka producer of cluster "${this.#clusterId}".`);
   }
 
@@ -75,6 +84,26 @@ export class PlatformaticRecordProducer implements RecordProducer {
       }
     }
     await this.#producer.send({ messages, acks: ACKS[options.acks], ...(options.compression === 'gzip' && { compression: 'gzip' }) });
+    if (this.#contacts !== undefined) this.#leadersAnswered(this.#contacts, batches);
+  }
+
+  /**
+   * Records the leaders of the partitions just written as having answered a produce request (the
+   * library tells no request's broker): a broker that fails later is then named as a leader
+   * this client writes to. A record without a partition may have gone to any of its topic's.
+   */
+  #leadersAnswered(contacts: BrokerContacts, batches: readonly TopicRecords[]): void {
+    const metadata = this.#producer.currentMetadata;
+    if (metadata === undefined) return;
+    for (const { topic, records } of batches) {
+      const partitions = metadata.topics.get(topic)?.partitions ?? [];
+      const written = records.every((record) => record.partition !== undefined) ? new Set(records.map((record) => record.partition)) : undefined;
+      const leaders = new Set(partitions.filter((_, partition) => written === undefined || written.has(partition)).map((p) => p.leader));
+      for (const leader of leaders) {
+        const broker = metadata.brokers.get(leader);
+        if (broker !== undefined) contacts.answered(`${broker.host}:${String(broker.port)}`, 'Produce');
+      }
+    }
   }
 
   async disconnect(): Promise<void> {
