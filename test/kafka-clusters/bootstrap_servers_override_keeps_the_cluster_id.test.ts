@@ -2,7 +2,8 @@
  * A node may override a cluster's addresses with Punch's `bootstrap.servers` (comma-separated):
  * the declaration's TLS and SASL settings still apply and the cluster id stays the label (of
  * metrics, logs and errors). Unknown ids and malformed server lists are refused when the
- * punchline is validated, naming the declared clusters.
+ * punchline is validated, naming the declared clusters. The connections are made with the client
+ * library PUNCHLINE_TEST_KAFKA_CLIENT names.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,6 +13,7 @@ import { withClusterDefaults } from '../../src/libraries/kafka/cluster-defaults.
 import { checkClusterReference, resolveCluster } from '../../src/libraries/kafka/cluster-resolution.js';
 import { checkClusterConnection } from '../../src/libraries/kafka/connection-check.js';
 import { createLogger } from '../../src/runtime/logging.js';
+import { testKafkaClient } from '../support/kafka.js';
 import { securedBroker, security, userOf } from './support.js';
 
 const broker = await securedBroker();
@@ -23,6 +25,7 @@ const platform: PlatformConfig = {
       events: {
         // Addresses this host cannot use; the node gives the ones it can.
         ...withClusterDefaults({ brokers: ['kafka-internal-1:9093', 'kafka-internal-2:9093'] }),
+        client: testKafkaClient(),
         tls: { enabled: true, insecure_skip_verify: false, ca_file: security(broker).caPath },
         sasl: { mechanism: 'PLAIN', username: user.username, password: user.password },
       },

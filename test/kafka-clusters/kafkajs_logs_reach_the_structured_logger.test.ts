@@ -2,6 +2,7 @@
  * Every kafkajs log line goes through punchline's structured logger — JSON on stderr, with the
  * cluster id and kafkajs' namespace as fields — never kafkajs' own console logger; and even at
  * trace level, with a SASL login and an OAUTHBEARER token, no secret appears in any line.
+ * kafkajs only: its logs are what is tested.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

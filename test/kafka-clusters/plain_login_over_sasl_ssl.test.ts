@@ -9,7 +9,7 @@ import { assertNothingLeaks, platformFile, punchline, reportLine, securedBroker,
 const broker = await securedBroker();
 const user = userOf(broker, 'PLAIN');
 
-function declaration(password: string): Record<string, unknown> {
+function declaration(password: string): Record<string, Record<string, unknown>> {
   return {
     events: {
       brokers: [...security(broker).saslSslBootstrapServers],

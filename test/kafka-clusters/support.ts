@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { KafkaClusterDetails, SaslMechanism, SaslUser, StartKafkaClusterOptions } from '../../src/tools/local-broker/index.js';
-import { sharedKafka, startTestCluster } from '../support/kafka.js';
+import { sharedKafka, startTestCluster, testKafkaClient } from '../support/kafka.js';
 
 /**
  * The run's shared secured broker (test/support/kafka.ts): SSL with client certificates required,
@@ -58,10 +58,16 @@ export async function scratchDir(): Promise<string> {
   return dir;
 }
 
-/** Writes `platform.json5` declaring `clusters` into a new scratch folder; returns its path. */
-export async function platformFile(clusters: Record<string, unknown>): Promise<string> {
+/**
+ * Writes `platform.json5` declaring `clusters` into a new scratch folder; returns its path. A
+ * cluster that names no `client` gets the library PUNCHLINE_TEST_KAFKA_CLIENT names, so the CLI
+ * tests of this folder run on both (`.ci/run` runs them once per library).
+ */
+export async function platformFile(clusters: Record<string, Record<string, unknown>>): Promise<string> {
   const file = join(await scratchDir(), 'platform.json5');
-  await writeFile(file, JSON.stringify({ kafka: { clusters } }, null, 2));
+  const client = testKafkaClient();
+  const declared = Object.fromEntries(Object.entries(clusters).map(([id, cluster]) => [id, { client, ...cluster }]));
+  await writeFile(file, JSON.stringify({ kafka: { clusters: declared } }, null, 2));
   return file;
 }
 

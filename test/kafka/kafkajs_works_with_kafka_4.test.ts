@@ -3,7 +3,9 @@
  * runs what punchline's inputs and outputs do — produce, consume in a group, commit, read the
  * committed offset, resume from it — against a Kafka 4.1 broker. When a step fails, the failure
  * names the step and the last protocol requests kafkajs sent (API, version) with the broker's
- * error, which is what a compatibility report needs.
+ * error, which is what a compatibility report needs. kafkajs only: @platformatic/kafka on Kafka 4.1
+ * is tested through the nodes (`nodes/kafka_input/reads_writes_and_resumes_on_kafka_4.test.ts`,
+ * which `.ci/run` runs on both libraries).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@
  * found again by every command through its pid files; a second start reports the running broker
  * instead of starting another; and each way starting can fail (port taken, no java, no mvn, a
  * download that fails, a broker that dies) ends with a non-zero exit and a message that says what
- * to do.
+ * to do. kafkajs is only the probe of the broker started.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

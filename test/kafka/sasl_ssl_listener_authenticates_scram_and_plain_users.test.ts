@@ -2,7 +2,8 @@
  * The SASL_SSL listener of the secured test broker: the users it was started with log in with
  * SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN and can produce and consume; a wrong password is refused
  * with an authentication error naming the mechanism, not a timeout; an unsigned OAUTHBEARER token
- * is accepted by Kafka's unsecured validator.
+ * is accepted by Kafka's unsecured validator. A test of the harness: kafkajs is its probe (what a
+ * user sees on either library: `test/kafka-clusters/`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

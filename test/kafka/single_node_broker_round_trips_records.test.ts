@@ -1,6 +1,7 @@
 /**
  * The shared test broker behaves like Kafka to a client: records produced to a topic come back,
- * all of them and with their keys, to a consumer group reading it.
+ * all of them and with their keys, to a consumer group reading it. A test of the harness: kafkajs
+ * is its probe (the nodes' and the CLI's clients run on both libraries in their own tests).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

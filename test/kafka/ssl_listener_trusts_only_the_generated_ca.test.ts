@@ -1,7 +1,8 @@
 /**
  * The SSL listener of the secured test broker: a client that trusts the generated CA and shows the
  * generated client certificate gets in; one that trusts another CA, or shows no certificate while
- * the listener requires one, is refused with a TLS error that says why.
+ * the listener requires one, is refused with a TLS error that says why. A test of the harness:
+ * kafkajs is its probe (what a user sees on either library: `test/kafka-clusters/`).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
