@@ -33,8 +33,8 @@ import { PunchlineError } from '../../src/core/errors.js';
 import { compileLambda } from '../../src/libraries/lambda/index.js';
 import { checkLambdaSetting } from '../../src/libraries/lambda/lambda-setting.js';
 import { lambdaFailureCounter } from '../../src/libraries/lambda/lambda-metrics.js';
-import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, InhibitorLookup } from '../../src/libraries/alerting/index.js';
-import type { AlertBatchPoint, AlertEvent, LevelLambdas } from '../../src/libraries/alerting/index.js';
+import { AlertEngine, compileAlertTemplates, encodeAlertEventRecord, InhibitorLookup, LEVELS } from '../../src/libraries/alerting/index.js';
+import type { AlertBatchPoint, AlertEvent, AlertLevel, LevelLambdas } from '../../src/libraries/alerting/index.js';
 import { formatGoValue, formatRfc3339Nano } from '../../src/libraries/template/index.js';
 import { registeredMetric } from '../../src/core/registered-metric.js';
 import type { AlertSettings } from './settings.generated.js';
@@ -189,7 +189,18 @@ export const alert = defineNode<AlertSettings>({
     for (const name of LAMBDA_SETTINGS) if (settings[name] !== undefined) sources[name] = settings[name];
     const failed = lambdaFailureCounter(ctx, { sources, outcome: 'the tuple does not match' });
     const eventsMetric = eventsCounter(ctx);
-    const eventsByLevel = new Map(['OK', 'INFO', 'WARNING', 'CRITICAL'].map((level) => [level, eventsMetric.labels({ ...ctx.metricLabels, level })]));
+    // Events are counted in plain numbers and added to the metric once per batch of tuples:
+    // prom-client hashes the labels on every inc (about half a microsecond per event).
+    const eventCounts = LEVELS.map((level) => ({ level, counter: eventsMetric.labels({ ...ctx.metricLabels, level }), pending: 0 }));
+    const countEvent = (level: AlertLevel): void => {
+      for (const count of eventCounts) if (count.level === level) count.pending++;
+    };
+    const addEventCounts = (): void => {
+      for (const count of eventCounts) {
+        if (count.pending > 0) count.counter.inc(count.pending);
+        count.pending = 0;
+      }
+    };
     const lambdas: { -readonly [K in keyof LevelLambdas]: LevelLambdas[K] } = {};
     for (const name of LAMBDA_SETTINGS) {
       const source = settings[name];
@@ -224,11 +235,24 @@ export const alert = defineNode<AlertSettings>({
       },
     });
     const noEvent = (): string => (inhibited ? 'inhibited' : 'no alert event');
-    const streams = dataStreams(ctx.publish).map((p) => p.stream).filter((stream) => stream !== settings.changelog?.stream);
+    const published = dataStreams(ctx.publish).filter(({ stream }) => stream !== settings.changelog?.stream);
+    const streams = published.map((p) => p.stream);
     const changelog = settings.changelog === undefined ? undefined : new AlertChangelog(engine, settings.changelog, ctx, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`);
-    const added = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
+    // The runtime keeps only the fields the streams declare: the event's other fields (a time
+    // formatted, the JSON when no stream declares it) are neither worked out nor copied.
+    const declared = new Set(published.flatMap((p) => p.fields));
+    const allAdded = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
+    const added = allAdded.filter(([name]) => declared.has(name));
     const addedNames = added.map(([name]) => name);
-    const layoutOf = perStream((names): StreamLayout => ({ dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings, groupBy)), withEvent: compileExtension(names, addedNames) }));
+    const layoutOf = perStream(
+      (names): StreamLayout => ({
+        dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings, groupBy)),
+        withEvent: compileExtension(
+          names.filter((name) => declared.has(name)),
+          addedNames,
+        ),
+      }),
+    );
     /** The point's tags: the group's (empty when missing, as Kapacitor's group keys), then those of `tags` and `tags_field` it has. */
     const tagsOf = (fields: Fields): Record<string, string> => {
       const tags: Record<string, string> = {};
@@ -254,7 +278,7 @@ export const alert = defineNode<AlertSettings>({
     const pointsField = settings.points_field;
     const isBatchBookkeeping = (field: string): boolean => field.startsWith('_ppf_') || groupBy.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === batchTime;
     const copyNames = new Set([settings.level_field, settings.message_field, settings.id_field, settings.duration_field].filter((name) => name !== undefined));
-    const pointCopies = added.filter(([name]) => copyNames.has(name));
+    const pointCopies = allAdded.filter(([name]) => copyNames.has(name));
 
     /** The batch's points for the engine: their times, data fields, and a scope with the group fields. */
     const batchPoints = (fields: Fields, pointsField: string, raw: readonly FieldValue[]): AlertBatchPoint[] | string => {
@@ -287,7 +311,7 @@ export const alert = defineNode<AlertSettings>({
         throw error;
       }
       if (event === undefined) return drop(tuple, points.length === 0 ? 'an empty batch' : noEvent());
-      eventsByLevel.get(event.level)?.inc();
+      countEvent(event.level);
       const withCopies =
         pointCopies.length === 0
           ? fields
@@ -326,13 +350,28 @@ export const alert = defineNode<AlertSettings>({
         throw error;
       }
       if (event === undefined) return drop(tuple, noEvent());
-      eventsByLevel.get(event.level)?.inc();
+      countEvent(event.level);
       const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
       return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
     };
 
     // Without a changelog each point is processed at once: the batch form, an array at a time.
-    if (changelog === undefined) return batchOperator((batches) => batches.pipe(map((tuples) => tuples.map(outcomeOf))));
-    return (tuples) => tuples.pipe(changelog.restoredFirst(groupOf), map(outcomeOf), changelog.withStates(groupOf));
+    if (changelog === undefined) {
+      return batchOperator((batches) =>
+        batches.pipe(
+          map((tuples) => {
+            const outcomes = tuples.map(outcomeOf);
+            addEventCounts();
+            return outcomes;
+          }),
+        ),
+      );
+    }
+    const counted = (tuple: Tuple): Outcome => {
+      const outcome = outcomeOf(tuple);
+      addEventCounts();
+      return outcome;
+    };
+    return (tuples) => tuples.pipe(changelog.restoredFirst(groupOf), map(counted), changelog.withStates(groupOf));
   },
 });
