@@ -293,12 +293,8 @@ export class ClusterWriter {
         return;
       }
       const algorithm = this.#options.partitionAlgorithm;
-      const message: ProducerRecord = {
-        key: record.key,
-        value: record.value,
-        ...(algorithm !== undefined && { partition: partitionFor(algorithm, record.key, count ?? 1) }),
-        ...(record.headers !== undefined && { headers: record.headers }),
-      };
+      // One shape for every record (no spreads): an undefined partition or headers is an absent one.
+      const message: ProducerRecord = { key: record.key, value: record.value, partition: algorithm === undefined ? undefined : partitionFor(algorithm, record.key, count ?? 1), headers: record.headers };
       sendable.push({ index, message, record });
     });
     let failure: PunchlineError | undefined;
@@ -361,15 +357,22 @@ export class ClusterWriter {
       return this.#onSendError(lease, error, chunk, results);
     }
     this.#metrics.batchConfirmed(this.#cluster.id, (performance.now() - started) / 1000);
-    const bytesByTopic = new Map<string, { count: number; bytes: number }>();
+    // Counted per run of records of one topic (a request mostly holds one topic).
+    let topic: string | undefined;
+    let count = 0;
+    let bytes = 0;
     for (const { index, record } of chunk) {
       results[index] = WRITTEN;
-      const sum = bytesByTopic.get(record.topic) ?? { count: 0, bytes: 0 };
-      sum.count++;
-      sum.bytes += record.bytes;
-      bytesByTopic.set(record.topic, sum);
+      if (record.topic !== topic) {
+        if (topic !== undefined) this.#metrics.written(topic, count, bytes);
+        topic = record.topic;
+        count = 0;
+        bytes = 0;
+      }
+      count++;
+      bytes += record.bytes;
     }
-    for (const [topic, { count, bytes }] of bytesByTopic) this.#metrics.written(topic, count, bytes);
+    if (topic !== undefined) this.#metrics.written(topic, count, bytes);
     return undefined;
   }
 

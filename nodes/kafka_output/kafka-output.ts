@@ -152,21 +152,23 @@ function create(settings: KafkaOutputSettings, ctx: NodeContext): OutputInstance
 
   const send = async (batch: readonly Prepared[]): Promise<Outcome[]> => {
     const outcomes = new Array<Outcome>(batch.length);
-    const byWriter = new Map<ClusterWriter, { index: number; record: OutgoingRecord }[]>();
+    // Per writer, its records and where each one's outcome goes in the batch.
+    const byWriter = new Map<ClusterWriter, { readonly indexes: number[]; readonly records: OutgoingRecord[] }>();
     batch.forEach((prepared, index) => {
       if ('rejection' in prepared) {
         outcomes[index] = outcomeOf(prepared.tuple, prepared.rejection);
         return;
       }
       let items = byWriter.get(prepared.writer);
-      if (items === undefined) byWriter.set(prepared.writer, (items = []));
-      items.push({ index, record: prepared.record });
+      if (items === undefined) byWriter.set(prepared.writer, (items = { indexes: [], records: [] }));
+      items.indexes.push(index);
+      items.records.push(prepared.record);
     });
     await Promise.all(
-      [...byWriter].map(async ([writer, items]) => {
-        const results = await writer.write(items.map((item) => item.record));
-        items.forEach((item, i) => {
-          outcomes[item.index] = outcomeOf(item.record.tuple, results[i] as RecordResult);
+      [...byWriter].map(async ([writer, { indexes, records }]) => {
+        const results = await writer.write(records);
+        records.forEach((record, i) => {
+          outcomes[indexes[i] as number] = outcomeOf(record.tuple, results[i] as RecordResult);
         });
       }),
     );
