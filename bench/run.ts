@@ -45,6 +45,8 @@ const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   d_platformatic: '(d) writing with @platformatic/kafka',
   c_platformatic: '(c) reading with @platformatic/kafka',
   d_platformatic_both: '(d) reading and writing with @platformatic/kafka',
+  c_semispace: '(c) with --max-semi-space-size=64',
+  c_platformatic_semispace: '(c) on @platformatic/kafka with --max-semi-space-size=64',
   e: '(e) Java ConsumerPerformance',
   e_pipe: '(b) Java consume → produce',
   p: '(p) kafkajs producer',
@@ -157,6 +159,8 @@ async function runKafkaCase(ctx: KafkaBenchContext, id: CaseId): Promise<CaseRes
     case 'd_platformatic':
     case 'c_platformatic':
     case 'd_platformatic_both':
+    case 'c_semispace':
+    case 'c_platformatic_semispace':
       return runPunchlineCase(ctx, id);
     case 'e':
       return runJavaCase(ctx);

@@ -22,6 +22,9 @@ export const CASE_IDS = [
   'd_platformatic',
   'c_platformatic',
   'd_platformatic_both',
+  // (c) on each client with only the young generation larger (`--max-semi-space-size=64`).
+  'c_semispace',
+  'c_platformatic_semispace',
   'e',
   // The Java pipe, then the produce baselines (they write as much as the input topic holds, so they run after the readers).
   'e_pipe',

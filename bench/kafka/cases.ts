@@ -6,7 +6,8 @@
  *   with the Java client (e: `java-consumer.ts`; e_pipe, e_produce: `java-client.ts`);
  * - (c) `kafka_input` → `file_output` on /dev/null; (d) `kafka_input` → `alert` → `kafka_output`;
  *   the same with @platformatic/kafka: the output only (d_platformatic), the input only
- *   (c_platformatic), both (d_platformatic_both);
+ *   (c_platformatic), both (d_platformatic_both); (c) on each client with only a larger young
+ *   generation (c_semispace, c_platformatic_semispace);
  * - the end-to-end latency of (d) at a fixed offered load (`latency-probe.ts`), on kafkajs and on
  *   @platformatic/kafka, and of each client's raw pipe measured by the same probe;
  * - (c) behind an output that never confirms a write, with the whole topic as backlog.
@@ -119,13 +120,19 @@ async function measureSteady(ctx: KafkaBenchContext, child: Child, watch: Watch,
 
 function throughputNotes(ctx: KafkaBenchContext, watch: Watch, processed: number): string[] {
   const notes: string[] = [];
+  const reading = readingSeconds(watch);
+  if (processed >= ctx.records && reading > 0 && reading < 20 && !ctx.options.quick) {
+    notes.push(`read the whole topic in ${reading.toFixed(1)} s: load more records (--records) for a 20 s run`);
+  }
+  return notes;
+}
+
+/** Seconds from the first to the last sample that counted progress. */
+function readingSeconds(watch: Watch): number {
   const counted = watch.samples.filter((s) => s.count !== undefined && s.count > 0);
   const first = counted[0];
   const last = counted[counted.length - 1];
-  if (processed >= ctx.records && first !== undefined && last !== undefined && last.t - first.t < 20_000 && !ctx.options.quick) {
-    notes.push(`read the whole topic in ${((last.t - first.t) / 1000).toFixed(1)} s: load more records (--records) for a 20 s run`);
-  }
-  return notes;
+  return first === undefined || last === undefined ? 0 : (last.t - first.t) / 1000;
 }
 
 /**
@@ -242,7 +249,8 @@ function writePunchline(ctx: KafkaBenchContext, name: string, text: string): str
  * young generation's collections and are copied, then promoted (see docs/benchmarks.md).
  */
 const TUNED_SETTINGS = { 'topology.max.spout.pending': 1000 };
-const TUNED_NODE_ARGS = ['--max-semi-space-size=64'];
+/** The larger young generation alone: what the tuned cases and the `_semispace` cases pass to node. */
+const YOUNG_GENERATION_ARGS = ['--max-semi-space-size=64'];
 /** The tuned variant of (d): kafka_output batches of 1,000 records (Kapacitor's default is 100), and the larger young generation. */
 const TUNED_OUTPUT_BATCH = 1000;
 
@@ -254,19 +262,22 @@ const PUNCHLINE_CASE_NAMES = {
   d_platformatic: '(d) kafka_output writing with @platformatic/kafka',
   c_platformatic: '(c) kafka_input reading with @platformatic/kafka',
   d_platformatic_both: '(d) kafka_input and kafka_output on @platformatic/kafka',
+  c_semispace: '(c) with --max-semi-space-size=64',
+  c_platformatic_semispace: '(c) on @platformatic/kafka with --max-semi-space-size=64',
 } as const;
 
 /** The punchline cases. */
 type PunchlineCaseId = keyof typeof PUNCHLINE_CASE_NAMES;
 
-/** Case (c), its tuned variant, or (d): a punchline reading the topic. */
+/** Case (c), its tuned and young-generation variants, or (d): a punchline reading the topic. */
 export async function runPunchlineCase(ctx: KafkaBenchContext, id: PunchlineCaseId): Promise<ThroughputResult> {
   const group = uniqueName(`group-${id}`);
   // The cluster the input reads from: the platformatic cases read with @platformatic/kafka.
-  const plan: InputPlan = { topic: ctx.inputTopic, group, cluster: id === 'c_platformatic' || id === 'd_platformatic_both' ? 'bench_platformatic' : 'bench' };
+  const readsPlatformatic = id === 'c_platformatic' || id === 'c_platformatic_semispace' || id === 'd_platformatic_both';
+  const plan: InputPlan = { topic: ctx.inputTopic, group, cluster: readsPlatformatic ? 'bench_platformatic' : 'bench' };
   let outTopic: string | undefined;
   let text: string;
-  if (id === 'c' || id === 'c_platformatic') {
+  if (id === 'c' || id === 'c_platformatic' || id === 'c_semispace' || id === 'c_platformatic_semispace') {
     text = inputToFile(plan, '/dev/null');
   } else if (id === 'c_tuned') {
     text = inputToFile(plan, '/dev/null', TUNED_SETTINGS);
@@ -278,9 +289,15 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: PunchlineCase
   const file = writePunchline(ctx, `case-${id}`, text);
   const [port] = await findFreePorts(1);
   const profileDir = ctx.profileDir === undefined ? undefined : join(ctx.profileDir, `case-${id}`);
-  const nodeArgs = [...(id === 'c_tuned' || id === 'd_tuned' ? TUNED_NODE_ARGS : []), ...profileArgs(profileDir)];
+  const youngGeneration = id === 'c_tuned' || id === 'd_tuned' || id === 'c_semispace' || id === 'c_platformatic_semispace';
+  const nodeArgs = [...(youngGeneration ? YOUNG_GENERATION_ARGS : []), ...profileArgs(profileDir)];
   const child = startPunchline({ file, config: ctx.platformFile, metricsPort: port, nodeArgs });
-  const progress = async (): Promise<number | undefined> => metricValue(await scrape(port as number), 'punchline_node_tuples_acked_total', { component: 'in' });
+  let commits: number | undefined;
+  const progress = async (): Promise<number | undefined> => {
+    const text = await scrape(port as number);
+    commits = metricValue(text, 'punchline_kafka_input_commit_latency_seconds_count') ?? commits;
+    return metricValue(text, 'punchline_node_tuples_acked_total', { component: 'in' });
+  };
   const watch = new Watch(child, progress, 250);
   const figures = await measureSteady(ctx, child, watch, 90_000, () => waitReady(child, port as number));
   const totals = stoppedTotals(child.tail())?.in;
@@ -288,6 +305,8 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: PunchlineCase
   const committed = await committedTotal(ctx.admin, group, ctx.inputTopic);
   const notes = throughputNotes(ctx, watch, totals.acked);
   if (totals.failed > 0) notes.push(`${totals.failed} tuple trees failed (replayed)`);
+  const reading = readingSeconds(watch);
+  if (commits !== undefined && reading > 0) notes.push(`${commits} offset commits in ${reading.toFixed(1)} s of reading (${Math.round(commits / reading)} a second)`);
   if (outTopic !== undefined) {
     const written = await endOffsetTotal(ctx.admin, outTopic);
     if (written !== totals.acked) notes.push(`${written} alerts written for ${totals.acked} records acked`);
@@ -297,7 +316,7 @@ export async function runPunchlineCase(ctx: KafkaBenchContext, id: PunchlineCase
     kind: 'throughput',
     id,
     name: PUNCHLINE_CASE_NAMES[id],
-    baseline: id === 'd' || id === 'd_tuned' || id === 'd_platformatic' ? 'b' : id === 'd_platformatic_both' ? 'b_platformatic' : id === 'c_platformatic' ? 'a_platformatic' : 'a',
+    baseline: id === 'd' || id === 'd_tuned' || id === 'd_platformatic' ? 'b' : id === 'd_platformatic_both' ? 'b_platformatic' : readsPlatformatic ? 'a_platformatic' : 'a',
     ...figures,
     processed: totals.acked,
     committed,
