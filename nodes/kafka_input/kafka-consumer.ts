@@ -65,6 +65,12 @@ const HAND_OVER_MAX_MS = 30_000;
 const HAND_OVER_POLL_MS = 20;
 /** How long a fail-stop waits to leave the group before stopping the punchline anyway. */
 const LEAVE_GROUP_MS = 3000;
+/**
+ * `max_uncommitted_records` by default, in `topology.max.spout.pending`s: a progress commit every
+ * max pending acked records (half the bound) leaves room for a full max pending in flight, so
+ * reading does not wait for commits, and a crash replays at most twice max pending.
+ */
+const UNCOMMITTED_PER_PENDING = 2;
 
 /** A decoding error tuple, kept apart from record fields so a replay goes to `_ppf_errors` again. */
 class ErrorTuple {
@@ -192,7 +198,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     this.#counts = new ExecutorCounts(this.labels, this.#topic);
     const maxPending = ctx.topology['topology.max.spout.pending'];
     // What a crash makes the next run read again is bounded only where something is committed.
-    const maxUncommitted = commitsOffsets(settings.start_offset_strategy) ? (settings.max_uncommitted_records ?? maxPending) : Infinity;
+    const maxUncommitted = commitsOffsets(settings.start_offset_strategy) ? (settings.max_uncommitted_records ?? UNCOMMITTED_PER_PENDING * maxPending) : Infinity;
     this.#gate = new EmissionGate(maxPending, loadController(settings, maxPending, this.#run), maxUncommitted);
     this.#membership = new GroupMembership<Payload>({
       topic: this.#topic,
@@ -218,7 +224,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       label: this.#label,
       committing: this.#committing,
       intervalMs: settings.auto_commit_interval,
-      progressRecords: Math.max(1, Math.floor(maxPending / 2)),
+      progressRecords: Math.max(1, Math.floor(maxUncommitted / 2)),
       partitions: this.#membership.trackers,
       logger: this.#logger,
       translate: (error, action) => this.#translate(error, action),

@@ -4,11 +4,13 @@
  *
  * When: every `auto_commit_interval`; as soon as acked progress follows a (re)join (a process
  * killed a few seconds after it joined must not replay everything it did); whenever the commit
- * points moved over `progressRecords` records since the last commit (so what a crash replays stays
- * near `topology.max.spout.pending` however long the interval); when reading waits for a commit
+ * points moved over `progressRecords` records since the last commit (half `max_uncommitted_records`,
+ * so reading seldom has to wait for a commit); when reading waits for a commit
  * (`max_uncommitted_records`, {@link OffsetCommitter.request}); when a rebalance is about to take
- * partitions away; at close. Records a crash replays are those read past the last commit, so these
- * triggers, not the interval, bound duplicates under crash loops.
+ * partitions away; at close. Records a crash replays are those read past the last commit: the
+ * emission gate keeps them under `max_uncommitted_records` (by default twice
+ * `topology.max.spout.pending`) whatever the interval, and these triggers keep reading going under
+ * that bound.
  *
  * Commits run one at a time, in the order asked, so a slow commit is never overtaken by an older
  * offset; at most one progress commit waits behind a running one (it commits whatever is acked when
@@ -44,7 +46,7 @@ export interface OffsetCommitterOptions {
   readonly intervalMs: number;
   /**
    * Commit as soon as the commit points moved over this many records since the last commit
-   * (the executor passes half of `topology.max.spout.pending`).
+   * (the executor passes half of `max_uncommitted_records`: max pending at the default).
    */
   readonly progressRecords: number;
   /** The partitions assigned now, by partition number. */

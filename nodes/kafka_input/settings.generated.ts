@@ -45,11 +45,11 @@ export interface KafkaInputSettings {
    */
   partition?: number;
   /**
-   * Milliseconds between offset commits (last_committed only). Offsets are also committed as soon as acked progress follows a join or a rebalance, whenever the commit point moved over half topology.max.spout.pending records since the last commit, when a partition is revoked, and at a graceful stop.
+   * Milliseconds between offset commits (last_committed only). Offsets are also committed as soon as acked progress follows a join or a rebalance, whenever the commit points moved over half max_uncommitted_records records since the last commit (topology.max.spout.pending at the default), when a partition is revoked, and at a graceful stop.
    */
   auto_commit_interval: number;
   /**
-   * The most records an executor reads past its last commit (last_committed only): reading waits for a commit beyond it, so a kill -9 makes the next run read at most this many records again. Default: topology.max.spout.pending.
+   * The most records an executor reads past its last commit (last_committed only): reading waits for a commit beyond it, so a kill -9 makes the next run read at most this many records again. Default: twice topology.max.spout.pending (4,000 at its default), so a full max pending can be in flight while the acked records before them are committed.
    */
   max_uncommitted_records?: number;
   /**

@@ -9,8 +9,9 @@
  *
  * A second case kills a run with the default `auto_commit_interval` (10 s) two seconds after it
  * starts writing: it must have committed its acked progress already (the first acked progress
- * after a join is committed at once, then every half `topology.max.spout.pending` records), so the
- * restart writes again at most max pending records.
+ * after a join is committed at once, then every half `max_uncommitted_records` records), so the
+ * restart writes again at most the default `max_uncommitted_records`, twice
+ * `topology.max.spout.pending`.
  *
  * Runtime: each restart waits for the group to forget the killed member (the 6 s session
  * timeout, the broker's minimum), so the test takes about two minutes, more on a loaded machine.
@@ -68,7 +69,8 @@ it(`loses no record when the punchline is killed -9 ${KILLS} times while records
 
 it('has committed its acked progress when killed -9 two seconds after joining, with the default commit interval', { timeout: 180_000 }, async () => {
   const records = 100_000;
-  const maxPending = 2000; // the default topology.max.spout.pending
+  // The default max_uncommitted_records: twice the default topology.max.spout.pending (2,000).
+  const maxUncommitted = 2 * 2000;
   const topic = await createTopic(kit, 'earlykill', 2);
   for (let first = 0; first < records; first += 20_000) {
     await produce(kit, topic, idRecords(first, 20_000).map((r, i) => ({ fields: { id: r.fields?.id }, partition: (first + i) % 2 })));
@@ -86,7 +88,7 @@ it('has committed its acked progress when killed -9 two seconds after joining, w
     const written = new Set(await idsWritten(out)).size;
     const committed = (await committedOffsets(kit, group, topic)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
     assert.ok(committed > 0, `the killed run committed its acked progress (${written} ids written, nothing committed)`);
-    assert.ok(written - committed <= maxPending, `at most ${maxPending} written records above the commit (${written} written, ${committed} committed)`);
+    assert.ok(written - committed <= maxUncommitted, `at most ${maxUncommitted} written records above the commit (${written} written, ${committed} committed)`);
 
     run = start();
     const last = run;
@@ -103,5 +105,5 @@ it('has committed its acked progress when killed -9 two seconds after joining, w
   for (let id = 0; id < records; id++) assert.ok(counts.has(id), `record ${id} is in the file`);
   const duplicates = ids.length - counts.size;
   process.stderr.write(`kill -9 two seconds after joining: ${duplicates} duplicates on restart\n`);
-  assert.ok(duplicates <= maxPending, `the restart wrote at most ${maxPending} records again (${duplicates})`);
+  assert.ok(duplicates <= maxUncommitted, `the restart wrote at most ${maxUncommitted} records again (${duplicates})`);
 });
