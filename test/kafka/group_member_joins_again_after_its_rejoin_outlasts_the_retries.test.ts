@@ -60,8 +60,9 @@ function assignorFor(name: string): GroupAssignor {
   };
 }
 
+/** Idempotent: a send retried under load must not write a record twice (the offsets are asserted). */
 async function produce(topic: string, first: number, count: number): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ partition: i % 2, value: String(first + i) })) });
   await producer.disconnect();

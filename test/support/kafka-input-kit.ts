@@ -137,6 +137,16 @@ export async function waitForLines(path: string, count: number, timeoutMs = 60_0
   return lines;
 }
 
+/**
+ * Waits until the file holds `count` different ids: records read again after a crash or an outage
+ * (at least once) add lines, not ids, so a count of lines can be reached before every record is.
+ */
+export async function waitForIds(path: string, count: number, timeoutMs = 60_000): Promise<number[]> {
+  let ids: number[] = [];
+  await waitFor(async () => new Set((ids = await readIds(path))).size >= count, timeoutMs, `${count} different ids in ${path} (have ${new Set(ids).size})`);
+  return ids;
+}
+
 /** The group's committed offset of each partition (-1 when none), by partition. */
 export async function committedOffsets(kit: KafkaTestKit, groupId: string, topic: string): Promise<number[]> {
   const [offsets] = await kit.admin.fetchOffsets({ groupId, topics: [topic] });
