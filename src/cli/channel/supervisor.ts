@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { runNodeFlags } from '../young-generation.js';
 import { decideAfterExit, describeExit } from './restart-policy.js';
 import type { ProcessExit, RestartPolicy } from './restart-policy.js';
 import type { ChannelStatus, InstanceStatus } from './channel-state.js';
@@ -134,7 +135,7 @@ export class ChannelSupervisor {
     const log = openSync(instance.status.log, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...(MAIN.endsWith('.ts') ? ['--import', 'tsx'] : []), MAIN, 'run', instance.spec.file, '--http-port', String(port), ...this.#options.runArguments], {
+      child = spawn(process.execPath, [...runNodeFlags(process.execArgv, process.env.NODE_OPTIONS), ...(MAIN.endsWith('.ts') ? ['--import', 'tsx'] : []), MAIN, 'run', instance.spec.file, '--http-port', String(port), ...this.#options.runArguments], {
         stdio: ['ignore', log, log],
         detached: true,
         env: { ...process.env, PUNCHLINE_REPLICA: String(instance.spec.replica) },
