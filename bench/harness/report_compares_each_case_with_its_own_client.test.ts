@@ -9,7 +9,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkTargets, formatClientTable, formatLatencyTable, formatPunchlineRatios } from './report.js';
-import type { CaseResult, LatencyResult, ThroughputResult } from './report.js';
+import type { CaseResult, LatencyResult, TargetCheck, ThroughputResult } from './report.js';
 import type { CaseId } from './options.js';
 
 function throughput(id: CaseId, recordsPerSecond: number, cpuUsPerRecord: number, baseline?: CaseId): ThroughputResult {
@@ -68,6 +68,14 @@ it('checks the ratios of the targets per client, below the bound by a hair inclu
   assert.deepEqual(find('(c) ≥ 60% of the raw consumer of its client: @platformatic/kafka'), { measured: 'not measured', holds: undefined });
   assert.deepEqual(find('(d) ≥ 100,000 records/s with the faster client'), { measured: '20,000 records/s (d)', holds: false });
   assert.deepEqual(find('p99 of (d)'), { measured: 'not measured', holds: undefined });
+});
+
+it('judges (c) as the installed punchline run starts it (the larger young generation) too, and counts it for the faster client', () => {
+  const targets = checkTargets([...results, throughput('c_platformatic_semispace', 360_000, 3, 'a_platformatic')]);
+  const find = (start: string): TargetCheck | undefined => targets.find((t) => t.target.startsWith(start));
+  assert.deepEqual(find('(c) as the installed punchline run starts it: @platformatic/kafka')?.measured, '120%');
+  assert.equal(find('(c) as the installed punchline run starts it (young generation 64 MB): kafkajs')?.holds, undefined, 'c_semispace did not run');
+  assert.deepEqual(find('(c) ≥ 350,000 records/s'), { target: '(c) ≥ 350,000 records/s with the faster client', measured: '360,000 records/s (c_platformatic_semispace)', holds: true });
 });
 
 it('shows what the p99 of (d) adds to the raw pipe of its own client, and judges the target on the faster client while showing both', () => {
