@@ -18,6 +18,7 @@ import { createRecordProducer } from '../../src/libraries/kafka/record-producer.
 import type { RecordProducer } from '../../src/libraries/kafka/record-producer.js';
 import { createLogger } from '../../src/runtime/logging.js';
 import type { KafkaCluster } from '../../src/tools/local-broker/index.js';
+import { waitFor } from '../support/cli.js';
 import { eventually, kafkaClient, startTestCluster, testKafkaClient, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
 
 let cluster: KafkaCluster | undefined;
@@ -118,7 +119,8 @@ test('a replication-factor-3 topic keeps taking and serving records while one of
   await allConsumed('during');
 
   await cluster.startBroker(leaderOfPartition0);
-  assert.equal((await clusterAdmin.brokers()).length, 3, 'the restarted broker is back in the cluster');
+  // The restarted broker lists all three at once; the others learn of its registration a moment later.
+  await waitFor(async () => (await clusterAdmin.brokers()).length === 3, 30_000, 'the restarted broker back in the cluster');
   await send('after');
   await allConsumed('after');
 
