@@ -14,27 +14,21 @@ import { createKafkaClient } from './client-factory.js';
 import type { ResolvedCluster } from './cluster-resolution.js';
 import { classifyKafkaError } from './error-classification.js';
 import type { ConsumedBatch, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
-
-/** Joins again after kafkajs' restart gave up: from 1 s, doubled, up to 30 s (kafkajs' longest retry delay). */
-const REJOIN_FIRST_DELAY_MS = 1000;
-const REJOIN_MAX_DELAY_MS = 30_000;
-/** While the member is out of its group, one warning a minute at most. */
-const OUTAGE_LOG_INTERVAL_MS = 60_000;
+import { GroupRejoin } from './group-rejoin.js';
 
 export class KafkajsGroupConsumer implements GroupConsumer {
   readonly #consumer: Consumer;
   readonly #topic: string;
   readonly #groupId: string;
-  readonly #logger: Logger;
+  /** Joins again after kafkajs gave up. */
+  readonly #rejoin: GroupRejoin;
   #handlers: ConsumerHandlers | undefined;
-  /** Set while the member joins again after kafkajs gave up: since when, how many attempts. */
-  #rejoining: { readonly since: number; failures: number; loggedAt: number; timer: NodeJS.Timeout | undefined } | undefined;
   #disconnected = false;
 
   constructor(cluster: ResolvedCluster, logger: Logger, options: GroupConsumerOptions) {
     this.#topic = options.topic;
     this.#groupId = options.groupId;
-    this.#logger = logger;
+    this.#rejoin = new GroupRejoin(logger, options.topic, options.groupId);
     this.#consumer = createKafkaClient(cluster, logger).consumer({
       groupId: options.groupId,
       partitionAssigners: [kafkajsAssigner(options.assignor)],
@@ -50,7 +44,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     const topic = this.#topic;
     this.#handlers = handlers;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      this.#backInGroup();
+      this.#rejoin.joined();
       handlers.assigned(event.payload.memberAssignment[topic] ?? []);
     });
     consumer.on(consumer.events.REBALANCING, () => void handlers.rebalancing());
@@ -72,9 +66,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   /**
    * kafkajs crashed. When it restarts by itself, the handlers are told so. When it gives up on an
    * error a retry can fix (`Failed to find group coordinator` after its retries: a broker down
-   * longer than they last), the member joins again itself, from 1 s doubled up to 30 s, for as
-   * long as it takes, told once to the handlers (restarting) and logged at most once a minute; a
-   * fatal error (a refused login, a denied group) stops the member.
+   * longer than they last), the member joins again itself ({@link GroupRejoin}), told once to the
+   * handlers (restarting); a fatal error (a refused login, a denied group) stops the member.
    */
   #crashed(error: Error, restart: boolean): void {
     const handlers = this.#handlers;
@@ -87,38 +80,17 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       handlers.crashed(error, false);
       return;
     }
-    const now = Date.now();
-    let rejoining = this.#rejoining;
-    if (rejoining === undefined) {
-      this.#rejoining = rejoining = { since: now, failures: 0, loggedAt: now, timer: undefined };
-      handlers.crashed(error, true);
-    } else if (now - rejoining.loggedAt >= OUTAGE_LOG_INTERVAL_MS) {
-      rejoining.loggedAt = now;
-      this.#logger.warn(
-        { topic: this.#topic, groupId: this.#groupId, err: error.message, attempts: rejoining.failures, outageSeconds: Math.round((now - rejoining.since) / 1000) },
-        `group "${this.#groupId}" on topic "${this.#topic}" still unreachable (${error.message}); still joining the group again`,
-      );
-    }
-    const delay = Math.min(REJOIN_FIRST_DELAY_MS * 2 ** rejoining.failures, REJOIN_MAX_DELAY_MS);
-    rejoining.failures++;
     // kafkajs' crash handler is still disconnecting when it emits the event: run again after it.
-    rejoining.timer = setTimeout(() => {
+    // A failed start crashes again (the event above), which schedules the next attempt.
+    const join = (): void => {
       if (this.#disconnected) return;
-      // A failed start crashes again (the event above), which schedules the next attempt.
       this.#start().catch((startError: unknown) => this.#crashed(startError instanceof Error ? startError : new Error(String(startError)), false));
-    }, delay);
-  }
-
-  /** The member joined: an outage it was rejoining through is over. */
-  #backInGroup(): void {
-    const rejoining = this.#rejoining;
-    if (rejoining === undefined) return;
-    this.#rejoining = undefined;
-    clearTimeout(rejoining.timer);
-    this.#logger.info(
-      { topic: this.#topic, groupId: this.#groupId, outageSeconds: Math.round((Date.now() - rejoining.since) / 1000), attempts: rejoining.failures },
-      `back in group "${this.#groupId}" on topic "${this.#topic}": reading on`,
-    );
+    };
+    const began = this.#rejoin.failed(join, () => ({
+      text: `group "${this.#groupId}" on topic "${this.#topic}" still unreachable (${error.message})`,
+      fields: { err: error.message },
+    }));
+    if (began) handlers.crashed(error, true);
   }
 
   seek(partition: number, offset: number): void {
@@ -139,7 +111,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
 
   disconnect(): Promise<void> {
     this.#disconnected = true;
-    clearTimeout(this.#rejoining?.timer);
+    this.#rejoin.stop();
     return this.#consumer.disconnect();
   }
 }

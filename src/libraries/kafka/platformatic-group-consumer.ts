@@ -32,6 +32,7 @@ import type { ResolvedCluster } from './cluster-resolution.js';
 import { effective } from './cluster-resolution.js';
 import type { ConsumedBatch, ConsumedHeaders, ConsumedRecord, ConsumerHandlers, GroupAssignor, GroupConsumer, GroupConsumerOptions, TopicPartitionOffset } from './group-consumer.js';
 import { classifyKafkaError } from './error-classification.js';
+import { GroupRejoin } from './group-rejoin.js';
 import { translateKafkaError } from './kafka-errors.js';
 import { exponentialRetryDelay, platformaticConnection } from './platformatic-connection.js';
 
@@ -45,10 +46,7 @@ const RETRY_MS = 1000;
 /** Retries of a failed request (a join, a fetch, a commit), with exponential delays: about 25 s in all. */
 const RETRIES = 8;
 const MAX_RETRY_DELAY_MS = 5000;
-/** Joins again after the library's rejoin gave up: from 1 s, doubled, up to 30 s (kafkajs' longest retry delay). */
-const REJOIN_FIRST_DELAY_MS = 1000;
-const REJOIN_MAX_DELAY_MS = 30_000;
-/** During an outage (fetches failing, the group not rejoined), at most one log line per this delay. */
+/** While fetches fail, at most one log line per this delay. */
 const OUTAGE_LOG_INTERVAL_MS = 60_000;
 /** Record batch attribute: the timestamps are the broker's append time (the batch's max timestamp). */
 const LOG_APPEND_TIME = 0x08;
@@ -62,7 +60,7 @@ interface FetchRound {
   readonly next: ReadonlyMap<number, bigint>;
 }
 
-/** A stretch of failures (fetches, or joins of the group): when it began, how often it failed, when it was last told. */
+/** A stretch of failed fetches: when it began, how often they failed, when it was last told. */
 interface Outage {
   readonly since: number;
   failures: number;
@@ -101,8 +99,8 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   readonly #paused = new Set<number>();
   #closed = false;
   #idle: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
-  /** Out of the group since the library's rejoin gave up, joining again until it succeeds. */
-  #rejoining: (Outage & { timer: NodeJS.Timeout | undefined }) | undefined;
+  /** Joins again after the library's rejoin gave up, until it succeeds. */
+  readonly #rejoin: GroupRejoin;
   /** Fetches failing since. */
   #fetchOutage: Outage | undefined;
 
@@ -113,6 +111,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.#cluster = cluster;
     this.#logger = logger.child({ cluster: cluster.id });
     this.#options = options;
+    this.#rejoin = new GroupRejoin(this.#logger, options.topic, options.groupId);
     // A JoinGroup is held by the broker until every member rejoined, up to the rebalance timeout.
     const rebalanceTimeout = Math.max(options.sessionTimeoutMs, 30_000);
     const connection = platformaticConnection(cluster);
@@ -188,15 +187,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     }
     this.#generation++;
     this.#rebalancing = false;
-    const rejoining = this.#rejoining;
-    if (rejoining !== undefined) {
-      this.#rejoining = undefined;
-      clearTimeout(rejoining.timer);
-      this.#logger.info(
-        { topic, groupId: this.#options.groupId, outageSeconds: Math.round((Date.now() - rejoining.since) / 1000), attempts: rejoining.failures },
-        `back in group "${this.#options.groupId}" on topic "${topic}": reading on`,
-      );
-    }
+    this.#rejoin.joined();
     this.#positions = new Map(partitions.map((p) => [p, undefined]));
     this.#handlers?.assigned(partitions);
     this.#wake();
@@ -234,7 +225,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async disconnect(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#rejoining?.timer);
+    this.#rejoin.stop();
     this.#wake();
     await this.#consumer.close();
     await this.#fetchConnections.close();
@@ -302,10 +293,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   /**
    * The library could not rejoin the group within its retries (or a join of ours failed): the
-   * member owns nothing until it joins again. A failure a retry can fix is told once to the
-   * handlers (`crashed`, restarting) and then at most once per {@link OUTAGE_LOG_INTERVAL_MS},
-   * and the group is joined again after a delay from 1 s doubled up to 30 s, for as long as it
-   * takes; a fatal one (a refused login, a denied group) stops the member.
+   * member owns nothing until it joins again ({@link GroupRejoin}). A failure a retry can fix is
+   * told once to the handlers (`crashed`, restarting); a fatal one (a refused login, a denied
+   * group) stops the member.
    */
   #rejoinFailed(error: unknown): void {
     if (this.#closed) return;
@@ -313,29 +303,21 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       this.#crash(error);
       return;
     }
-    const now = Date.now();
-    let rejoining = this.#rejoining;
-    if (rejoining === undefined) {
-      this.#rejoining = rejoining = { since: now, failures: 0, loggedAt: now, timer: undefined };
+    const join = (): void => {
+      if (this.#closed) return;
+      this.#consumer.joinGroup({}).catch((joinError: unknown) => this.#rejoinFailed(joinError));
+    };
+    const began = this.#rejoin.failed(join, () => {
+      const { message, code } = translateKafkaError(error, this.#cluster, `joining group "${this.#options.groupId}" on topic "${this.#topic}"`);
+      return { text: message, fields: { code } };
+    });
+    if (began) {
       // What was fetched, and the partitions, are no longer this member's.
       this.#generation++;
       this.#rebalancing = true;
       this.#positions = new Map();
       this.#handlers?.crashed(error, true);
-    } else if (now - rejoining.loggedAt >= OUTAGE_LOG_INTERVAL_MS) {
-      rejoining.loggedAt = now;
-      const { message, code } = translateKafkaError(error, this.#cluster, `joining group "${this.#options.groupId}" on topic "${this.#topic}"`);
-      this.#logger.warn(
-        { topic: this.#topic, groupId: this.#options.groupId, code, attempts: rejoining.failures, outageSeconds: Math.round((now - rejoining.since) / 1000) },
-        `${message}; still joining the group again`,
-      );
     }
-    const delay = Math.min(REJOIN_FIRST_DELAY_MS * 2 ** rejoining.failures, REJOIN_MAX_DELAY_MS);
-    rejoining.failures++;
-    rejoining.timer = setTimeout(() => {
-      if (this.#closed) return;
-      this.#consumer.joinGroup({}).catch((joinError: unknown) => this.#rejoinFailed(joinError));
-    }, delay);
   }
 
   #crash(error: unknown): void {
