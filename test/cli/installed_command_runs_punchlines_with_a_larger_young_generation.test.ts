@@ -3,17 +3,20 @@
  * `--max-semi-space-size=64`, replacing itself in the same process, unless node's flags or
  * NODE_OPTIONS already set a semi-space size; other commands start as they are. The real bin file
  * runs in a scratch package whose compiled CLI (dist/, not built in the tests) is a stand-in that
- * prints the process it runs in and returns the exit code it is told.
+ * prints the process it runs in and returns the exit code it is told, beside the real rule
+ * (src/cli/young-generation.ts, transpiled here).
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const BIN = fileURLToPath(new URL('../../bin/punchline.js', import.meta.url));
+const RULE = fileURLToPath(new URL('../../src/cli/young-generation.ts', import.meta.url));
 const STAND_IN_MAIN = `import process from 'node:process';
 export async function main(argv) {
   process.stdout.write(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, args: argv.slice(2) }) + '\\n');
@@ -35,6 +38,8 @@ before(async () => {
   await mkdir(join(root, 'dist', 'src', 'cli'), { recursive: true });
   await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'punchline', type: 'module' }));
   await writeFile(join(root, 'dist', 'src', 'cli', 'main.js'), STAND_IN_MAIN);
+  const rule = ts.transpileModule(await readFile(RULE, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  await writeFile(join(root, 'dist', 'src', 'cli', 'young-generation.js'), rule.outputText);
   bin = join(root, 'bin', 'punchline.js');
   await copyFile(BIN, bin);
 });
