@@ -13,7 +13,7 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { PACKAGE_ROOT } from '../../src/core/package-root.js';
 import { loadPlatformConfig } from '../../src/runtime/config/load-platform-config.js';
 import { readChannelStructure } from '../../src/runtime/config/channel-structure.js';
-import { kafkaConfig, sharedKafka, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
+import { examplePlatformEnv, kafkaConfig, sharedKafka, uniqueName, waitForTopicOnEveryBroker } from '../support/kafka.js';
 import type { KafkaClusterDetails } from '../../src/tools/local-broker/index.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
@@ -30,7 +30,7 @@ before(async () => {
   cluster = await sharedKafka();
   kafka = new Kafka(kafkaConfig(cluster));
   const [bootstrap] = cluster.bootstrapServers;
-  env = { PUNCHLINE_KAFKA_BROKERS: bootstrap, PUNCHLINE_DATA_DIR: await channelDir() };
+  env = { PUNCHLINE_KAFKA_BROKERS: bootstrap, PUNCHLINE_DATA_DIR: await channelDir(), ...(await examplePlatformEnv(join(PUNCHLINES, 'platform.json5'))) };
 });
 
 after(async () => {
