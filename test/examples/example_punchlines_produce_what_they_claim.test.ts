@@ -30,7 +30,7 @@ before(async () => {
   cluster = await sharedKafka();
   kafka = new Kafka(kafkaConfig(cluster));
   const [bootstrap] = cluster.bootstrapServers;
-  env = { PUNCHLINE_KAFKA_BROKERS: bootstrap, PUNCHLINE_DATA_DIR: await channelDir(), ...(await examplePlatformEnv(join(PUNCHLINES, 'platform.json5'))) };
+  env = { PUNCHLINE_KAFKA_BROKERS: bootstrap, PUNCHLINE_DATA_DIR: await channelDir(), ...examplePlatformEnv() };
 });
 
 after(async () => {

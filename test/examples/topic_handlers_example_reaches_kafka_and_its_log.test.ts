@@ -35,7 +35,7 @@ after(async () => {
 
 test('cpu_topic_alert: the seed handler writes the alerts of topic cpu to cpu-alerts keyed by id; the changed() == TRUE handler logs level changes only', async () => {
   const dataDir = await channelDir();
-  const env = { PUNCHLINE_KAFKA_BROKERS: cluster.bootstrapServers[0], PUNCHLINE_DATA_DIR: dataDir, ...(await examplePlatformEnv(join(PACKAGE_ROOT, 'punchlines/platform.json5'))) };
+  const env = { PUNCHLINE_KAFKA_BROKERS: cluster.bootstrapServers[0], PUNCHLINE_DATA_DIR: dataDir, ...examplePlatformEnv() };
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'mytenant.cpu', numPartitions: 3 }, { topic: 'cpu-alerts', numPartitions: 3 }] });

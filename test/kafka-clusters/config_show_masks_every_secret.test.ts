@@ -1,7 +1,8 @@
 /**
  * `punchline config show` prints the effective platform config — defaults filled — with every
  * secret as `***`: passwords, tokens, client secrets, and any value substituted from the
- * environment, whatever its key. Paths of secret files are shown: they are not secrets.
+ * environment, whatever its key (but a cluster's `client`, which names a library). Paths of secret
+ * files are shown: they are not secrets.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -54,6 +55,19 @@ test('passwords, tokens, client secrets and ${ENV} values show as ***, defaults 
     },
   });
   assertNothingLeaks(run, ['clear-text-pw', 'static-token-value', ...Object.values(env)]);
+});
+
+test("a cluster's client from ${ENV} is shown, and a wrong one is quoted in the error: it names a library, not a secret", async () => {
+  const file = await platformFile({ front: { brokers: ['${FRONT_BROKER}'], client: '${KAFKA_CLIENT}' } });
+  const shown = await punchline(['config', 'show', '--config', file], { FRONT_BROKER: 'front-1:9092', KAFKA_CLIENT: 'platformatic' });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.deepEqual(JSON5.parse<{ kafka: { clusters: { front: unknown } } }>(shown.stdout).kafka.clusters.front, {
+    brokers: ['***'], client: 'platformatic', client_id: 'punchline', timeout_ms: 10000, batch_size: 100, batch_timeout_ms: 1000,
+  });
+  const wrong = await punchline(['config', 'show', '--config', file], { FRONT_BROKER: 'front-1:9092', KAFKA_CLIENT: 'kafka' });
+  assert.equal(wrong.code, 2, wrong.stderr);
+  assert.match(wrong.stderr, /\/kafka\/clusters\/front\/client/);
+  assertNothingLeaks(wrong, ['front-1:9092']);
 });
 
 test('without a platform file, show says the built-in default is used', async () => {

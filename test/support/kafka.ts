@@ -10,10 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import JSON5 from 'json5';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
 import { startKafkaCluster } from '../../src/tools/local-broker/index.js';
@@ -215,17 +212,9 @@ export function testKafkaClient(): KafkaClientLibrary {
 }
 
 /**
- * The environment that makes `punchline` commands use the test's client library with the example
- * platform config `file`: nothing for kafkajs (the examples' default), else `PUNCHLINE_CONFIG`
- * naming a copy of it in which every cluster declares `client: "platformatic"` (its `${...}`
- * references kept, substituted when the command reads it).
+ * The environment that makes the example punchlines (their platform config reads
+ * `PUNCHLINE_KAFKA_CLIENT`) use the test's client library.
  */
-export async function examplePlatformEnv(file: string): Promise<NodeJS.ProcessEnv> {
-  const client = testKafkaClient();
-  if (client === 'kafkajs') return {};
-  const config = JSON5.parse<{ kafka: { clusters: Record<string, Record<string, unknown>> } }>(await readFile(file, 'utf8'));
-  for (const cluster of Object.values(config.kafka.clusters)) cluster.client = client;
-  const copy = join(await mkdtemp(join(tmpdir(), 'punchline-platform-')), 'platform.json5');
-  await writeFile(copy, JSON.stringify(config, null, 2));
-  return { PUNCHLINE_CONFIG: copy };
+export function examplePlatformEnv(): NodeJS.ProcessEnv {
+  return { PUNCHLINE_KAFKA_CLIENT: testKafkaClient() };
 }

@@ -1,7 +1,8 @@
 /**
  * The platform config as `punchline config show` prints it: every default filled (zeros that mean
  * "the default" replaced by the value used) and every secret shown as `***` — passwords, tokens,
- * client secrets, and any value that came from `${ENV}` substitution, whatever its key. Paths of
+ * client secrets, and any value that came from `${ENV}` substitution, whatever its key (but a
+ * cluster's `client`, which names a library: the loader does not count it as substituted). Paths of
  * files holding secrets are shown: they are not secrets, and a user needs them to debug.
  */
 import type { ClusterCatalogue, KafkaClusterConfig } from './cluster-config.js';

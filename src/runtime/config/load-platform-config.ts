@@ -40,13 +40,19 @@ export function findPlatformConfig(explicit: string | undefined, near: string | 
   }
 }
 
+const CLIENT_POINTER = /^\/kafka\/clusters\/[^/]+\/client$/;
+
 /**
  * Reads, substitutes and validates a platform config file; diagnostics instead of a throw. A value
- * that came from the environment is masked (`***`) in any diagnostic that would quote it.
+ * that came from the environment is masked (`***`) in any diagnostic that would quote it, but for a
+ * cluster's `client`.
  */
 export async function readPlatformConfig(file: string): Promise<{ config?: PlatformConfig; diagnostics: Diagnostic[] }> {
   const document = await readJson5Document(file);
-  const { value, unset, substituted } = substituteEnvironment(document.value);
+  const substitution = substituteEnvironment(document.value);
+  const { value, unset } = substitution;
+  // A cluster's `client` names a library, never a secret: shown as it is, wherever it came from.
+  const substituted = new Set([...substitution.substituted].filter((pointer) => !CLIENT_POINTER.test(pointer)));
   const diagnostics: Diagnostic[] = unset.map(({ pointer, name }) =>
     diagnose(document, pointer, `environment variable ${name} is not set`, { hint: `export ${name}=… or write \${${name}:-default}` }),
   );
