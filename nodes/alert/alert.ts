@@ -57,10 +57,17 @@ function isBookkeeping(field: string, settings: AlertSettings, groupBy: readonly
   return field.startsWith('_ppf_') || groupBy.includes(field) || settings.tags.includes(field) || field === settings.tags_field || field === settings.name_field || field === settings.time_field;
 }
 
-/** The tag names a tuple lists in `tags_field` (the metric codecs' `_tags`), none when it lists none. */
-function listedTags(fields: Fields, tagsField: string): readonly string[] {
-  const listed = fields[tagsField];
-  return Array.isArray(listed) ? (listed as readonly FieldValue[]).filter((name): name is string => typeof name === 'string') : [];
+/** The tag names a tuple lists in `tags_field` (the metric codecs' `_tags`). */
+function listedTags(listed: readonly FieldValue[]): readonly string[] {
+  return listed.filter((name): name is string => typeof name === 'string');
+}
+
+/** Adds to `tags` each of `names` the point has and `tags` does not hold yet, as Go prints it. */
+function addTags(tags: Record<string, string>, fields: Fields, names: readonly string[]): void {
+  for (const field of names) {
+    const value = fields[field];
+    if (value !== undefined && value !== null && !Object.hasOwn(tags, field)) tags[field] = formatGoValue(value);
+  }
 }
 
 /** The fields a lambda on batches reads: known to be in the points, whatever the streams declare. */
@@ -244,6 +251,13 @@ export const alert = defineNode<AlertSettings>({
     const allAdded = eventFields(settings, settings.topic ?? `${ctx.punchline.name}:${ctx.component}`, taskName);
     const added = allAdded.filter(([name]) => declared.has(name));
     const addedNames = added.map(([name]) => name);
+    const addedValues = added.map(([, value]) => value);
+    /** The values the event adds to the tuple, in the order of `addedNames`. */
+    const addedOf = (event: AlertEvent): FieldValue[] => {
+      const values: FieldValue[] = [];
+      for (const value of addedValues) values.push(value(event));
+      return values;
+    };
     const layoutOf = perStream(
       (names): StreamLayout => ({
         dataFields: settings.data_fields ?? names.filter((f) => !isBookkeeping(f, settings, groupBy)),
@@ -257,10 +271,9 @@ export const alert = defineNode<AlertSettings>({
     const tagsOf = (fields: Fields): Record<string, string> => {
       const tags: Record<string, string> = {};
       for (const field of groupBy) tags[field] = fields[field] === undefined || fields[field] === null ? '' : formatGoValue(fields[field]);
-      for (const field of [...settings.tags, ...listedTags(fields, settings.tags_field)]) {
-        const value = fields[field];
-        if (value !== undefined && value !== null && !Object.hasOwn(tags, field)) tags[field] = formatGoValue(value);
-      }
+      addTags(tags, fields, settings.tags);
+      const listed = fields[settings.tags_field];
+      if (Array.isArray(listed)) addTags(tags, fields, listedTags(listed as readonly FieldValue[]));
       return tags;
     };
     /** The group a tuple belongs to: the key of its state in the changelog. */
@@ -323,7 +336,7 @@ export const alert = defineNode<AlertSettings>({
                 return point;
               }),
             };
-      const out = layoutOf(tuple).withEvent(withCopies, added.map(([, value]) => value(event)));
+      const out = layoutOf(tuple).withEvent(withCopies, addedOf(event));
       return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
     };
 
@@ -351,7 +364,7 @@ export const alert = defineNode<AlertSettings>({
       }
       if (event === undefined) return drop(tuple, noEvent());
       countEvent(event.level);
-      const out = layout.withEvent(fields, added.map(([, value]) => value(event)));
+      const out = layout.withEvent(fields, addedOf(event));
       return ack(tuple, ...streams.map((stream) => ({ stream, fields: out })));
     };
 

@@ -26,7 +26,7 @@
  */
 import { PunchlineError } from '../../core/errors.js';
 import type { Fields } from '../../core/fields.js';
-import type { AlertEvent } from './alert-event.js';
+import type { AlertEvent, AlertEventSeries } from './alert-event.js';
 import { levelOfRank, levelRank, type AlertLevel } from './alert-levels.js';
 import { compileAlertTemplates, renderAlertTemplates, type AlertServerInfo, type AlertTemplates } from './alert-templates.js';
 import { AlertGroupState, restoreGroupState, snapshotGroupState, type AlertGroupSnapshot } from './group-state.js';
@@ -158,7 +158,7 @@ export class AlertEngine {
     group.triggered(point.time);
     this.setInhibitors(groupId, point.tags, rank);
     if (options.noRecoveries === true && rank === 0) return undefined;
-    return this.event(point, groupId, levelOfRank(rank), group.duration());
+    return this.event(point, groupId, group, levelOfRank(rank), group.duration());
   }
 
   /**
@@ -200,7 +200,7 @@ export class AlertEngine {
     this.setInhibitors(groupId, batch.tags, rank);
     if (options.noRecoveries === true && rank === 0) return undefined;
     const fields = highestPoint?.fields ?? {};
-    return this.event({ name: batch.name, time, tags: batch.tags, fields }, groupId, levelOfRank(rank), group.duration(), batch.points);
+    return this.event({ name: batch.name, time, tags: batch.tags, fields }, groupId, group, levelOfRank(rank), group.duration(), batch.points);
   }
 
   /** The group a point of these tags belongs to: the key of its state and snapshot. */
@@ -263,12 +263,12 @@ export class AlertEngine {
   }
 
   /** The event of a trigger, or undefined when an inhibitor suppresses it. */
-  private event(point: AlertPoint, group: string, level: AlertLevel, duration: bigint, rows?: readonly AlertBatchPoint[]): AlertEvent | undefined {
+  private event(point: AlertPoint, group: string, state: AlertGroupState, level: AlertLevel, duration: bigint, rows?: readonly AlertBatchPoint[]): AlertEvent | undefined {
     if (this.options.inhibitors?.isInhibited(this.options.category ?? '', point.tags) === true) {
       this.options.onInhibited?.();
       return undefined;
     }
-    const { id, message, details } = renderAlertTemplates(this.templates, {
+    const rendered = renderAlertTemplates(this.templates, {
       name: point.name,
       taskName: this.options.taskName,
       group,
@@ -279,19 +279,27 @@ export class AlertEngine {
       duration,
       serverInfo: this.options.serverInfo,
     });
+    const last = state.lastEventId;
+    const sameId = last === rendered.id;
+    const id = last === rendered.id ? last : rendered.id;
     const previousLevel = this.previousLevels.get(id) ?? 'OK';
     this.previousLevels.set(id, level);
-    let ids = this.idsOfGroup.get(group);
-    if (ids === undefined) this.idsOfGroup.set(group, (ids = new Set()));
-    ids.add(id);
+    if (!sameId) {
+      let ids = this.idsOfGroup.get(group);
+      if (ids === undefined) this.idsOfGroup.set(group, (ids = new Set()));
+      ids.add(id);
+      state.lastEventId = id;
+    }
+    const data: AlertEventSeries =
+      rows === undefined ? { name: point.name, tags: point.tags, fields: point.fields } : { name: point.name, tags: point.tags, fields: point.fields, rows: rows.map(({ time, fields }) => ({ time, fields })) };
     return {
       id,
-      message,
-      details,
+      message: rendered.message,
+      details: rendered.details,
       time: point.time,
       duration,
       level,
-      data: { name: point.name, tags: point.tags, fields: point.fields, ...(rows !== undefined && { rows: rows.map(({ time, fields }) => ({ time, fields })) }) },
+      data,
       previousLevel,
       recoverable: this.options.noRecoveries !== true,
     };

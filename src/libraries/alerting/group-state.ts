@@ -18,6 +18,11 @@ export class AlertGroupState {
   lastTriggered: bigint | undefined;
   /** When the current episode started, ns; undefined before the first trigger. */
   firstTriggered: bigint | undefined;
+  /**
+   * The id of the group's last event (not part of a snapshot): an event with the same id, as
+   * most are, looks its previous level up with that string, whose hash is already known.
+   */
+  lastEventId: string | undefined;
 
   constructor(
     historySize: number,

@@ -136,6 +136,7 @@ class TemplateCompiler {
       }
     };
     const [a = (): TemplateValue => undefined, b = (): TemplateValue => undefined] = args;
+    const rest = args.slice(1);
     switch (name) {
       case 'and':
         return (data) => {
@@ -158,7 +159,8 @@ class TemplateCompiler {
       case 'not':
         return (data) => !isTrue(a(data));
       case 'eq':
-        return guard((data) => goEq(a(data), ...args.slice(1).map((arg) => arg(data))));
+        if (args.length === 2) return guard((data) => goEq(a(data), b(data)));
+        return guard((data) => goEq(a(data), ...rest.map((arg) => arg(data))));
       case 'ne':
         return guard((data) => !goEq(a(data), b(data)));
       case 'lt':
@@ -178,7 +180,9 @@ class TemplateCompiler {
       case 'ge':
         return guard((data) => !goLt(a(data), b(data)));
       case 'index':
-        return guard((data) => goIndex(a(data), ...args.slice(1).map((arg) => arg(data))));
+        // `index .Tags "host"`, one key, the usual form: no array of keys per evaluation.
+        if (args.length === 2) return guard((data) => goIndex(a(data), b(data)));
+        return guard((data) => goIndex(a(data), ...rest.map((arg) => arg(data))));
       case 'len':
         return guard((data) => goLen(a(data)));
       case 'json':
@@ -212,6 +216,8 @@ class TemplateCompiler {
   /** Follows `.A.B...` from what `start` gives. */
   private fieldChain(start: Evaluate, path: readonly string[], offset: number): Evaluate {
     if (path.length === 0) return start;
+    const [only] = path;
+    if (path.length === 1 && only !== undefined) return (data) => this.field(start(data), only, offset);
     return (data) => {
       let value = start(data);
       for (const name of path) value = this.field(value, name, offset);

@@ -46,7 +46,15 @@ function parts(epochNs: bigint): { date: string; clock: string; fraction: string
 
 /** `.5`, `.000001`, or `` when whole: nanoseconds within a second as Go prints them. */
 function fractionDigits(nanos: bigint): string {
-  return nanos === 0n ? '' : `.${pad(nanos, 9).replace(/0+$/, '')}`;
+  if (nanos === 0n) return '';
+  // Under 10^9: exact as a number, its trailing zeros dropped by division rather than a regular expression.
+  let digits = Number(nanos);
+  let width = 9;
+  while (digits % 10 === 0) {
+    digits /= 10;
+    width--;
+  }
+  return `.${pad(digits, width)}`;
 }
 
 /**
