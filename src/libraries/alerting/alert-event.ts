@@ -15,7 +15,7 @@
  */
 import { PunchlineError } from '../../core/errors.js';
 import type { FieldValue, Fields } from '../../core/fields.js';
-import { compareGoStrings, encodeGoJson, formatRfc3339Nano, quoteGoJsonString } from '../template/index.js';
+import { compareGoStrings, encodeGoJson, formatRfc3339Nano, goJsonStringContent, quoteGoJsonString } from '../template/index.js';
 import { LEVELS } from './alert-levels.js';
 import type { AlertLevel } from './alert-levels.js';
 
@@ -53,15 +53,16 @@ export interface AlertEvent {
 
 /**
  * Names in Go's sorted order, and quoted as JSON: the last list of names seen and its sorted,
- * quoted copy. The points of one stream carry the same tags and fields in the same order, so the
+ * quoted copies. The points of one stream carry the same tags and fields in the same order, so the
  * names are sorted and quoted once, not per event.
  */
 class SortedNames {
   #seen: readonly string[] = [];
   #sorted: readonly string[] = [];
-  #quoted: readonly string[] = [];
+  #keys: readonly string[] = [];
+  #listed = '';
 
-  /** Takes `names`, for {@link sorted} and {@link quoted}. */
+  /** Takes `names`, for {@link sorted}, {@link keys} and {@link listed}. */
   of(names: readonly string[]): this {
     const seen = this.#seen;
     let same = names.length === seen.length;
@@ -69,7 +70,9 @@ class SortedNames {
     if (!same) {
       this.#seen = names;
       this.#sorted = [...names].sort(compareGoStrings);
-      this.#quoted = this.#sorted.map(quoteGoJsonString);
+      const quoted = this.#sorted.map(quoteGoJsonString);
+      this.#keys = quoted.map((name, i) => `${i === 0 ? '' : '",'}${name}:"`);
+      this.#listed = quoted.map((name) => `,${name}`).join('');
     }
     return this;
   }
@@ -79,42 +82,66 @@ class SortedNames {
     return this.#sorted;
   }
 
-  /** The sorted names, each one quoted as JSON, index for index. */
-  get quoted(): readonly string[] {
-    return this.#quoted;
+  /**
+   * Index for index, what comes before the text of a sorted name's entry in an object of texts:
+   * the name quoted, a colon and the opening quote, after the previous entry's closing quote and
+   * a comma (`"a":"`, then `","b":"`).
+   */
+  get keys(): readonly string[] {
+    return this.#keys;
+  }
+
+  /** The sorted names quoted, each after a comma, in one text: `,"a","b"`. */
+  get listed(): string {
+    return this.#listed;
   }
 }
 
 const TAG_NAMES = new SortedNames();
 const COLUMN_NAMES = new SortedNames();
 
-/** One row of `values`: the time, then the fields in the order of the columns. */
+/**
+ * One row of `values`: the time, then the fields in the order of the columns. A text's closing
+ * quote is written with what follows it (`","`), so the row is built from about two pieces per
+ * field, not four: the fewer pieces a string is concatenated from, the less it costs to build
+ * and to flatten into bytes.
+ */
 function encodeRow(time: string, fields: Fields, columns: readonly string[]): string {
-  let out = `["${time}"`;
-  for (const column of columns) out += `,${encodeGoJson(fields[column] ?? null)}`;
-  return `${out}]`;
+  let out = `["${time}`;
+  /** The last value written is a text whose closing quote is still to write. */
+  let open = true;
+  for (const column of columns) {
+    const value = fields[column] ?? null;
+    if (typeof value === 'string') {
+      out += `${open ? '","' : ',"'}${goJsonStringContent(value)}`;
+      open = true;
+    } else {
+      out += `${open ? '",' : ','}${encodeGoJson(value)}`;
+      open = false;
+    }
+  }
+  return `${out}${open ? '"]' : ']'}`;
 }
 
 function encodeSeries(series: AlertEventSeries, time: string): string {
   let out = '{"series":[{';
   let separator = '';
   if (series.name !== '') {
-    out += `"name":${quoteGoJsonString(series.name)}`;
+    out += `"name":"${goJsonStringContent(series.name)}"`;
     separator = ',';
   }
   const tags = TAG_NAMES.of(Object.keys(series.tags));
-  if (tags.sorted.length > 0) {
+  const tagNames = tags.sorted;
+  if (tagNames.length > 0) {
     out += `${separator}"tags":{`;
-    for (let i = 0; i < tags.sorted.length; i++) out += `${i === 0 ? '' : ','}${tags.quoted[i] ?? ''}:${quoteGoJsonString(series.tags[tags.sorted[i] ?? ''] ?? '')}`;
-    out += '}';
+    for (let i = 0; i < tagNames.length; i++) out += `${tags.keys[i] ?? ''}${goJsonStringContent(series.tags[tagNames[i] ?? ''] ?? '')}`;
+    out += '"}';
     separator = ',';
   }
   const rows = series.rows;
   if (rows !== undefined && rows.length === 0) return `${out}}]}`;
   const columns = COLUMN_NAMES.of(Object.keys(rows?.[0]?.fields ?? series.fields));
-  out += `${separator}"columns":["time"`;
-  for (const quoted of columns.quoted) out += `,${quoted}`;
-  out += '],"values":[';
+  out += `${separator}"columns":["time"${columns.listed}],"values":[`;
   if (rows === undefined) out += encodeRow(time, series.fields, columns.sorted);
   else {
     let first = true;
@@ -130,15 +157,9 @@ function encodeSeries(series: AlertEventSeries, time: string): string {
 export function encodeAlertEvent(event: AlertEvent): string {
   const time = formatRfc3339Nano(event.time);
   return (
-    `{"id":${quoteGoJsonString(event.id)}` +
-    `,"message":${quoteGoJsonString(event.message)}` +
-    `,"details":${quoteGoJsonString(event.details)}` +
-    `,"time":"${time}"` +
-    `,"duration":${String(event.duration)}` +
-    `,"level":"${event.level}"` +
-    `,"data":${encodeSeries(event.data, time)}` +
-    `,"previousLevel":"${event.previousLevel}"` +
-    `,"recoverable":${event.recoverable ? 'true' : 'false'}}`
+    `{"id":"${goJsonStringContent(event.id)}","message":"${goJsonStringContent(event.message)}","details":"${goJsonStringContent(event.details)}"` +
+    `,"time":"${time}","duration":${String(event.duration)},"level":"${event.level}","data":${encodeSeries(event.data, time)}` +
+    `,"previousLevel":"${event.previousLevel}","recoverable":${event.recoverable ? 'true' : 'false'}}`
   );
 }
 

@@ -19,8 +19,20 @@ const NEEDS_ESCAPING = /["\\<>&\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 /** Go's JSON encoding of a string, quotes included, with HTML escaping on (Go's default). */
 export function quoteGoJsonString(text: string): string {
-  if (!NEEDS_ESCAPING.test(text)) return `"${text}"`;
-  let out = '"';
+  return `"${goJsonStringContent(text)}"`;
+}
+
+/**
+ * What Go's JSON encoding of a string holds between its quotes: `text` itself when nothing in it
+ * is escaped, as in most texts. For encoders that write the quotes with the text around it.
+ */
+export function goJsonStringContent(text: string): string {
+  return NEEDS_ESCAPING.test(text) ? escaped(text) : text;
+}
+
+/** `text` with the characters Go escapes escaped. */
+function escaped(text: string): string {
+  let out = '';
   let copied = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -64,7 +76,7 @@ export function quoteGoJsonString(text: string): string {
     out += text.slice(copied, i) + escape;
     copied = i + 1;
   }
-  return `${out}${text.slice(copied)}"`;
+  return `${out}${text.slice(copied)}`;
 }
 
 /** Go's JSON encoding of a float64 (`encoding/json` uses the shortest digits, like JS, but keeps `-0`). */

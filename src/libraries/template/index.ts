@@ -7,6 +7,6 @@
 export { compileTemplate, CompiledTemplate, type CompileTemplateOptions } from './compiled-template.js';
 export { GoDuration, GoMap, GoStruct, GoTime, compareGoStrings, kindOf, type GoKind, type StructLayout, type TemplateValue } from './go-values.js';
 export { formatGoFloat, formatGoValue } from './go-print.js';
-export { encodeGoJson, formatGoJsonNumber, quoteGoJsonString } from './go-json.js';
+export { encodeGoJson, formatGoJsonNumber, goJsonStringContent, quoteGoJsonString } from './go-json.js';
 export { formatGoDuration, formatGoTime, formatRfc3339Nano } from './go-time.js';
 export { escapeHtmlText } from './html-escape.js';
