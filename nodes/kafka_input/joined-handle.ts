@@ -17,6 +17,8 @@ export class JoinedRecord {
 
   constructor(
     private readonly record: DeliveryHandle,
+    /** The record's token for `record` (its sequence number in the partition). */
+    private readonly token: number,
     tuples: number,
   ) {
     this.#awaited = tuples;
@@ -31,7 +33,7 @@ export class JoinedRecord {
         done = true;
         if (--this.#awaited === 0 && !this.#settled) {
           this.#settled = true;
-          this.record.ack();
+          this.record.ack(this.token);
         }
       },
       fail: (error: PunchlineError) => {
@@ -39,7 +41,7 @@ export class JoinedRecord {
         done = true;
         if (this.#settled) return;
         this.#settled = true;
-        this.record.fail(error);
+        this.record.fail(error, this.token);
       },
     };
   }

@@ -23,7 +23,7 @@
  * {@link ReplayQueue} (what a failure leads to), {@link OffsetCommitter} (what is committed, when).
  * It wires them to the group consumer and the runtime's sink, and decodes and emits the records. Each
  * assignment and each ack that moves a commit point is reported to the committer (it commits the
- * first acked progress after a join, and after every half `topology.max.spout.pending` records).
+ * first acked progress after a join, and after every half `max_uncommitted_records` acked records).
  * When a heartbeat learns that the group rebalances, the acked offsets are committed before the
  * batch gives up and the consumer rejoins (a rebalance the client finds itself is committed best effort).
  */
@@ -90,30 +90,30 @@ type Payload = Fields | ErrorTuple | RecordTuples;
 type Tracker = PartitionTracker<Payload>;
 
 /**
- * The ack handle of one emission: one small object per record, routing the runtime's single call
- * back to the record's tracker entry.
+ * The ack handle of a partition's records emitted at one epoch of its tracker (a fetched batch,
+ * a replay): the runtime hands each record's sequence number back as its token, so a batch of
+ * records needs one handle, not one object per record.
  */
-class RecordHandle implements DeliveryHandle {
+class PartitionHandle implements DeliveryHandle {
   constructor(
     private readonly owner: KafkaConsumerInstance,
     private readonly tracker: Tracker,
-    private readonly seq: number,
     private readonly epoch: number,
   ) {}
 
-  ack(): void {
-    this.owner.acked(this.tracker, this.seq, this.epoch);
+  ack(seq: number): void {
+    this.owner.acked(this.tracker, seq, this.epoch);
   }
 
-  fail(error: PunchlineError): void {
-    this.owner.failed(this.tracker, this.seq, this.epoch, error);
+  fail(error: PunchlineError, seq: number): void {
+    this.owner.failed(this.tracker, seq, this.epoch, error);
   }
 }
 
 /** Emits one tuple: a decoding error tuple on `_ppf_errors`, fields on the node's streams. */
-function emitTuple(sink: InputSink, tuple: Fields | ErrorTuple, handle: DeliveryHandle): void {
-  if (tuple instanceof ErrorTuple) sink.emit(tuple.fields, handle, ERRORS_STREAM);
-  else sink.emit(tuple, handle);
+function emitTuple(sink: InputSink, tuple: Fields | ErrorTuple, handle: DeliveryHandle, token: number): void {
+  if (tuple instanceof ErrorTuple) sink.emit(tuple.fields, handle, ERRORS_STREAM, false, token);
+  else sink.emit(tuple, handle, undefined, false, token);
 }
 
 /**
@@ -214,7 +214,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       emit: (tracker, seq, epoch, payload) => {
         const counters = this.#counts.of(tracker.partition);
         counters.replayed++;
-        this.#emit(tracker, seq, epoch, payload, counters);
+        this.#emit(new PartitionHandle(this, tracker, epoch), seq, payload, counters);
       },
       seek: (partition, offset) => this.#seek(partition, offset),
       halt: (error) => this.#halt(error),
@@ -324,6 +324,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     try {
       tracker.highWatermark = Number(batch.highWatermark);
       const epoch = tracker.epoch;
+      const handle = new PartitionHandle(this, tracker, epoch);
       const counters = this.#counts.of(batch.partition);
       const heartbeat = (): Promise<void> => batch.heartbeat();
       const trackers = this.#membership.trackers;
@@ -344,7 +345,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
           if (batch.isStale() || !batch.isRunning()) return;
         }
         if (tracker.revoked || tracker.epoch !== epoch) return;
-        if (!this.#emitRecord(tracker, counters, batch.topic, message, offset)) return;
+        if (!this.#emitRecord(tracker, handle, counters, batch.topic, message, offset)) return;
         lastEmitted = message.offset;
       }
     } finally {
@@ -381,8 +382,11 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     return false;
   }
 
-  /** Decodes and emits one record. False when the executor must stop (a part that does not decode under CRASH). */
-  #emitRecord(tracker: Tracker, counters: PartitionCounters, topic: string, message: ConsumedRecord, offset: number): boolean {
+  /**
+   * Decodes and emits one record under `handle` (the tracker's at its current epoch). False when
+   * the executor must stop (a part that does not decode under CRASH).
+   */
+  #emitRecord(tracker: Tracker, handle: PartitionHandle, counters: PartitionCounters, topic: string, message: ConsumedRecord, offset: number): boolean {
     this.#tap?.(recordedRecordOf(topic, tracker.partition, message));
     const fields = this.#decoder.publishedFields(topic, tracker.partition, offset, message.timestamp, message.value ?? null);
     if (fields !== undefined) {
@@ -390,7 +394,7 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
       const seq = tracker.append(offset, this.#smartReplay ? fields : undefined, this.#gate.clock());
       if (offset < tracker.rereadUntil) counters.replayed++;
       counters.emitted++;
-      (this.#sink as InputSink).emit(fields, new RecordHandle(this, tracker, seq, tracker.epoch), undefined, this.#laidOut);
+      (this.#sink as InputSink).emit(fields, handle, undefined, this.#laidOut, seq);
       return true;
     }
     const decoded = this.#decoder.decode({
@@ -426,21 +430,20 @@ export class KafkaConsumerInstance implements InputInstance, MetricsSource {
     const payload: Payload = several ? new RecordTuples(payloads) : (payloads[0] as Fields | ErrorTuple);
     const seq = tracker.append(offset, this.#smartReplay ? payload : undefined, this.#gate.clock());
     if (offset < tracker.rereadUntil) counters.replayed++;
-    this.#emit(tracker, seq, tracker.epoch, payload, counters);
+    this.#emit(handle, seq, payload, counters);
     return true;
   }
 
-  /** Emits a record's tuple, or its tuples, each acked into the record's one tracker entry. */
-  #emit(tracker: Tracker, seq: number, epoch: number, payload: Payload, counters: PartitionCounters): void {
+  /** Emits a record's tuple, or its tuples, each acked into the record's one tracker entry (`seq`, under `handle`). */
+  #emit(handle: PartitionHandle, seq: number, payload: Payload, counters: PartitionCounters): void {
     counters.emitted++;
-    const handle = new RecordHandle(this, tracker, seq, epoch);
     const sink = this.#sink as InputSink;
     if (!(payload instanceof RecordTuples)) {
-      emitTuple(sink, payload, handle);
+      emitTuple(sink, payload, handle, seq);
       return;
     }
-    const joined = new JoinedRecord(handle, payload.tuples.length);
-    for (const tuple of payload.tuples) emitTuple(sink, tuple, joined.handle());
+    const joined = new JoinedRecord(handle, seq, payload.tuples.length);
+    for (const tuple of payload.tuples) emitTuple(sink, tuple, joined.handle(), 0);
   }
 
   /**

@@ -232,7 +232,7 @@ class RecordedInput implements InputInstance {
       this.settle(record, undefined);
       return;
     }
-    const joined = decoded.tuples.length > 1 ? new JoinedRecord(recordHandle, decoded.tuples.length) : undefined;
+    const joined = decoded.tuples.length > 1 ? new JoinedRecord(recordHandle, 0, decoded.tuples.length) : undefined;
     for (const tuple of decoded.tuples) {
       const handle = joined?.handle() ?? recordHandle;
       if (tuple.error === undefined) {

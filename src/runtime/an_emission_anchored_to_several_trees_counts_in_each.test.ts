@@ -8,14 +8,18 @@ import { PunchlineError } from '../core/errors.js';
 import { DeliveryTracker, InFlightCounter } from './delivery-tracker.js';
 import type { TupleTree } from './delivery-tracker.js';
 
-/** Two records of one input, each with one copy delivered, and what their handles heard. */
+/**
+ * Two records of one input, each with one copy delivered, and what their handle heard: one
+ * handle for both, as kafka_input gives a partition's records, told apart by their tokens.
+ */
 function twoRecords(): { tracker: DeliveryTracker; first: TupleTree; second: TupleTree; heard: string[] } {
   const heard: string[] = [];
   const tracker = new DeliveryTracker(undefined, { acked: () => undefined, failed: () => undefined, released: () => undefined });
   const counter = new InFlightCounter(10);
-  const handle = (name: string) => ({ ack: () => heard.push(`ack:${name}`), fail: (error: PunchlineError) => heard.push(`fail:${name}:${error.message}`) });
-  const first = tracker.begin(handle('first'), counter, 1, 0);
-  const second = tracker.begin(handle('second'), counter, 1, 0);
+  const names = ['', 'first', 'second'];
+  const handle = { ack: (token: number) => heard.push(`ack:${names[token]}`), fail: (error: PunchlineError, token: number) => heard.push(`fail:${names[token]}:${error.message}`) };
+  const first = tracker.begin(handle, 1, counter, 1, 0);
+  const second = tracker.begin(handle, 2, counter, 1, 0);
   return { tracker, first, second, heard };
 }
 

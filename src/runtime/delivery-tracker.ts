@@ -36,6 +36,8 @@ export class TupleTree {
 
   constructor(
     readonly handle: DeliveryHandle,
+    /** What the input emitted the record with, handed back to `handle` (see `InputSink.emit`). */
+    readonly token: number,
     /** The input instance it counts against (for max pending). */
     readonly owner: InFlightCounter,
     /** `performance.now()` at emission. */
@@ -120,8 +122,8 @@ export class DeliveryTracker {
   }
 
   /** Starts tracking a record that `deliveries` tuple copies were published for, emitted at `now` (`performance.now()`). */
-  begin(handle: DeliveryHandle, owner: InFlightCounter, deliveries: number, now: number): TupleTree {
-    const tree = new TupleTree(handle, owner, now);
+  begin(handle: DeliveryHandle, token: number, owner: InFlightCounter, deliveries: number, now: number): TupleTree {
+    const tree = new TupleTree(handle, token, owner, now);
     tree.pending = deliveries;
     owner.count++;
     const newest = this.newest;
@@ -205,13 +207,13 @@ export class DeliveryTracker {
     tree.failed = true;
     this.settle(tree);
     this.listener.failed(tree, error);
-    tree.handle.fail(error);
+    tree.handle.fail(error, tree.token);
   }
 
   private complete(tree: TupleTree, now: number): void {
     this.settle(tree);
     this.listener.acked(tree, now);
-    tree.handle.ack();
+    tree.handle.ack(tree.token);
   }
 
   /** Gives the tree's place in max pending back (a tree without copies left in the nodes). */

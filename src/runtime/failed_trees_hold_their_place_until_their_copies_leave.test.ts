@@ -19,7 +19,7 @@ function setUp(limit: number): { tracker: DeliveryTracker; counter: InFlightCoun
 
 test('a timed-out tree is failed at once, and its place is given back when its last copy leaves', async () => {
   const { tracker, counter, failures, released } = setUp(1);
-  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: (error) => failures.push(error.code) }, counter, 2, 0);
+  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: (error) => failures.push(error.code) }, 0, counter, 2, 0);
   tracker.failExpired(1000);
   assert.deepEqual(failures, ['E_TUPLE_TIMEOUT'], 'the input hears of the timeout at once (and replays)');
   assert.equal(tracker.size, 0, 'the tree is no longer open');
@@ -40,7 +40,7 @@ test('a timed-out tree is failed at once, and its place is given back when its l
 
 test('a tree failed by one copy frees its place when the other copies end, whether they fail or not', () => {
   const { tracker, counter, failures, released } = setUp(10);
-  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: (error) => failures.push(error.message) }, counter, 3, 0);
+  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: (error) => failures.push(error.message) }, 0, counter, 3, 0);
   tracker.fail(tree, new PunchlineError('E_TUPLE_FAILED', 'first'));
   assert.equal(counter.count, 1);
   tracker.fail(tree, new PunchlineError('E_TUPLE_FAILED', 'second'));
@@ -54,7 +54,7 @@ test('a tree failed by one copy frees its place when the other copies end, wheth
 test('an acked tree frees its place at once, as before', () => {
   const { tracker, counter, released } = setUp(10);
   let acked = 0;
-  const tree = tracker.begin({ ack: () => acked++, fail: () => assert.fail('not failed') }, counter, 1, 0);
+  const tree = tracker.begin({ ack: () => acked++, fail: () => assert.fail('not failed') }, 0, counter, 1, 0);
   tracker.resolve(tree, 1);
   assert.equal(acked, 1);
   assert.equal(counter.count, 0);
@@ -65,7 +65,7 @@ test('an acked tree frees its place at once, as before', () => {
 
 test('a tree that fails with no copy left in the nodes is released at once', () => {
   const { tracker, counter, released } = setUp(10);
-  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: () => undefined }, counter, 1, 0);
+  const tree = tracker.begin({ ack: () => assert.fail('not acked'), fail: () => undefined }, 0, counter, 1, 0);
   tracker.fail(tree, new PunchlineError('E_TUPLE_FAILED', 'the only copy failed'));
   assert.equal(counter.count, 0);
   assert.equal(released.count, 1);

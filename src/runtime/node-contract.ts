@@ -207,12 +207,17 @@ export interface TopologySettings {
   readonly 'topology.drain.timeout.secs': number;
 }
 
-/** Called exactly once per emitted tuple by the runtime. */
+/**
+ * Called exactly once per emitted tuple by the runtime, with the `token` the tuple was emitted
+ * with (see {@link InputSink.emit}; 0 when the input gave none). An input emitting many records
+ * can give them all one handle and tell them apart by their tokens (a partition's sequence
+ * numbers), rather than build a handle object per record.
+ */
 export interface DeliveryHandle {
   /** Every tuple derived from this one reached an end. */
-  ack(): void;
+  ack(token: number): void;
   /** A branch failed, or the tuple was not acked in time. */
-  fail(error: PunchlineError): void;
+  fail(error: PunchlineError, token: number): void;
 }
 
 /**
@@ -237,8 +242,11 @@ export interface InputSink {
    * published fields, when every stream it emits on declares the same ones). The runtime then
    * hands this object on as it is instead of building a copy per stream; the input must not
    * change it afterwards. Left out, the runtime projects the fields, whatever they hold.
+   *
+   * `token` is handed back to `handle` with the outcome (0 by default): what lets one handle
+   * serve many records.
    */
-  emit(fields: Fields, handle: DeliveryHandle, stream?: string, laidOut?: boolean): void;
+  emit(fields: Fields, handle: DeliveryHandle, stream?: string, laidOut?: boolean, token?: number): void;
   /**
    * Resolves once this instance has fewer than `topology.max.spout.pending` tuples in flight, or
    * once the run stops or aborts (stop() was called on this instance): it never rejects and never

@@ -287,7 +287,7 @@ export class Topology {
       },
     });
     this.acking = topology['topology.acker.executors'] !== 0;
-    this.untracked = new TupleTree({ ack: () => undefined, fail: () => undefined }, new InFlightCounter(Infinity), 0);
+    this.untracked = new TupleTree({ ack: () => undefined, fail: () => undefined }, 0, new InFlightCounter(Infinity), 0);
     this.untracked.settled = true;
     this.nodes = punchline.nodes.map((declaration) => new RunningNode(declaration, this.metrics, punchline.identity));
     for (const node of this.nodes) this.byComponent.set(node.declaration.component, node);
@@ -439,17 +439,24 @@ export class Topology {
 
   private sinkFor(node: RunningNode, source: Source): InputSink {
     const defaultStreams = dataStreams(node.declaration.publish);
+    // Subscriptions are wired when the topology is built: what one record on the default streams gives is known now.
+    let defaultDeliveries = 0;
+    for (const s of defaultStreams) defaultDeliveries += node.deliveriesOf(s.stream);
     const counter = source.counter;
     let ended = false;
     return {
-      emit: (fields: Fields, handle: DeliveryHandle, stream?: string, laidOut = false) => {
+      emit: (fields: Fields, handle: DeliveryHandle, stream?: string, laidOut = false, token = 0) => {
         if (source.sealed) {
-          this.refuseLateEmit(source, handle);
+          this.refuseLateEmit(source, handle, token);
           return;
         }
-        const streams: readonly StreamDeclaration[] = stream === undefined ? defaultStreams : node.declaration.publish.filter((p) => p.stream === stream);
-        let deliveries = 0;
-        for (const s of streams) deliveries += node.deliveriesOf(s.stream);
+        let streams = defaultStreams;
+        let deliveries = defaultDeliveries;
+        if (stream !== undefined) {
+          streams = node.declaration.publish.filter((p) => p.stream === stream);
+          deliveries = 0;
+          for (const s of streams) deliveries += node.deliveriesOf(s.stream);
+        }
         node.counters.received++;
         node.counters.pending++;
         node.counters.emitted += deliveries;
@@ -458,13 +465,13 @@ export class Topology {
         const now = performance.now();
         if (!this.acking) {
           // At-most-once: the record counts as delivered as soon as it is emitted.
-          handle.ack();
+          handle.ack(token);
           node.counters.acked++;
           node.counters.pending--;
           this.publish(node, this.untracked, streams, fields, laidOut, now);
           return;
         }
-        const tree = this.tracker.begin(handle, counter, deliveries, now);
+        const tree = this.tracker.begin(handle, token, counter, deliveries, now);
         // Also with no subscriber: the tuple is kept among the stream's last ones (the live page's errors panel).
         this.publish(node, tree, streams, fields, laidOut, now);
       },
@@ -504,12 +511,12 @@ export class Topology {
   }
 
   /** An emit after the input's stop() resolved or was given up on: nothing would carry the tuple, so it fails at once. */
-  private refuseLateEmit(source: Source, handle: DeliveryHandle): void {
+  private refuseLateEmit(source: Source, handle: DeliveryHandle, token: number): void {
     if (!source.lateWarned) {
       source.lateWarned = true;
       this.options.logger.warn({ input: source.label }, `${source.label} emitted after its stop: the tuple is failed, not delivered (a bug in the node, or a stop that was abandoned)`);
     }
-    handle.fail(new PunchlineError('E_TUPLE_FAILED', `${source.label}: emitted after its stop`));
+    handle.fail(new PunchlineError('E_TUPLE_FAILED', `${source.label}: emitted after its stop`), token);
   }
 
   private warnUndeclared(node: RunningNode, stream: string): void {
