@@ -6,6 +6,9 @@
  *     npm test -- bench/kafka_input_crash_loop.test.ts
  *     CRASH_KILLS=20 CRASH_BURST=200000 npm test -- bench/kafka_input_crash_loop.test.ts
  *
+ * On a loaded machine 20 kills and the last run can take more than the 600 s the test runner
+ * gives a file: add `PUNCHLINE_TEST_TIMEOUT_MS=1800000` (or fewer `CRASH_KILLS`).
+ *
  * A topic of 4 partitions gets a burst of `CRASH_BURST` more ids before each run, so every kill
  * hits a punchline busy with a backlog (at full speed it would otherwise empty a single load within
  * a kill or two, and a kill of an idle punchline proves nothing); the punchline (default settings
@@ -31,8 +34,11 @@ import type { KafkaTestKit } from '../test/support/kafka-input-kit.js';
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
 const BURST = Number(process.env.CRASH_BURST ?? 200_000);
 const PARTITIONS = 4;
-/** The default `topology.max.spout.pending`, which the duplicates of one kill should stay under. */
-const MAX_PENDING = 2000;
+/**
+ * The default `max_uncommitted_records` (twice the default `topology.max.spout.pending` of 2,000):
+ * what one kill may make the next run read again, so the duplicates of one kill stay under it.
+ */
+const MAX_UNCOMMITTED = 2 * 2000;
 
 let kit: KafkaTestKit;
 before(async () => (kit = await openKafkaTestKit()));
@@ -99,5 +105,5 @@ it(`kill -9 ${KILLS} times, each run behind a backlog of ${BURST} records: no id
       `per kill mean ${mean} max ${Math.max(...perKill)} [${perKill.join(' ')}], one id written at most ${most} times\n`,
   );
   assert.equal(lost, 0, 'no id is lost');
-  assert.ok(Math.max(...perKill) <= MAX_PENDING, `each kill makes at most ${MAX_PENDING} duplicates (max ${Math.max(...perKill)})`);
+  assert.ok(Math.max(...perKill) <= MAX_UNCOMMITTED, `each kill makes at most ${MAX_UNCOMMITTED} duplicates (max ${Math.max(...perKill)})`);
 });
