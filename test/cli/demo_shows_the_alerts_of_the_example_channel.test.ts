@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePorts, kafkaJarCacheDir } from '../../src/tools/local-broker/index.js';
+import { kafkaJarCacheDir } from '../../src/tools/local-broker/index.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
-import { examplePlatformEnv, sharedKafka, TEST_ENV } from '../support/kafka.js';
+import { examplePlatformEnv, freeBasePort, sharedKafka, TEST_ENV } from '../support/kafka.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -31,17 +31,6 @@ after(async () => {
   await runCli(['kafka', 'stop', '--delete-data'], env);
   await rm(home, { recursive: true, force: true });
 });
-
-/** A base port whose plaintext (base) and controller (base+300) ports are both free. */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const [base] = await findFreePorts(1);
-    if (base !== undefined && base + 300 < 65536) {
-      const [controller] = await findFreePorts(1);
-      if (controller !== base + 300) return base;
-    }
-  }
-}
 
 test('the demo prints the CPU alerts of the example channel, then Ctrl-C stops its punchlines and leaves the broker running', { timeout: 240_000 }, async () => {
   const started = await runCli(['kafka', 'start', '--port', String(await freeBasePort())], env);

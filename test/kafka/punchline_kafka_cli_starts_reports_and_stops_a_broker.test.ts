@@ -12,9 +12,9 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findFreePorts, isPortFree } from '../../src/tools/local-broker/index.js';
+import { isPortFree } from '../../src/tools/local-broker/index.js';
 import { runCli } from '../support/cli.js';
-import { kafkaClient, TEST_ENV, uniqueName } from '../support/kafka.js';
+import { freeBasePort, kafkaClient, TEST_ENV, uniqueName } from '../support/kafka.js';
 
 let scratch: string;
 const stateDirs: string[] = [];
@@ -27,17 +27,6 @@ after(async () => {
   for (const stateDir of stateDirs) await runCli(['kafka', 'stop', '--state-dir', stateDir, '--delete-data']);
   await rm(scratch, { recursive: true, force: true });
 });
-
-/** A base port whose plaintext (base) and controller (base+300) ports are both free. */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const [base] = await findFreePorts(1);
-    if (base !== undefined && base + 300 < 65536) {
-      const [controller] = await findFreePorts(1);
-      if (controller !== base + 300) return base;
-    }
-  }
-}
 
 function newStateDir(): string {
   const stateDir = join(scratch, uniqueName('state'));

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
-import { startKafkaCluster } from '../../src/tools/local-broker/index.js';
+import { findFreePorts, isPortFree, startKafkaCluster } from '../../src/tools/local-broker/index.js';
 import type { KafkaCluster, KafkaClusterDetails, SaslMechanism, StartKafkaClusterOptions } from '../../src/tools/local-broker/index.js';
 import type { KafkaClientLibrary } from '../../src/runtime/config/platform-config.js';
 
@@ -217,4 +217,15 @@ export function testKafkaClient(): KafkaClientLibrary {
  */
 export function examplePlatformEnv(): NodeJS.ProcessEnv {
   return { PUNCHLINE_KAFKA_CLIENT: testKafkaClient() };
+}
+
+/**
+ * A base port for `punchline kafka start --port`: its plaintext listener (base) and its
+ * controller (base + 300) both free.
+ */
+export async function freeBasePort(): Promise<number> {
+  for (;;) {
+    const [base] = await findFreePorts(1);
+    if (base !== undefined && base + 300 < 65536 && (await isPortFree(base + 300))) return base;
+  }
 }
