@@ -281,7 +281,7 @@ export class AlertEngine {
     });
     const last = state.lastEventId;
     const sameId = last === rendered.id;
-    const id = last === rendered.id ? last : rendered.id;
+    const id = sameId ? last : rendered.id;
     const previousLevel = this.previousLevels.get(id) ?? 'OK';
     this.previousLevels.set(id, level);
     if (!sameId) {
